@@ -1,0 +1,67 @@
+# icsdocs: the pipeline as make targets.  `make run` does the whole job on the sample corpus,
+# `make test` sets up and runs the tests, `make check` adds ruff, `make bench` measures speed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DB     := outputs/icsdocs.duckdb
+CORPUS := corpus/samples/pdf
+GOLD   := ../shared/gold
+
+.PHONY: setup browser ingest compare report run evaluate labels train test check bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# Headless Chromium for the report's browser test (Debian package; skipped where apt is unavailable).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
+	  || echo "chromium could not be installed: the browser test will be skipped"; }
+
+$(DB): setup $(wildcard $(CORPUS)/*) models/principles.skops
+	$(BIN)/icsdocs ingest $(CORPUS) --db $(DB)
+
+ingest: $(DB)
+
+outputs/compare/README.txt: $(DB)
+	$(BIN)/icsdocs compare --db $(DB) --out outputs/compare
+
+compare: outputs/compare/README.txt
+
+outputs/report.html: $(DB)
+	$(BIN)/icsdocs report --db $(DB) --out outputs
+
+report: outputs/report.html
+
+run: ingest compare report
+	@echo "database: $(DB); comparison CSVs: outputs/compare/; report: outputs/report.html"
+
+evaluate: $(DB)
+	$(BIN)/icsdocs evaluate --db $(DB) --gold $(GOLD) --json outputs/evaluation.json
+
+labels: setup
+	$(BIN)/python -m pipeline.classify.labels --gold $(GOLD) --seeds corpus/samples/txt \
+	  --out corpus/labels/gold_passages.csv
+
+models/principles.skops:
+	$(MAKE) train
+
+train: setup
+	$(BIN)/icsdocs train --labels corpus/labels --models models
+
+test: setup browser
+	$(BIN)/python -m pytest -q
+
+check: test
+	$(BIN)/ruff check pipeline tests bench
+
+bench: setup
+	$(BIN)/python bench/bench.py
+
+clean:
+	rm -rf outputs/* build *.egg-info
+	touch outputs/.gitkeep

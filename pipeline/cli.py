@@ -1,0 +1,227 @@
+"""The `icsdocs` command: parses options, calls the library, turns its exceptions into one-line messages."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import IcsdocsError
+
+DEFAULT_DB = Path("outputs/icsdocs.duckdb")
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
+
+db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB,
+                         show_default=True, help="DuckDB database file.")
+out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+                          default=Path("outputs"), show_default=True, help="Output folder.")
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
+
+
+class FriendlyGroup(click.Group):
+    """Library errors become one clear line and exit status 2, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (IcsdocsError, FileNotFoundError) as exc:
+            click.echo(f"icsdocs: {exc}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=FriendlyGroup, context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="icsdocs")
+def main() -> None:
+    """Turn folders of board papers into a DuckDB database of sections, entities and design principles.
+
+    \b
+    Example:
+      icsdocs ingest corpus/ --db outputs/icsdocs.duckdb
+      icsdocs query "SELECT locality, count(*) FROM documents GROUP BY 1"
+    """
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@db_option
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Worker processes.")
+@click.option("--timeout", type=click.FloatRange(1), default=120.0, show_default=True,
+              help="Seconds allowed per document before its worker is stopped.")
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV with columns path,locality,doc_type that overrides inference.")
+@click.option("--force", is_flag=True, help="Re-process files even when unchanged.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when any file failed.")
+@click.option("--no-extract", is_flag=True, help="Skip entity extraction.")
+@click.option("--no-classify", is_flag=True, help="Skip principle classification.")
+@quiet_option
+def ingest(paths, db, workers, timeout, manifest, force, strict, no_extract, no_classify, quiet) -> None:
+    """Ingest PDF, DOCX, text and HTML files (folders are walked recursively).
+
+    Unchanged files (same SHA-256) are skipped. A file that cannot be read is recorded with its status
+    and reason and the batch goes on. Readers keep using the previous database until the batch ends.
+
+    \b
+    Example:
+      icsdocs ingest corpus/ --db outputs/icsdocs.duckdb --workers 2 --timeout 60
+    """
+    from .ingest import ingest as run_ingest
+    from .progress import Progress, print_summary
+
+    progress = Progress(enabled=not quiet)
+    summary = run_ingest(paths, db_path=db, workers=workers, timeout=timeout, manifest_path=manifest,
+                         force=force, extract=not no_extract, classify=not no_classify,
+                         on_start=progress.start, on_result=progress.update)
+    progress.close()
+    if not quiet:
+        print_summary(summary, db)
+    if summary.interrupted:
+        click.echo("icsdocs: interrupted; finished documents are kept. Run the same command again to "
+                   "finish the batch.", err=True)
+        sys.exit(130)
+    if strict and summary.n_failed:
+        sys.exit(1)
+
+
+@main.command(context_settings=CONTEXT)
+@db_option
+@click.option("--gold", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=Path("../shared/gold"), show_default=True, help="Folder of gold JSON files.")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the metrics as JSON here.")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "txt", "all"]), default="all",
+              show_default=True, help="Which renditions of the gold documents to score.")
+def evaluate(db, gold, json_out, fmt) -> None:
+    """Score the database against gold annotations: precision, recall and F1 per label and principle.
+
+    \b
+    Example:
+      icsdocs evaluate --db outputs/icsdocs.duckdb --gold ../shared/gold --json outputs/evaluation.json
+    """
+    from .evaluate import evaluate_all, format_report
+
+    metrics = evaluate_all(db, gold, fmt=fmt)
+    click.echo(format_report(metrics))
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(metrics, indent=2), encoding="utf-8")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--labels", type=click.Path(file_okay=False, path_type=Path), default=Path("corpus/labels"),
+              show_default=True, help="Folder of labelled CSV files (text,principle_id,label).")
+@click.option("--models", type=click.Path(file_okay=False, path_type=Path), default=Path("models"),
+              show_default=True, help="Where to write the model and its card.")
+def train(labels, models) -> None:
+    """Train the design-principle classifier and write it with a model card.
+
+    \b
+    Example:
+      icsdocs train --labels corpus/labels --models models
+    """
+    from .classify.train import train as run_train
+
+    started = time.perf_counter()
+    card = run_train(labels_dir=labels, model_dir=models)
+    macro = card.get("cv", {}).get("section", {}).get("macro_f1")
+    click.echo(f"trained in {time.perf_counter() - started:.1f} s; grouped-CV section macro-F1 = {macro}; "
+               f"model card: {models / 'MODEL_CARD.md'}")
+
+
+@main.group(context_settings=CONTEXT)
+def review() -> None:
+    """Review the least certain principle predictions and feed the verdicts back into training."""
+
+
+@review.command("export", context_settings=CONTEXT)
+@db_option
+@click.option("--csv", "csv_out", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("outputs/review.csv"), show_default=True)
+@click.option("-n", "n_rows", type=click.IntRange(1), default=50, show_default=True)
+def review_export(db, csv_out, n_rows) -> None:
+    """Write the least certain section predictions to a CSV to mark agree / disagree / other.
+
+    \b
+    Example:
+      icsdocs review export --db outputs/icsdocs.duckdb --csv outputs/review.csv -n 100
+    """
+    from .classify.review import export_review
+
+    count = export_review(db, csv_out, n=n_rows)
+    click.echo(f"wrote {count} rows to {csv_out}")
+
+
+@review.command("import", context_settings=CONTEXT)
+@click.argument("csv_in", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--labels", type=click.Path(file_okay=False, path_type=Path), default=Path("corpus/labels"),
+              show_default=True)
+def review_import(csv_in, labels) -> None:
+    """Add the marked rows of a review CSV to the training labels.
+
+    \b
+    Example:
+      icsdocs review import outputs/review.csv && icsdocs train
+    """
+    from .classify.review import import_review
+
+    written = import_review(csv_in, labels)
+    click.echo(f"added labels to {written}; run `icsdocs train` to learn from them")
+
+
+@main.command(context_settings=CONTEXT)
+@db_option
+@out_option
+def compare(db, out) -> None:
+    """Write the comparison CSVs (matrix, evidence, gaps, bodies, roles, ...) and a README.txt.
+
+    \b
+    Example:
+      icsdocs compare --db outputs/icsdocs.duckdb --out outputs/compare
+    """
+    from .compare import write_comparison_csvs
+
+    written = write_comparison_csvs(db, out)
+    click.echo(f"wrote {len(written)} files to {out}")
+
+
+@main.command(context_settings=CONTEXT)
+@db_option
+@out_option
+def report(db, out) -> None:
+    """Write one self-contained HTML report: principle heatmap with evidence, a page per locality.
+
+    \b
+    Example:
+      icsdocs report --db outputs/icsdocs.duckdb --out outputs
+    """
+    from .report import write_report
+
+    path = write_report(db, out)
+    click.echo(f"wrote {path}")
+
+
+@main.command(context_settings=CONTEXT)
+@db_option
+@click.argument("sql")
+@click.option("--csv", "fmt", flag_value="csv", help="CSV output.")
+@click.option("--json", "fmt", flag_value="json", help="JSON output (one object per row).")
+def query(db, sql, fmt) -> None:
+    """Run a read-only SQL query and print the result; writes are refused.
+
+    \b
+    Example:
+      icsdocs query "SELECT * FROM locality_principles WHERE status = 'not evidenced'" --csv
+    """
+    from .query import format_rows
+    from .store import run_query
+
+    columns, rows = run_query(db, sql)
+    click.echo(format_rows(columns, rows, fmt=fmt or "table"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Progress bar and end-of-batch summary, on stderr so that stdout stays clean for pipes."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .ingest import BatchSummary
+from .records import DocumentResult
+
+
+class Progress:
+    """Documents and pages per second while a batch runs."""
+
+    def __init__(self, *, enabled: bool = True):
+        self.enabled = enabled
+        self.bar: tqdm | None = None
+        self.pages = 0
+        self.started = time.perf_counter()
+
+    def start(self, total: int) -> None:
+        self.started = time.perf_counter()
+        if self.enabled:
+            self.bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
+
+    def update(self, result: DocumentResult) -> None:
+        self.pages += result.n_pages
+        if self.bar is not None:
+            elapsed = max(time.perf_counter() - self.started, 1e-9)
+            self.bar.set_postfix(pages_per_s=f"{self.pages / elapsed:.1f}", last=result.filename[:30])
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def summary_lines(summary: BatchSummary, db: Path) -> list[str]:
+    rate = summary.n_pages / summary.seconds if summary.seconds else 0.0
+    lines = [
+        f"{'status':<12}{'documents':>10}",
+        *(f"{status:<12}{count:>10}" for status, count in sorted(summary.by_status.items())),
+        f"{'skipped':<12}{summary.n_skipped:>10}   (unchanged since the last run)",
+        f"pages {summary.n_pages}, {summary.seconds:.1f} s, {rate:.1f} pages/s -> {db}",
+    ]
+    lines += [f"  {name}: {status}: {error}" for name, status, error in summary.failures]
+    return lines
+
+
+def print_summary(summary: BatchSummary, db: Path) -> None:
+    for line in summary_lines(summary, db):
+        print(line, file=sys.stderr)

@@ -1,0 +1,190 @@
+"""Typed records passed between the pipeline stages.
+
+Every stage is a function from records to new records; none mutates its input.  Character offsets
+(`char_start`, `char_end`) always index `ParsedDocument.text`, the document's full text, so any fact
+can be shown in context and traced to its page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "list_item", "table", "cover_field", "page_furniture"]
+SectionKind = Literal["body", "cover_sheet", "table", "front_matter"]
+DocStatus = Literal["ok", "error", "encrypted", "no_text", "timeout", "unsupported"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of text as the reader found it, before sectioning.
+
+    `rows` holds a table's cells (list of rows of cell strings) when `kind == "table"`; `text` is then
+    the rows joined by tabs and newlines.  `level` is a heading level the reader knew from styles
+    (DOCX `Heading 2` -> 2, PDF font size ranks), or None when only the text can tell.
+    """
+
+    kind: BlockKind
+    text: str
+    page: int
+    level: int | None = None
+    rows: tuple[tuple[str, ...], ...] | None = None
+    style: str | None = None
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """What a reader returns: blocks in reading order plus page furniture set apart."""
+
+    format: str
+    n_pages: int
+    blocks: tuple[Block, ...]
+    furniture: tuple[Block, ...] = ()
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class PlacedBlock:
+    """A block with its character span in the document's full text."""
+
+    block: Block
+    char_start: int
+    char_end: int
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """A read document: full text and the placed blocks that make it up."""
+
+    path: str
+    format: str
+    n_pages: int
+    text: str
+    blocks: tuple[PlacedBlock, ...]
+    title: str | None = None
+
+    def page_at(self, offset: int) -> int:
+        """Page holding character `offset` (the last block starting at or before it)."""
+        page = self.blocks[0].block.page if self.blocks else 1
+        for placed in self.blocks:
+            if placed.char_start > offset:
+                break
+            page = placed.block.page
+        return page
+
+
+@dataclass(frozen=True)
+class Section:
+    doc_id: str
+    section_id: str
+    ordinal: int
+    parent_id: str | None
+    heading: str | None
+    heading_path: tuple[str, ...]
+    level: int
+    kind: SectionKind
+    text: str
+    page_start: int
+    page_end: int
+    char_start: int
+    char_end: int
+    rows: tuple[tuple[str, ...], ...] | None = None
+
+
+@dataclass(frozen=True)
+class Entity:
+    doc_id: str
+    section_id: str
+    label: str
+    text: str
+    norm: str
+    char_start: int
+    char_end: int
+    page: int
+    source: str = "rule"
+    flag: str | None = None
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    doc_id: str
+    section_id: str
+    text: str
+    kind: Literal["recommendation", "resolution", "decision"]
+    addressed_to: str | None
+    char_start: int
+    char_end: int
+    page: int
+
+
+@dataclass(frozen=True)
+class CoverField:
+    doc_id: str
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Membership:
+    doc_id: str
+    section_id: str
+    body: str
+    member: str
+    member_kind: Literal["body", "role", "person", "other"]
+    page: int
+    char_start: int | None = None
+    char_end: int | None = None
+
+
+@dataclass(frozen=True)
+class SectionLabel:
+    doc_id: str
+    section_id: str
+    principle_id: str
+    framework: str
+    score: float
+    method: str
+    evidence_text: str | None = None
+    evidence_start: int | None = None
+    evidence_end: int | None = None
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Extraction:
+    entities: tuple[Entity, ...] = ()
+    recommendations: tuple[Recommendation, ...] = ()
+    cover_fields: tuple[CoverField, ...] = ()
+    memberships: tuple[Membership, ...] = ()
+    meeting_body: str | None = None
+    meeting_date: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    locality: str | None
+    locality_source: str
+    doc_type: str | None
+    doc_type_source: str
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    """Everything the worker learnt about one file; what the store writes in one transaction."""
+
+    doc_id: str
+    path: str
+    filename: str
+    sha256: str
+    format: str
+    status: DocStatus
+    error: str | None = None
+    n_pages: int = 0
+    text: str = ""
+    title: str | None = None
+    meta: DocumentMeta | None = None
+    sections: tuple[Section, ...] = ()
+    extraction: Extraction = field(default_factory=Extraction)
+    labels: tuple[SectionLabel, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)

@@ -1,0 +1,236 @@
+"""Sections from a heading stack over the placed blocks.
+
+A heading's level comes from its numbering scheme ("6" / "6.2" / "6.2.1", "A.", "1)", "Section C"), or
+from the reader's style level, or it is a short stand-alone title line.  The stack keeps one entry per
+scheme on the current path, as docling's `heading_by_level` does: a heading of a scheme already on the
+stack closes everything below it, a new scheme opens a deeper level.  Cover-sheet tables and other tables
+become sections of their own under the current heading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from .records import Block, ParsedDocument, PlacedBlock, Section
+
+NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?P<dot>[.)]?)\s+(?P<title>\S.*)$")
+LETTERED = re.compile(r"^(?P<num>[A-Z])(?P<dot>[.)])\s+(?P<title>\S.*)$")
+ROMAN = re.compile(r"^(?P<num>(?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii))(?P<dot>[.)])\s+(?P<title>\S.*)$",
+                   re.IGNORECASE)
+NAMED_PART = re.compile(r"^(?P<word>section|part|appendix|annex|schedule)\s+(?P<num>[A-Z0-9]{1,4})\b[.:\s-]*",
+                        re.IGNORECASE)
+MARKDOWN = re.compile(r"^(?P<hashes>#{1,6})\s+\S")
+SENTENCE_END = re.compile(r"[.;:,]$")
+
+
+@dataclass(frozen=True)
+class SectionRules:
+    cover_labels: frozenset[str]
+    cover_min_labels: int
+    checkbox_glyphs: str
+    heading_words: frozenset[str]
+    max_heading_words: int
+    max_heading_chars: int
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> SectionRules:
+    data = yaml.safe_load(resources.files("pipeline.data").joinpath("sections.yaml").read_text("utf-8"))
+    return SectionRules(
+        cover_labels=frozenset(label.lower() for label in data["cover_labels"]),
+        cover_min_labels=int(data["cover_min_labels"]),
+        checkbox_glyphs=data["checkbox_glyphs"],
+        heading_words=frozenset(word.lower() for word in data["heading_words"]),
+        max_heading_words=int(data["max_heading_words"]),
+        max_heading_chars=int(data["max_heading_chars"]),
+    )
+
+
+@dataclass(frozen=True)
+class HeadingMark:
+    """A block recognised as a heading: its scheme (what kind of numbering) and depth within it."""
+
+    scheme: str
+    depth: int
+
+
+def _strip_emphasis(text: str) -> str:
+    return text.replace("**", "").strip().strip("*").strip()
+
+
+def _is_short_line(text: str, rules: SectionRules) -> bool:
+    return (
+        "\n" not in text
+        and len(text) <= rules.max_heading_chars
+        and len(text.split()) <= rules.max_heading_words
+    )
+
+
+def _title_like(title: str) -> bool:
+    """A title line: starts with a capital, does not end like a sentence, and is not mostly digits."""
+    if not title or not title[0].isupper() or SENTENCE_END.search(title):
+        return False
+    letters = sum(ch.isalpha() for ch in title)
+    return letters >= max(3, len(title) // 2)
+
+
+def heading_mark(block: Block, rules: SectionRules | None = None) -> HeadingMark | None:
+    """Is this block a heading, and of which scheme?  None for body text."""
+    rules = rules or load_rules()
+    if block.kind in ("table", "page_furniture", "cover_field"):
+        return None
+    text = _strip_emphasis(block.text)
+    if not text or not _is_short_line(text, rules):
+        return None
+    if block.kind == "list_item" and block.level is not None and block.level > 1:
+        return None
+    markdown = MARKDOWN.match(text)
+    if markdown:
+        return HeadingMark("markdown", len(markdown["hashes"]))
+    numbered = _numbered_mark(text)
+    if numbered is not None:
+        return numbered
+    if text.lower().rstrip(":") in rules.heading_words:
+        return HeadingMark("named", 1)
+    if block.kind == "heading":
+        return HeadingMark(f"styled{block.level or 1}", 1)
+    if block.kind == "paragraph" and _title_like(text) and len(text.split()) <= 8 and text[-1] not in ".?!":
+        return HeadingMark("plain", 1)
+    return None
+
+
+def _numbered_mark(text: str) -> HeadingMark | None:
+    match = NUMBERED.match(text)
+    if match and _title_like(match["title"].rstrip(".")):
+        return HeadingMark("paren" if match["dot"] == ")" else "number", match["num"].count(".") + 1)
+    match = LETTERED.match(text)
+    if match and _title_like(match["title"].rstrip(".")):
+        return HeadingMark("letter", 1)
+    match = ROMAN.match(text)
+    if match and _title_like(match["title"].rstrip(".")):
+        return HeadingMark("roman", 1)
+    match = NAMED_PART.match(text)
+    if match and len(text) <= 80:
+        return HeadingMark(f"part:{match['word'].lower()}", 1)
+    return None
+
+
+def is_cover_table(block: Block, rules: SectionRules | None = None) -> bool:
+    rules = rules or load_rules()
+    if block.kind != "table" or not block.rows:
+        return False
+    if any(glyph in block.text for glyph in rules.checkbox_glyphs):
+        return True
+    labels = {_cover_key(row[0]) for row in block.rows if row}
+    labels |= {_cover_key(row[2]) for row in block.rows if len(row) > 2}
+    return len(labels & rules.cover_labels) >= rules.cover_min_labels
+
+
+def _cover_key(cell: str) -> str:
+    return re.sub(r"\s+", " ", cell.replace(":", " ")).strip().lower()
+
+
+class HeadingStack:
+    """The open headings on the current path: (scheme, depth, section index) from the top down."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[HeadingMark, int]] = []
+
+    def push(self, mark: HeadingMark, index: int) -> int:
+        """Close what this heading ends, open it, and return its level (1 = top)."""
+        for position, (open_mark, _) in enumerate(self.entries):
+            if open_mark.scheme == mark.scheme and open_mark.depth >= mark.depth:
+                del self.entries[position:]
+                break
+        else:
+            if mark.scheme.startswith("part:") or mark.scheme == "markdown" and mark.depth == 1:
+                self.entries.clear()
+        self.entries.append((mark, index))
+        return len(self.entries)
+
+    def parent_index(self) -> int | None:
+        return self.entries[-2][1] if len(self.entries) >= 2 else None
+
+    def top_index(self) -> int | None:
+        return self.entries[-1][1] if self.entries else None
+
+
+@dataclass
+class _Draft:
+    heading: str | None
+    level: int
+    kind: str
+    parent: int | None
+    path: tuple[str, ...]
+    blocks: list[PlacedBlock]
+
+
+def build_sections(doc_id: str, parsed: ParsedDocument) -> tuple[Section, ...]:
+    """Group the document's blocks into sections with heading paths and page/character spans."""
+    rules = load_rules()
+    drafts: list[_Draft] = []
+    stack = HeadingStack()
+    current: _Draft | None = None
+    for placed in parsed.blocks:
+        block = placed.block
+        mark = heading_mark(block, rules)
+        if mark is not None:
+            level = stack.push(mark, len(drafts))
+            parent = stack.parent_index()
+            heading = _strip_emphasis(block.text)
+            path = (drafts[parent].path if parent is not None else ()) + (heading,)
+            current = _Draft(heading, level, "body", parent, path, [placed])
+            drafts.append(current)
+        elif block.kind == "table":
+            owner = stack.top_index()
+            kind = "cover_sheet" if is_cover_table(block, rules) else "table"
+            path = drafts[owner].path if owner is not None else ()
+            level = (drafts[owner].level + 1) if owner is not None else 1
+            drafts.append(_Draft(None, level, kind, owner, path, [placed]))
+            current = None
+        else:
+            if current is None:
+                current = _continuation(drafts, stack)
+                drafts.append(current)
+            current.blocks.append(placed)
+    return tuple(_finish(doc_id, parsed, index, draft) for index, draft in enumerate(drafts))
+
+
+def _continuation(drafts: list[_Draft], stack: HeadingStack) -> _Draft:
+    """Text after a table (or before any heading) continues the open heading's path."""
+    owner = stack.top_index()
+    if owner is None:
+        return _Draft(None, 1, "front_matter" if not drafts else "body", None, (), [])
+    return _Draft(drafts[owner].heading, drafts[owner].level, "body", drafts[owner].parent,
+                  drafts[owner].path, [])
+
+
+def _finish(doc_id: str, parsed: ParsedDocument, index: int, draft: _Draft) -> Section:
+    first, last = draft.blocks[0], draft.blocks[-1]
+    pages = [placed.block.page for placed in draft.blocks]
+    rows = first.block.rows if draft.kind in ("cover_sheet", "table") else None
+    return Section(
+        doc_id=doc_id,
+        section_id=section_id(index),
+        ordinal=index,
+        parent_id=section_id(draft.parent) if draft.parent is not None else None,
+        heading=draft.heading,
+        heading_path=draft.path,
+        level=draft.level,
+        kind=draft.kind,
+        text=parsed.text[first.char_start:last.char_end],
+        page_start=min(pages),
+        page_end=max(pages),
+        char_start=first.char_start,
+        char_end=last.char_end,
+        rows=rows,
+    )
+
+
+def section_id(index: int) -> str:
+    return f"s{index:04d}"

@@ -1,0 +1,154 @@
+"""Run a function over many inputs in worker processes, each call with its own time limit.
+
+A parser that hangs or crashes takes only its own input down: its worker is killed and replaced, the
+caller gets a failure for that input, and every other result still arrives.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any, Generic, TypeVar
+
+Task = TypeVar("Task")
+
+POLL_SECONDS = 0.2
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[Task]):
+    """What happened to one task: `value` on success, else `failure` ("timeout" or "crash") and detail."""
+
+    task: Task
+    value: Any = None
+    failure: str | None = None
+    detail: str = ""
+    seconds: float = 0.0
+
+
+def _limit_memory(max_bytes: int | None) -> None:
+    if max_bytes:
+        resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
+
+
+def _serve(conn: Connection, func: Callable[[Any], Any], max_bytes: int | None) -> None:
+    _limit_memory(max_bytes)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if task is None:
+            return
+        try:
+            conn.send(("ok", func(task)))
+        except KeyboardInterrupt:
+            return
+        except MemoryError:
+            conn.send(("crash", "ran out of memory (over the per-document limit)"))
+        except Exception as exc:  # noqa: BLE001 - a worker reports every failure instead of dying
+            conn.send(("crash", f"{type(exc).__name__}: {exc}"))
+
+
+class _Worker:
+    def __init__(self, context: Any, func: Callable[[Any], Any], max_bytes: int | None):
+        self.context, self.func, self.max_bytes = context, func, max_bytes
+        self.task: Any = None
+        self.started = 0.0
+        self._spawn()
+
+    def _spawn(self) -> None:
+        self.conn, child = self.context.Pipe()
+        self.process = self.context.Process(target=_serve, args=(child, self.func, self.max_bytes),
+                                            daemon=True)
+        self.process.start()
+        child.close()
+
+    def restart(self) -> None:
+        """Kill this worker's process (hung or dead) and start a fresh one in its place."""
+        self.kill()
+        self.task = None
+        self._spawn()
+
+    def give(self, task: Any) -> None:
+        self.task, self.started = task, time.monotonic()
+        self.conn.send(task)
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (BrokenPipeError, OSError):
+            pass
+        self.process.join(timeout=2)
+        if self.process.is_alive():
+            self.kill()
+
+
+def run_tasks(
+    func: Callable[[Task], Any],
+    tasks: Iterable[Task],
+    *,
+    workers: int,
+    timeout: float,
+    max_bytes: int | None = None,
+) -> Iterator[Outcome[Task]]:
+    """Yield an Outcome per task as each finishes (not in input order).
+
+    `func` must be a module-level function.  Workers are forked, so state the parent built (a spaCy
+    pipeline, a classifier) is shared without rebuilding it in every worker.
+    """
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    pending: deque[Task] = deque(tasks)
+    pool = [_Worker(context, func, max_bytes) for _ in range(max(1, min(workers, len(pending) or 1)))]
+    try:
+        for worker in pool:
+            if pending:
+                worker.give(pending.popleft())
+        while any(worker.task is not None for worker in pool):
+            busy = {worker.conn: worker for worker in pool if worker.task is not None}
+            for conn in wait(list(busy), timeout=POLL_SECONDS):
+                worker = busy[conn]
+                yield _collect(worker)
+                _next_task(worker, pending)
+            for worker in pool:
+                if worker.task is not None and time.monotonic() - worker.started > timeout:
+                    task, seconds = worker.task, time.monotonic() - worker.started
+                    worker.restart()
+                    yield Outcome(task, failure="timeout", detail=f"stopped after {seconds:.0f} s",
+                                  seconds=seconds)
+                    _next_task(worker, pending)
+    finally:
+        for worker in pool:
+            worker.stop()
+
+
+def _collect(worker: _Worker) -> Outcome:
+    task, seconds = worker.task, time.monotonic() - worker.started
+    worker.task = None
+    try:
+        status, payload = worker.conn.recv()
+    except (EOFError, OSError):
+        worker.process.join(timeout=5)
+        code = worker.process.exitcode
+        worker.restart()
+        return Outcome(task, failure="crash", detail=f"the worker process died (exit code {code})",
+                       seconds=seconds)
+    if status == "ok":
+        return Outcome(task, value=payload, seconds=seconds)
+    return Outcome(task, failure="crash", detail=payload, seconds=seconds)
+
+
+def _next_task(worker: _Worker, pending: deque) -> None:
+    if pending:
+        worker.give(pending.popleft())
