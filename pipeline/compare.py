@@ -49,7 +49,7 @@ _PRINCIPLE_ORDER = "(SELECT rowid FROM principles p WHERE p.principle_id = v.pri
 _LOCALITY_ORDER = f"v.locality = '{UNKNOWN_LOCALITY}', v.locality"
 
 _LOCALITY_COL = ("locality", f"locality as recorded for the paper; {UNKNOWN_LOCALITY} when none was found")
-_FIRST_SEEN = ("first_seen", "earliest meeting date (YYYY-MM-DD) of a paper naming it; empty if none is dated")
+_FIRST_SEEN = ("first_seen", "earliest meeting date (YYYY-MM-DD) of a paper naming it; empty if none dated")
 _LAST_SEEN = ("last_seen", "latest meeting date of a paper naming it; empty if none is dated")
 
 SPECS: tuple[CsvSpec, ...] = (
@@ -65,9 +65,9 @@ SPECS: tuple[CsvSpec, ...] = (
             ("principle_id", "principle id from the codebook"),
             ("principle_name", "principle name from the codebook"),
             ("n_docs", "readable papers of the locality (papers that failed to parse are not counted)"),
-            ("n_docs_evidencing", "readable papers with at least one section at/above the principle's threshold"),
+            ("n_docs_evidencing", "readable papers with a section at/above the principle's threshold"),
             ("n_sections", "sections at/above the threshold, over all the locality's papers"),
-            ("best_score", "highest classifier score of any section, even below the threshold; empty if none"),
+            ("best_score", "highest score of any section, even below the threshold; empty if none"),
             ("status", "evidenced | not evidenced | no readable documents (every paper failed to parse)"),
         ),
     ),
@@ -232,7 +232,8 @@ def ordered_localities(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def ordered_principles(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
     """(framework, principle_id, principle_name) in codebook order."""
-    return con.execute("SELECT framework, principle_id, principle_name FROM principles ORDER BY rowid").fetchall()
+    sql = "SELECT framework, principle_id, principle_name FROM principles ORDER BY rowid"
+    return con.execute(sql).fetchall()
 
 
 def _write_matrix(con: duckdb.DuckDBPyConnection, path: Path) -> Path:
@@ -252,7 +253,7 @@ def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence]) -> 
 
 
 def csv_cell(value: object) -> object:
-    """A database value as a CSV cell: lists joined as a heading path, dates in ISO, text made formula-safe."""
+    """A database value as a CSV cell: lists joined as a heading path, ISO dates, formula-safe text."""
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
@@ -269,13 +270,13 @@ def readme_text() -> str:
         "icsdocs comparison of localities",
         "================================",
         "",
-        "All files are CSV, UTF-8 with a byte-order mark (so Excel shows accents correctly), comma-separated,",
-        "one header row, CRLF line ends.  Empty cell = no value.  A text cell that would start with = + - @",
-        "is written with a leading apostrophe so Excel does not treat it as a formula.",
-        f"Papers with no known locality are grouped as {UNKNOWN_LOCALITY}.  Localities are in alphabetical",
-        f"order ({UNKNOWN_LOCALITY} last); principles are in codebook order.",
-        "A principle is evidenced in a locality when at least one section of one of its readable papers scores",
-        "at or above the principle's threshold.",
+        "All files are CSV, UTF-8 with a byte-order mark (so Excel shows accents correctly),",
+        "comma-separated, one header row, CRLF line ends.  Empty cell = no value.  A text cell that would",
+        "start with = + - @ is written with a leading apostrophe so Excel does not run it as a formula.",
+        f"Papers with no known locality are grouped as {UNKNOWN_LOCALITY}.  Localities are in",
+        f"alphabetical order ({UNKNOWN_LOCALITY} last); principles are in codebook order.",
+        "A principle is evidenced in a locality when at least one section of one of its readable papers",
+        "scores at or above the principle's threshold.  Papers that failed to parse are not readable.",
         "",
         MATRIX_FILENAME,
         "    The locality x principle matrix, one row per principle, one column per locality.",

@@ -242,30 +242,37 @@ def connect_read_only(db_path: str | Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=True)
 
 
-WRITE_KEYWORDS = ("insert", "update", "delete", "create", "drop", "alter", "copy", "attach", "detach",
-                  "install", "load", "pragma", "set", "export", "import", "checkpoint", "vacuum", "call")
+READ_STATEMENTS = ("SELECT", "EXPLAIN")
+
+
+def _only_one_read_statement(sql: str) -> str:
+    """The single SELECT / EXPLAIN statement in `sql`, or ReadOnlyQuery explaining what is wrong."""
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise ReadOnlyQuery(f"The query could not be parsed: {exc}") from None
+    if len(statements) != 1:
+        raise ReadOnlyQuery(f"Give exactly one SQL statement (got {len(statements)}).")
+    kind = statements[0].type.name
+    if kind not in READ_STATEMENTS:
+        raise ReadOnlyQuery(f"`icsdocs query` only reads; {kind} statements are refused.")
+    return statements[0].query
 
 
 def run_query(db_path: str | Path, sql: str) -> tuple[list[str], list[tuple]]:
-    """Run SQL on a read-only connection; refuse statements that would write."""
-    first_word = sql.strip().split(None, 1)[0].lower() if sql.strip() else ""
-    if first_word in WRITE_KEYWORDS:
-        raise ReadOnlyQuery(
-            f"`icsdocs query` only reads; '{first_word.upper()}' statements are refused."
-        )
-    con = connect_read_only(db_path)
+    """Run one read-only statement; refuse writes, several statements, and access to other files."""
+    statement = _only_one_read_statement(sql)
+    path = Path(db_path)
+    if not path.exists():
+        raise FileNotFoundError(f"No database at {path}. Run `icsdocs ingest` first, or pass --db.")
+    # Read-only still lets COPY ... TO and read_csv() touch other files; external access off stops both.
+    con = duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
     try:
         try:
-            cursor = con.execute(sql)
-        except duckdb.InvalidInputException as exc:
-            if "read-only" in str(exc).lower():
-                raise ReadOnlyQuery(f"`icsdocs query` only reads: {exc}") from None
-            raise
+            cursor = con.execute(statement)
+        except (duckdb.PermissionException, duckdb.InvalidInputException) as exc:
+            raise ReadOnlyQuery(f"`icsdocs query` only reads this database: {exc}") from None
         columns = [d[0] for d in cursor.description or []]
         return columns, cursor.fetchall()
     finally:
         con.close()
-
-
-def as_dict(result: DocumentResult) -> dict:
-    return asdict(result)

@@ -1,0 +1,109 @@
+"""DuckDB store: migrations, per-document replacement, build-and-swap, the writer lock, read-only queries."""
+
+import duckdb
+import pytest
+
+from pipeline.errors import DatabaseBusy, ReadOnlyQuery
+from pipeline.records import DocumentResult, Entity, Extraction, Section
+from pipeline.store import MIGRATIONS, Writer, building_path, migrate, run_query, writer_lock
+
+
+def _result(doc_id="a.txt", text="Hello Bury Council", sha="1" * 64, status="ok"):
+    section = Section(doc_id=doc_id, section_id="s0000", ordinal=0, parent_id=None, heading=None,
+                      heading_path=(), level=1, kind="body", text=text, page_start=1, page_end=1,
+                      char_start=0, char_end=len(text))
+    entity = Entity(doc_id=doc_id, section_id="s0000", label="BODY", text="Bury Council", norm="Bury Council",
+                    char_start=6, char_end=18, page=1)
+    return DocumentResult(doc_id=doc_id, path=f"/x/{doc_id}", filename=doc_id, sha256=sha, format="txt",
+                          status=status, n_pages=1, text=text, sections=(section,),
+                          extraction=Extraction(entities=(entity,)))
+
+
+def test_migrations_are_recorded_and_idempotent(tmp_path):
+    con = duckdb.connect(str(tmp_path / "m.duckdb"))
+    assert migrate(con) == [version for version, _ in MIGRATIONS]
+    assert migrate(con) == []
+    assert con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_batch_is_invisible_until_finish_then_swapped_in(tmp_path):
+    db = tmp_path / "icsdocs.duckdb"
+    writer = Writer(db)
+    writer.write_document(_result(), "run1")
+    assert not db.exists()
+    writer.finish()
+    assert not building_path(db).exists()
+    assert run_query(db, "SELECT doc_id, n_chars FROM documents") == (["doc_id", "n_chars"], [("a.txt", 18)])
+
+
+def test_rewriting_a_document_replaces_all_its_rows(tmp_path):
+    db = tmp_path / "icsdocs.duckdb"
+    writer = Writer(db)
+    writer.write_document(_result(), "run1")
+    writer.write_document(_result(text="Hello Bury Council again", sha="2" * 64), "run2")
+    writer.finish()
+    _, rows = run_query(db, "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM sections), "
+                            "(SELECT count(*) FROM entities), (SELECT sha256 FROM documents)")
+    assert rows == [(1, 1, 1, "2" * 64)]
+
+
+def test_interrupted_batch_keeps_last_complete_db_and_next_run_resumes(tmp_path):
+    db = tmp_path / "icsdocs.duckdb"
+    first = Writer(db)
+    first.write_document(_result("a.txt"), "run1")
+    first.finish()
+    interrupted = Writer(db)
+    interrupted.write_document(_result("b.txt"), "run2")
+    interrupted.abandon()
+    assert run_query(db, "SELECT doc_id FROM documents ORDER BY 1")[1] == [("a.txt",)]
+    resumed = Writer(db)
+    assert sorted(resumed.known_hashes()) == ["/x/a.txt", "/x/b.txt"]
+    resumed.finish()
+    assert run_query(db, "SELECT doc_id FROM documents ORDER BY 1")[1] == [("a.txt",), ("b.txt",)]
+
+
+def test_second_writer_is_told_who_holds_the_database(tmp_path):
+    db = tmp_path / "icsdocs.duckdb"
+    with writer_lock(db):
+        with pytest.raises(DatabaseBusy, match=r"is being written by pid \d+ on .* since"):
+            with writer_lock(db):
+                pass
+
+
+@pytest.mark.parametrize("sql", ["DELETE FROM documents", "drop table documents",
+                                 "  INSERT INTO runs VALUES ('x')", "CREATE TABLE t (a INT)"])
+def test_query_refuses_writes(tmp_path, sql):
+    db = tmp_path / "icsdocs.duckdb"
+    writer = Writer(db)
+    writer.finish()
+    with pytest.raises(ReadOnlyQuery):
+        run_query(db, sql)
+
+
+def test_query_refuses_writes_hidden_behind_a_cte(tmp_path):
+    db = tmp_path / "icsdocs.duckdb"
+    Writer(db).finish()
+    with pytest.raises(ReadOnlyQuery):
+        run_query(db, "WITH x AS (SELECT 1) INSERT INTO runs (run_id) SELECT 'r' FROM x")
+
+
+@pytest.mark.parametrize("sql", [
+    "-- hi\nCOPY (SELECT 1) TO '{tmp}/x.csv'",
+    "/* x */ COPY (SELECT 1) TO '{tmp}/x.csv'",
+    "SELECT 1; COPY (SELECT 1) TO '{tmp}/x.csv'",
+    "SELECT * FROM read_csv('{tmp}/secret.csv')",
+    "",
+])
+def test_query_cannot_touch_other_files(tmp_path, sql):
+    db = tmp_path / "icsdocs.duckdb"
+    Writer(db).finish()
+    (tmp_path / "secret.csv").write_text("a\n1\n", encoding="utf-8")
+    with pytest.raises(ReadOnlyQuery):
+        run_query(db, sql.format(tmp=tmp_path))
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_query_reads_views(tmp_path):
+    db = tmp_path / "icsdocs.duckdb"
+    Writer(db).finish()
+    assert run_query(db, "SELECT count(*) FROM doc_principles") == (["count_star()"], [(0,)])
