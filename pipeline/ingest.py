@@ -62,6 +62,14 @@ def load_stages(*, extract: bool = True, classify: bool = True) -> Stages:
     return stages
 
 
+def principle_rows(model: Any) -> list[tuple[str, str, str, str, float]]:
+    """The codebook with the model's document-level threshold per principle, for the `principles` table."""
+    from .classify.codebook import load_codebooks
+
+    return [(p.framework, p.principle_id, p.name, p.definition, model.threshold(p.principle_id))
+            for p in load_codebooks()]
+
+
 def process_document(task: Task, stages: Stages | None = None) -> DocumentResult:
     """Read, section, extract and classify one file.  Document failures become a status, not an error."""
     stages = stages or _STAGES
@@ -228,7 +236,7 @@ def ingest(
             on_start(len(tasks))
         _STAGES = load_stages(extract=extract, classify=classify) if tasks else Stages()
         if _STAGES.model is not None:
-            writer.write_principles(_STAGES.model.principle_rows())
+            writer.write_principles(principle_rows(_STAGES.model))
         try:
             for result in _results(tasks, workers=workers, timeout=timeout):
                 writer.write_document(result, summary.run_id)

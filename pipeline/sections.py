@@ -26,6 +26,7 @@ NAMED_PART = re.compile(r"^(?P<word>section|part|appendix|annex|schedule)\s+(?P<
                         re.IGNORECASE)
 MARKDOWN = re.compile(r"^(?P<hashes>#{1,6})\s+\S")
 SENTENCE_END = re.compile(r"[.;:,]$")
+SMALL_WORDS = frozenset("a an and as at by for from in into of on or the to with".split())
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def heading_mark(block: Block, rules: SectionRules | None = None) -> HeadingMark
     text = _strip_emphasis(block.text)
     if not text or not _is_short_line(text, rules):
         return None
-    if block.kind == "list_item" and block.level is not None and block.level > 1:
+    if block.kind == "list_item":
         return None
     markdown = MARKDOWN.match(text)
     if markdown:
@@ -97,17 +98,27 @@ def heading_mark(block: Block, rules: SectionRules | None = None) -> HeadingMark
         return numbered
     if text.lower().rstrip(":") in rules.heading_words:
         return HeadingMark("named", 1)
-    if block.kind == "heading":
+    if block.kind == "heading" and not SENTENCE_END.search(text):
         return HeadingMark(f"styled{block.level or 1}", 1)
     if block.kind == "paragraph" and _title_like(text) and len(text.split()) <= 8 and text[-1] not in ".?!":
         return HeadingMark("plain", 1)
     return None
 
 
+def _capitalised_share(title: str) -> float:
+    words = [word for word in re.findall(r"[A-Za-z][\w'’-]*", title) if word.lower() not in SMALL_WORDS]
+    return sum(word[0].isupper() for word in words) / len(words) if words else 0.0
+
+
 def _numbered_mark(text: str) -> HeadingMark | None:
     match = NUMBERED.match(text)
+    if match and match["dot"] == ")":
+        # "3) Shared Executive Group" heads a section; "3) We will secure access ..." is a list item.
+        if _title_like(match["title"]) and _capitalised_share(match["title"]) >= 0.5:
+            return HeadingMark("paren", 1)
+        return None
     if match and _title_like(match["title"].rstrip(".")):
-        return HeadingMark("paren" if match["dot"] == ")" else "number", match["num"].count(".") + 1)
+        return HeadingMark("number", match["num"].count(".") + 1)
     match = LETTERED.match(text)
     if match and _title_like(match["title"].rstrip(".")):
         return HeadingMark("letter", 1)

@@ -15,9 +15,8 @@ import os
 import shutil
 import socket
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import asdict
-from datetime import datetime, timezone
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -65,7 +64,7 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def building_path(db_path: Path) -> Path:
@@ -81,8 +80,7 @@ def writer_lock(db_path: Path) -> Iterator[None]:
     """Hold the database's write lock, or raise DatabaseBusy naming the process that holds it."""
     path = lock_path(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "a+", encoding="utf-8")
-    try:
+    with open(path, "a+", encoding="utf-8") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -97,8 +95,6 @@ def writer_lock(db_path: Path) -> Iterator[None]:
         handle.write(f"pid {os.getpid()} on {socket.gethostname()} since {_now():%Y-%m-%d %H:%M:%S} UTC")
         handle.flush()
         yield
-    finally:
-        handle.close()
 
 
 class Writer:
@@ -212,10 +208,8 @@ class Writer:
 
     def abandon(self) -> None:
         """Close without swapping: the building file stays so that the next run resumes from it."""
-        try:
+        with suppress(duckdb.Error):
             self.con.close()
-        except duckdb.Error:
-            pass
 
 
 DOCUMENT_TABLES = ("sections", "entities", "recommendations", "cover_fields", "memberships",

@@ -28,7 +28,9 @@ def sniff_format(path: Path) -> str:
         return "pdf"
     if head[:4] == b"PK\x03\x04":
         if suffix in {".xlsx", ".pptx", ".odt", ".zip"}:
-            raise UnsupportedFormat(f"{path.name} is a {suffix} archive; icsdocs reads PDF, DOCX, text and HTML.")
+            raise UnsupportedFormat(
+                f"{path.name} is a {suffix} archive; icsdocs reads PDF, DOCX, text and HTML."
+            )
         return "docx"
     if head[:8] == OLE_MAGIC:
         raise UnsupportedFormat(

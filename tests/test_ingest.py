@@ -1,0 +1,172 @@
+"""A batch mixing good sample documents with every kind of bad file completes and loses nothing."""
+
+from __future__ import annotations
+
+import shutil
+import time
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline import ingest as ingest_module
+from pipeline.ingest import ingest
+from pipeline.store import run_query
+
+SAMPLES = Path(__file__).resolve().parents[1] / "corpus" / "samples"
+
+
+def _blank_pdf(path: Path) -> None:
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument.new()
+    pdf.new_page(595, 842)
+    pdf.new_page(595, 842)
+    pdf.save(str(path))
+
+
+def _encrypted_pdf(path: Path, source: Path) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    writer = pypdf.PdfWriter(clone_from=str(source))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    writer.write(str(path))
+
+
+def _zip_bomb_docx(path: Path) -> None:
+    """A .docx whose single member inflates to 300 MB: written as a stream so the test stays small."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            chunk = b"A" * (1 << 20)
+            for _ in range(300):
+                member.write(chunk)
+
+
+def make_bad_files(folder: Path) -> dict[str, str]:
+    """Write one file of each bad kind; return filename -> expected status."""
+    folder.mkdir()
+    pdf = SAMPLES / "pdf" / "003_c31966beb43d6877.pdf"
+    (folder / "truncated.pdf").write_bytes(pdf.read_bytes()[:3000])
+    (folder / "garbage.pdf").write_bytes(b"%PDF-1.7\n" + b"\x00\x13garbage" * 500)
+    _encrypted_pdf(folder / "encrypted.pdf", pdf)
+    _blank_pdf(folder / "scanned.pdf")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "old-word.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4000)
+    (folder / "not-a-zip.docx").write_bytes(b"PK\x03\x04 this is not really a zip archive")
+    (folder / "picture.pdf").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
+    _zip_bomb_docx(folder / "bomb.docx")
+    return {
+        "truncated.pdf": "error", "garbage.pdf": "error", "encrypted.pdf": "encrypted",
+        "scanned.pdf": "no_text", "empty.txt": "no_text", "old-word.docx": "unsupported",
+        "not-a-zip.docx": "error", "picture.pdf": "unsupported", "bomb.docx": "error",
+    }
+
+
+@pytest.fixture(scope="module")
+def mixed_batch(tmp_path_factory):
+    root = tmp_path_factory.mktemp("batch")
+    good = root / "good"
+    good.mkdir()
+    for fmt in ("pdf", "docx", "txt"):
+        for path in sorted((SAMPLES / fmt).iterdir()):
+            shutil.copyfile(path, good / path.name)
+    expected = make_bad_files(root / "bad")
+    db = root / "icsdocs.duckdb"
+    started = time.monotonic()
+    summary = ingest([root], db_path=db, workers=2, timeout=60)
+    return db, summary, expected, time.monotonic() - started
+
+
+def test_every_sample_document_is_stored_ok(mixed_batch):
+    db, summary, _, _ = mixed_batch
+    _, rows = run_query(db, "SELECT filename, status, n_pages > 0, n_chars > 1000, "
+                            "(SELECT count(*) FROM sections s WHERE s.doc_id = d.doc_id) > 5 "
+                            "FROM documents d WHERE filename LIKE '00%' ORDER BY filename")
+    assert len(rows) == 15
+    assert all(row[1:] == ("ok", True, True, True) for row in rows), rows
+
+
+def test_every_bad_file_is_recorded_with_its_reason(mixed_batch):
+    db, summary, expected, _ = mixed_batch
+    _, rows = run_query(db, "SELECT filename, status, error FROM documents WHERE status <> 'ok'")
+    assert {name: status for name, status, _ in rows} == expected
+    for name, _, error in rows:
+        assert error and len(error) > 15 and error.endswith((".", ")")), (name, error)
+    assert summary.by_status["ok"] == 15
+    assert summary.n_failed == len(expected)
+
+
+def test_unchanged_files_are_skipped_and_changed_ones_replaced(mixed_batch, tmp_path):
+    db, _, _, _ = mixed_batch
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(db, copy)
+    target = Path(run_query(copy, "SELECT path FROM documents WHERE filename = 'empty.txt'")[1][0][0])
+    original = target.read_bytes()
+    try:
+        target.write_text("Minutes of the Oldham Locality Board\n\nPresent: Cllr A Smith", encoding="utf-8")
+        summary = ingest([target.parents[1]], db_path=copy, workers=1, timeout=60)
+    finally:
+        target.write_bytes(original)
+    assert summary.n_skipped == 23
+    assert summary.by_status == {"ok": 1}
+    _, rows = run_query(copy, f"SELECT status, n_chars FROM documents WHERE path = '{target}'")
+    assert rows == [("ok", 60)]
+
+
+def _slow_read(path):
+    if Path(path).name == "hang.txt":
+        time.sleep(120)
+    return _real_read(path)
+
+
+_real_read = ingest_module.read_document
+
+
+def test_hanging_parser_is_stopped_by_the_time_limit(tmp_path, monkeypatch):
+    # Workers are forked, so the patched reader is the one they run.
+    monkeypatch.setattr(ingest_module, "read_document", _slow_read)
+    (tmp_path / "hang.txt").write_text("Bury Council minutes", encoding="utf-8")
+    shutil.copyfile(SAMPLES / "txt" / "003_c31966beb43d6877.txt", tmp_path / "good.txt")
+    started = time.monotonic()
+    summary = ingest([tmp_path], db_path=tmp_path / "db.duckdb", workers=1, timeout=3, classify=False)
+    assert time.monotonic() - started < 60
+    assert summary.by_status == {"ok": 1, "timeout": 1}
+    con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
+    assert con.execute("SELECT error FROM documents WHERE status = 'timeout'").fetchone()[0].startswith(
+        "Processing took longer than the 3 s limit")
+
+
+def test_cli_ingest_exit_codes(tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    (tmp_path / "empty.txt").write_bytes(b"")
+    db = tmp_path / "cli.duckdb"
+    runner = CliRunner()
+    result = runner.invoke(main, ["ingest", str(tmp_path), "--db", str(db), "--quiet", "--no-classify"],
+                           catch_exceptions=False)
+    assert result.exit_code == 0
+    strict = runner.invoke(main, ["ingest", str(tmp_path), "--db", str(db), "--quiet", "--strict", "--force"],
+                           catch_exceptions=False)
+    assert strict.exit_code == 1
+    query = runner.invoke(main, ["query", "--db", str(db), "SELECT status FROM documents", "--csv"],
+                          catch_exceptions=False)
+    assert query.output.split() == ["status", "no_text"]
+
+
+def test_every_command_has_help():
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    runner = CliRunner()
+    commands = [[], ["ingest"], ["evaluate"], ["train"], ["review"], ["review", "export"],
+                ["review", "import"], ["compare"], ["report"], ["query"]]
+    for command in commands:
+        result = runner.invoke(main, [*command, "-h"], catch_exceptions=False)
+        assert result.exit_code == 0, command
+        if command and command != ["review"]:
+            assert "Example:" in result.output, command
+
