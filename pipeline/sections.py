@@ -26,7 +26,6 @@ NAMED_PART = re.compile(r"^(?P<word>section|part|appendix|annex|schedule)\s+(?P<
                         re.IGNORECASE)
 MARKDOWN = re.compile(r"^(?P<hashes>#{1,6})\s+\S")
 SENTENCE_END = re.compile(r"[.;:,]$")
-SMALL_WORDS = frozenset("a an and as at by for from in into of on or the to with".split())
 
 
 @dataclass(frozen=True)
@@ -105,18 +104,10 @@ def heading_mark(block: Block, rules: SectionRules | None = None) -> HeadingMark
     return None
 
 
-def _capitalised_share(title: str) -> float:
-    words = [word for word in re.findall(r"[A-Za-z][\w'’-]*", title) if word.lower() not in SMALL_WORDS]
-    return sum(word[0].isupper() for word in words) / len(words) if words else 0.0
-
-
 def _numbered_mark(text: str) -> HeadingMark | None:
     match = NUMBERED.match(text)
     if match and match["dot"] == ")":
-        # "3) Shared Executive Group" heads a section; "3) We will secure access ..." is a list item.
-        if _title_like(match["title"]) and _capitalised_share(match["title"]) >= 0.5:
-            return HeadingMark("paren", 1)
-        return None
+        return HeadingMark("paren", 1) if _title_like(match["title"]) else None
     if match and _title_like(match["title"].rstrip(".")):
         return HeadingMark("number", match["num"].count(".") + 1)
     match = LETTERED.match(text)
@@ -129,6 +120,26 @@ def _numbered_mark(text: str) -> HeadingMark | None:
     if match and len(text) <= 80:
         return HeadingMark(f"part:{match['word'].lower()}", 1)
     return None
+
+
+RUN_LABEL = re.compile(r"^(?:[-•]\s*)?(?P<num>\d{1,2}|[A-Za-z])(?P<dot>[.)])\s")
+
+
+def _run_label(text: str) -> tuple[int, str] | None:
+    match = RUN_LABEL.match(text)
+    if not match:
+        return None
+    num = match["num"]
+    return (int(num) if num.isdigit() else ord(num.lower()) - ord("a") + 1), match["dot"]
+
+
+def in_numbered_run(text: str, before: str | None, after: str | None) -> bool:
+    """"1) ..." directly followed by "2) ..." (or preceded by its predecessor) is a list, not headings."""
+    label = _run_label(text)
+    if label is None:
+        return False
+    number, dot = label
+    return _run_label(before or "") == (number - 1, dot) or _run_label(after or "") == (number + 1, dot)
 
 
 def is_cover_table(block: Block, rules: SectionRules | None = None) -> bool:
@@ -187,9 +198,15 @@ def build_sections(doc_id: str, parsed: ParsedDocument) -> tuple[Section, ...]:
     drafts: list[_Draft] = []
     stack = HeadingStack()
     current: _Draft | None = None
-    for placed in parsed.blocks:
+    blocks = parsed.blocks
+    for index, placed in enumerate(blocks):
         block = placed.block
         mark = heading_mark(block, rules)
+        if mark is not None and mark.scheme in ("paren", "number", "letter") and mark.depth == 1:
+            before = blocks[index - 1].block.text if index else None
+            after = blocks[index + 1].block.text if index + 1 < len(blocks) else None
+            if in_numbered_run(_strip_emphasis(block.text), before, after):
+                mark = None
         if mark is not None:
             level = stack.push(mark, len(drafts))
             parent = stack.parent_index()
@@ -217,8 +234,7 @@ def _continuation(drafts: list[_Draft], stack: HeadingStack) -> _Draft:
     owner = stack.top_index()
     if owner is None:
         return _Draft(None, 1, "front_matter" if not drafts else "body", None, (), [])
-    return _Draft(drafts[owner].heading, drafts[owner].level, "body", drafts[owner].parent,
-                  drafts[owner].path, [])
+    return _Draft(None, drafts[owner].level + 1, "body", owner, drafts[owner].path, [])
 
 
 def _finish(doc_id: str, parsed: ParsedDocument, index: int, draft: _Draft) -> Section:

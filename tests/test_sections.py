@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.read import read_document
 from pipeline.records import Block, ParsedDocument, PlacedBlock
-from pipeline.sections import HeadingMark, build_sections, heading_mark
+from pipeline.sections import HeadingMark, build_sections, heading_mark, in_numbered_run
 
 SAMPLES = Path(__file__).resolve().parents[1] / "corpus" / "samples"
 STEMS = sorted(p.stem for p in (SAMPLES / "txt").glob("*.txt"))
@@ -48,6 +48,17 @@ def test_headings_are_recognised(text, expected):
 ])
 def test_body_text_is_not_a_heading(text):
     assert heading_mark(_para(text)) is None
+
+
+@pytest.mark.parametrize(("text", "before", "after", "expected"), [
+    ("2) Health and Care Partnership", "1) Integrated Care Board", None, True),
+    ("1. Provider Partnership", "Sub-groups:", "2. Clinical Forum", True),
+    ("b) Finance", "a) People", "c) Estates", True),
+    ("2) Creating primary care", "- allocating resources to neighbourhoods", "- GM has services", False),
+    ("3) Shared Executive Group", "- Considers issues", "- Brings together leaders", False),
+])
+def test_numbered_runs_are_lists_not_headings(text, before, after, expected):
+    assert in_numbered_run(text, before, after) is expected
 
 
 def test_heading_stack_nests_and_closes_levels():
@@ -100,7 +111,7 @@ def test_section_spans_point_into_the_text(parsed_samples, stem, fmt):
     for section in sections:
         assert parsed.text[section.char_start:section.char_end] == section.text
         assert 1 <= section.page_start <= section.page_end <= parsed.n_pages
-        if section.heading and section.kind == "body":
+        if section.heading and section.kind == "body":  # continuations after a table carry no heading
             assert section.text.replace("**", "").startswith(section.heading[:20])
     starts = [s.char_start for s in sections]
     assert starts == sorted(starts)

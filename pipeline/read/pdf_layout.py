@@ -438,6 +438,9 @@ def _breaks(current: list[Line], line: Line, is_item: bool, normal_gap: float,
     # A sentence ending well short of the right edge ends its paragraph even without extra space.
     if SENTENCE_END.search(prev.text) and prev.x1 < right_edge - max(0.15 * width, 3 * size):
         return True
+    # A line stopping before mid-width ("3.3.1 Questions") is a title or a paragraph's last line.
+    if prev.x1 < right_edge - 0.5 * width:
+        return True
     if is_item:
         return line.x0 < current[0].x0 + 0.3 * size  # continuation lines hang past the bullet
     return line.x0 > prev.x0 + 0.8 * size  # first-line indent of the next paragraph
