@@ -1,0 +1,184 @@
+"""Extraction stage: entities, recommendations, cover sheet and memberships of one document.
+
+`extract_document` runs the spaCy pipeline (`nlp.build_nlp`) over the sections with `nlp.pipe` (a section
+longer than `MAX_CHUNK` characters is cut at line breaks, never fed whole), adds the regex extractors
+(dates, money, legislation), people, memberships, recommendations and the cover sheet, and shifts every
+offset to the document's full text so that `parsed.text[char_start:char_end] == entity.text`.
+
+One document-level pass follows the per-section one: an acronym defined next to a body ("Local Care
+Organisation (LCO)") and the case variants of a body's name ("recovery and transformation board") are
+bodies wherever else they occur in the same document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.extract.cover import read_cover_sheet
+from pipeline.extract.dates import find_dates
+from pipeline.extract.found import Found
+from pipeline.extract.legislation import find_legislation
+from pipeline.extract.memberships import find_memberships
+from pipeline.extract.money import find_money
+from pipeline.extract.nlp import SPANS_KEY, body_grammar, body_norm, collapse
+from pipeline.extract.people import find_people
+from pipeline.extract.recommendations import find_recommendations
+from pipeline.records import Entity, Extraction, Membership, ParsedDocument, Section
+
+MAX_CHUNK = 100_000
+BATCH_SIZE = 64
+FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    section: Section
+    offset: int  # of the chunk in the section's text
+    text: str
+
+    @property
+    def char_start(self) -> int:
+        return self.section.char_start + self.offset
+
+
+def _chunks(sections: Sequence[Section]) -> Iterator[_Chunk]:
+    """Sections, with any longer than `MAX_CHUNK` cut at the last line break before the limit."""
+    for section in sections:
+        text, offset = section.text, 0
+        while len(text) - offset > MAX_CHUNK:
+            cut = text.rfind("\n", offset, offset + MAX_CHUNK)
+            cut = cut + 1 if cut > offset else offset + MAX_CHUNK
+            yield _Chunk(section, offset, text[offset:cut])
+            offset = cut
+        if text[offset:].strip():
+            yield _Chunk(section, offset, text[offset:])
+
+
+def _default_year(meeting_date: str | None, chunks: Sequence[_Chunk]) -> int | None:
+    """The paper's own year: the cover sheet's meeting date, else the first full date in the text."""
+    if meeting_date and meeting_date[:4].isdigit():
+        return int(meeting_date[:4])
+    for chunk in chunks:
+        for found in find_dates(chunk.text, default_year=None):
+            if FULL_DATE.match(found.norm) and not found.flag:
+                return int(found.norm[:4])
+    return None
+
+
+def _span_founds(doc: Doc) -> list[Found]:
+    return [Found(s.label_, s.start_char, s.end_char, s.text, s.id_) for s in doc.spans.get(SPANS_KEY, [])]
+
+
+def _document_bodies(chunks: Sequence[_Chunk], founds: list[list[Found]]) -> list[list[Found]]:
+    """BODY mentions the per-section pass missed: acronyms defined in the document, case variants of names
+    of three words or more ("recovery and transformation board"; not "locality board").
+    """
+    acronym_shape = body_grammar().acronym_pattern
+    variants: dict[str, str] = {}   # lower-cased name -> norm, for names of three words or more
+    acronyms: dict[str, str] = {}   # acronym as written -> norm
+    for chunk, found in zip(chunks, founds, strict=True):
+        for item in found:
+            if item.label != "BODY":
+                continue
+            if len(item.text.split()) >= 3:
+                variants.setdefault(collapse(item.text).lower(), item.norm)
+            after = re.match(r"\s*\(([^()\s]{2,8})\)", chunk.text[item.end:item.end + 12])
+            acronym = after.group(1) if after else ""
+            if acronym_shape.match(acronym) and sum(c.isupper() for c in acronym) >= 2:
+                acronyms.setdefault(acronym, item.norm)
+    if not variants and not acronyms:
+        return [[] for _ in chunks]
+    alternatives = [re.escape(a) for a in sorted(acronyms, key=len, reverse=True)]
+    name_alternatives = [r"\s+".join(re.escape(w) for w in name.split())
+                         for name in sorted(variants, key=len, reverse=True)]
+    acronym_re = name_re = None
+    if alternatives:
+        acronym_re = re.compile(r"(?<![\w&/-])(" + "|".join(alternatives) + r")(?![\w&/-])")
+    if name_alternatives:
+        name_re = re.compile(r"(?<![\w-])(" + "|".join(name_alternatives) + r")(?![\w-])", re.IGNORECASE)
+
+    def variant_norm(text: str) -> str | None:
+        return variants.get(collapse(text).lower())
+
+    added: list[list[Found]] = []
+    for chunk, found in zip(chunks, founds, strict=True):
+        taken = [(f.start, f.end) for f in found]
+        extra: list[Found] = []
+        for pattern, norm_of in ((acronym_re, acronyms.get), (name_re, variant_norm)):
+            if pattern is None:
+                continue
+            for match in pattern.finditer(chunk.text):
+                start, end = match.span()
+                if any(a < end and start < b for a, b in taken):
+                    continue
+                taken.append((start, end))
+                surface = match.group(0)
+                norm = norm_of(surface) or body_norm(surface)
+                extra.append(Found("BODY", start, end, surface, norm, "document_alias"))
+        added.append(extra)
+    return added
+
+
+def extract_document(doc_id: str, parsed: ParsedDocument, sections: Sequence[Section],
+                     nlp: Language) -> Extraction:
+    """Everything the extractors find in one document; offsets index `parsed.text`."""
+    chunks = list(_chunks(sections))
+    docs = list(nlp.pipe((chunk.text for chunk in chunks), batch_size=BATCH_SIZE))
+    cover = read_cover_sheet(doc_id, sections)
+    cover_map = {f.field: f.value for f in cover.fields}
+    year = _default_year(cover.meeting_date, chunks)
+
+    founds = [_span_founds(doc) for doc in docs]
+    for found, extra in zip(founds, _document_bodies(chunks, founds), strict=True):
+        found.extend(extra)
+
+    entities: list[Entity] = []
+    memberships: list[Membership] = []
+    heading_bodies = _heading_bodies(sections, nlp)
+    for chunk, doc, found in zip(chunks, docs, founds, strict=True):
+        people = find_people(doc, cover_fields=cover_map)
+        others = (find_dates(chunk.text, default_year=year) + find_money(chunk.text)
+                  + find_legislation(chunk.text))
+        for item in sorted(found + people + others, key=lambda f: (f.start, f.end)):
+            start = chunk.char_start + item.start
+            end = chunk.char_start + item.end
+            entities.append(Entity(doc_id, chunk.section.section_id, item.label, parsed.text[start:end],
+                                   item.norm, start, end, parsed.page_at(start), "rule", item.flag))
+        people_spans = [(p.start, p.end) for p in people]
+        for member in find_memberships(doc, heading_body=heading_bodies.get(chunk.section.section_id),
+                                       people=people_spans):
+            start = chunk.char_start + member.start
+            memberships.append(Membership(doc_id, chunk.section.section_id, member.body, member.member,
+                                          member.member_kind, parsed.page_at(start), start,
+                                          chunk.char_start + member.end))
+    return Extraction(
+        entities=tuple(entities),
+        recommendations=tuple(find_recommendations(doc_id, sections, parsed)),
+        cover_fields=tuple(cover.fields),
+        memberships=tuple(memberships),
+        meeting_body=cover.meeting_body,
+        meeting_date=cover.meeting_date,
+        title=cover.title,
+    )
+
+
+def _heading_bodies(sections: Sequence[Section], nlp: Language) -> dict[str, str]:
+    """Canonical body named in each section's heading path (the deepest heading naming one)."""
+    headings = sorted({h for s in sections for h in s.heading_path})
+    named: dict[str, str] = {}
+    for heading, doc in zip(headings, nlp.pipe(headings, batch_size=BATCH_SIZE), strict=True):
+        bodies = [s for s in doc.spans.get(SPANS_KEY, []) if s.label_ == "BODY"]
+        if bodies:
+            named[heading] = bodies[-1].id_
+    result = {}
+    for section in sections:
+        for heading in reversed(section.heading_path):
+            if heading in named:
+                result[section.section_id] = named[heading]
+                break
+    return result

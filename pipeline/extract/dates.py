@@ -1,0 +1,199 @@
+"""Explicit dates and month-years in board papers, normalised to ISO (`YYYY-MM-DD` or `YYYY-MM`).
+
+UK day-first order.  What is skipped on purpose (the gold rules): bare years, financial years
+("2021-22", "2022/23"), bare months ("in April", "Sept") and named days ("Christmas 2020").
+Fractions and item numbers ("1/4 of the budget", "7/21", "£1/4") have two parts and never match.
+
+Flags (`Found.flag`) say where the norm was not read straight off the page:
+- `year_inferred`: day-month with no year, year taken from `default_year` (the paper's own year);
+- `no_year`: day-month with no year and no `default_year`; norm is ISO's yearless `--MM-DD`;
+- `two_digit_year`: "June 21" read as June 2021, "1/4/22" is not flagged (day and month are explicit);
+- `month_first`: "12/25/2021" cannot be day-first, read month-first;
+- `weekday_mismatch`: "Monday 8 June 2021" names the wrong weekday;
+- `impossible_date`: "31/02/2021"; norm is empty.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import yaml
+
+from pipeline.extract.found import Found
+from pipeline.extract.resources import data_path
+
+ORDINAL = r"(?:\s?(?:st|nd|rd|th))"
+
+
+@dataclass(frozen=True)
+class _Tables:
+    month_number: dict[str, int]
+    weekday_number: dict[str, int]
+    century: int
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+
+
+def _alternation(words: list[str]) -> str:
+    variants = {w for word in words for w in (word, word.upper())}
+    return "|".join(re.escape(w) for w in sorted(variants, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    data = yaml.safe_load(data_path("months.yaml").read_text(encoding="utf-8"))
+    month_number = {name.lower(): int(num) for num, names in data["months"].items() for name in names}
+    weekday_number = {}
+    for name in data["weekdays"]:
+        for index, full in enumerate(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        ):
+            if full.startswith(name.lower()):
+                weekday_number[name.lower()] = index
+    # the first name of each month is its full name ("June." ends a sentence); the others take a dot ("Sept.")
+    full = _alternation([names[0] for names in data["months"].values()])
+    short = _alternation([n for names in data["months"].values() for n in names[1:]])
+    mon = rf"(?:(?:{full})|(?:{short})\.?)"
+    wd = rf"(?:(?P<wd>{_alternation(data['weekdays'])}),?\s+)?"
+    start = r"(?<![\w£$/.:-])"
+    year4 = r"(?P<y>(?:19|20)\d{2})(?![\d/-]\d|\d)"
+    patterns = (
+        # 20th-26th May 2021, 20 to 26 May: two dates sharing month and year
+        (
+            "day_range",
+            re.compile(
+                rf"{start}(?P<first>(?P<d1>\d{{1,2}}){ORDINAL}?)\s*(?:-|–|to|and|&)\s*(?P<d>\d{{1,2}}){ORDINAL}?\s+(?:of\s+)?"
+                rf"(?P<m>{mon})(?:,?\s+{year4})?\b"
+            ),
+        ),
+        # Monday 7 June 2021, 1st April 2022, 3rd of March 2022, 3 rd June, 26 Nov
+        (
+            "dmy",
+            re.compile(
+                rf"{wd}{start}(?P<d>\d{{1,2}}){ORDINAL}?\s+(?:of\s+)?(?P<m>{mon})(?:,?\s+{year4})?(?![A-Za-z0-9])"
+            ),
+        ),
+        # June 7, 2021; Monday, June 7 2021
+        ("mdy", re.compile(rf"{wd}\b(?P<m>{mon})\s+(?P<d>\d{{1,2}}){ORDINAL}?,?\s+{year4}")),
+        # May 20th (ordinal required, else "June 21" is a month-year)
+        ("md", re.compile(rf"\b(?P<m>{mon})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)\b")),
+        # April 2022, Jan 2020
+        ("my", re.compile(rf"\b(?P<m>{mon}),?\s+{year4}")),
+        # June 21, Sep 19 (month + two-digit year)
+        ("myy", re.compile(rf"\b(?P<m>{mon})\s+'?(?P<yy>\d{{2}})(?![\d:/.,]?\d|st|nd|rd|th)")),
+        # 26/05/2021, 1/4/22, 7.6.2021, 7-6-2021
+        (
+            "numeric",
+            re.compile(
+                rf"{start}(?P<d>\d{{1,2}})(?P<sep>/)(?P<m>\d{{1,2}})/(?P<y>\d{{4}}|\d{{2}})(?![\w/]|[.,]\d)"
+                rf"|{start}(?P<d_>\d{{1,2}})(?P<sep_>[.-])(?P<m_>\d{{1,2}})(?P=sep_)(?P<y_>(?:19|20)\d{{2}})"
+                rf"(?![\w.-]\d)"
+            ),
+        ),
+        # ISO 2021-06-07
+        ("iso", re.compile(r"(?<![\w-])(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?![\w-])")),
+    )
+    return _Tables(month_number, weekday_number, int(data.get("century", 2000)), patterns)
+
+
+def _month(tables: _Tables, text: str) -> int:
+    return tables.month_number[text.rstrip(".").lower()]
+
+
+def _ymd(year: int | None, month: int, day: int | None, default_year: int | None) -> tuple[str, str | None]:
+    """ISO norm and flag for the parts read; an empty norm means the date cannot exist."""
+    flag = None
+    if day is None:
+        return (f"{year:04d}-{month:02d}" if year else ""), None
+    if year is None:
+        if default_year is None:
+            try:
+                date(2000, month, day)  # leap year: 29 Feb is possible
+            except ValueError:
+                return "", "impossible_date"
+            return f"--{month:02d}-{day:02d}", "no_year"
+        year, flag = default_year, "year_inferred"
+    try:
+        return date(year, month, day).isoformat(), flag
+    except ValueError:
+        return "", "impossible_date"
+
+
+def _check_weekday(tables: _Tables, match: re.Match[str], norm: str, flag: str | None) -> str | None:
+    weekday = match.groupdict().get("wd")
+    if not weekday or len(norm) != 10 or norm.startswith("--"):
+        return flag
+    if date.fromisoformat(norm).weekday() != tables.weekday_number[weekday.lower()]:
+        return "weekday_mismatch"
+    return flag
+
+
+def _read(kind: str, match: re.Match[str], tables: _Tables, default_year: int | None) -> list[Found]:
+    g = match.groupdict()
+    text = match.group(0)
+    start, end = match.start(), match.end()
+    if kind == "numeric":
+        d, m, y = (g["d"], g["m"], g["y"]) if g["d"] else (g["d_"], g["m_"], g["y_"])
+        day, month, year = int(d), int(m), int(y)
+        if len(y) == 2:
+            year += tables.century
+        flag = None
+        if month > 12 and day <= 12:
+            day, month, flag = month, day, "month_first"
+        if month > 12 or day > 31 or month == 0 or day == 0:
+            return []  # not a date at all (a ratio or a reference)
+        norm, bad = _ymd(year, month, day, None)
+        return [Found("DATE", start, end, text, norm, bad or flag)]
+    if kind == "iso":
+        norm, flag = _ymd(int(g["y"]), int(g["m"]), int(g["d"]), None)
+        return [Found("DATE", start, end, text, norm, flag)] if 1 <= int(g["m"]) <= 12 else []
+    month = _month(tables, g["m"])
+    if kind == "myy":
+        return [
+            Found(
+                "DATE", start, end, text, f"{tables.century + int(g['yy']):04d}-{month:02d}", "two_digit_year"
+            )
+        ]
+    year = int(g["y"]) if g.get("y") else None
+    if kind == "my":
+        return [Found("DATE", start, end, text, f"{year:04d}-{month:02d}")]
+    if int(g["d"]) == 0 or int(g["d"]) > 31:
+        return []
+    norm, flag = _ymd(year, month, int(g["d"]), default_year)
+    flag = _check_weekday(tables, match, norm, flag)
+    if kind != "day_range":
+        return [Found("DATE", start, end, text, norm, flag)]
+    first_norm, first_flag = _ymd(year, month, int(g["d1"]), default_year)
+    second_start = match.start("d")
+    return [
+        Found("DATE", start, match.end("first"), match.group("first"), first_norm, first_flag),
+        Found("DATE", second_start, end, text[second_start - start :], norm, flag),
+    ]
+
+
+def find_dates(text: str, *, default_year: int | None) -> list[Found]:
+    """Every explicit date and month-year in `text`, in text order, without overlaps.
+
+    Longer readings win over shorter ones at the same place ("Monday 7 June 2021" over "June 2021").
+
+    >>> [f.norm for f in find_dates("On 1st April 2022 and from October 2021", default_year=None)]
+    ['2022-04-01', '2021-10']
+    """
+    tables = _tables()
+    candidates: list[tuple[int, int, int, list[Found]]] = []
+    for priority, (kind, pattern) in enumerate(tables.patterns):
+        for match in pattern.finditer(text):
+            found = _read(kind, match, tables, default_year)
+            if found:
+                candidates.append((match.start(), match.end(), priority, found))
+    candidates.sort(key=lambda c: (c[0], -(c[1] - c[0]), c[2]))
+    result: list[Found] = []
+    taken_end = -1
+    for start, end, _priority, found in candidates:
+        if start < taken_end:
+            continue
+        result.extend(found)
+        taken_end = end
+    return result

@@ -1,0 +1,429 @@
+"""The one spaCy pipeline: BODY, ROLE and PLACE spans from gazetteers and productive rules.
+
+`build_nlp()` returns a blank English pipeline (or a statistical one if `en_core_web_sm` happens to be
+installed; it is never required) with five rule components, all reading their data from `pipeline/data/`:
+
+- `icsdocs_bodies_v1` (SpanRuler): `bodies.csv` aliases and `body_patterns.jsonl` token patterns;
+- `icsdocs_roles_v1` (SpanRuler): `roles.csv` titles (case-insensitive) and `role_patterns.jsonl`, whose
+  `"$name"` placeholders are word lists from `role_vocab.yaml`;
+- `icsdocs_places_v1` (SpanRuler): `places.csv` names and `place_patterns.jsonl`;
+- `icsdocs_body_grammar_v1`: productive bodies ("Oldham Cares Alliance Board", "Lancashire and South
+  Cumbria ICB") from the vocabulary in `body_grammar.yaml`;
+- `icsdocs_resolve_v1`: turns the overlapping candidates in `doc.spans["icsdocs_raw"]` into the final,
+  non-overlapping spans in `doc.spans["icsdocs"]`, each with its canonical form in `span.id_` (also
+  readable as `span._.icsdocs_norm`).
+
+The final spans never overlap: the longest wins, so a place inside a body ("Bury" in "Bury Council")
+and a body inside a role ("Cabinet" in "Cabinet Member") are dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import spacy
+import yaml
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from pipeline.extract.resources import data_path
+
+SPANS_KEY = "icsdocs"
+RAW_KEY = "icsdocs_raw"
+LABELS = ("BODY", "ROLE", "PLACE")
+SMALL_WORDS = frozenset({"and", "of", "for", "the", "in", "on", "to", "with", "a", "an"})
+ROLE_TRIM = frozenset({"the", "a", "an", "as", "and", "&", ",", "of", "for", "-"})
+ACRONYM = re.compile(r"^[A-Z][A-Za-z/&]*[A-Z][A-Za-z/&]*$")
+GM = re.compile(r"\bGM\b")
+NAME_WORD = re.compile(r"^[A-Za-z][A-Za-z'’.&]*$")
+
+
+@dataclass(frozen=True)
+class Gazetteers:
+    body_alias: dict[str, str]        # alias as written -> canonical
+    body_alias_folded: dict[str, str]  # folded alias -> canonical
+    body_kind: dict[str, str]         # canonical -> kind
+    role_alias: dict[str, str]        # lower-cased alias -> canonical
+    role_acronyms: frozenset[str]     # aliases that only count in their own case ("AO", "DPH")
+    places: dict[str, str]            # name -> kind
+    ambiguous_places: frozenset[str]
+
+
+@dataclass(frozen=True)
+class BodyGrammar:
+    heads: frozenset[str]
+    conditional_heads: dict[str, tuple[tuple[str, ...], ...]]
+    acronym_heads: frozenset[str]
+    lowercase_modifiers: frozenset[str]
+    connectors: frozenset[str]
+    stop_first: frozenset[str]
+    head_blockers: frozenset[str]
+    generic: frozenset[str]
+    acronym_pattern: re.Pattern[str]
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with data_path(name).open(encoding="utf-8", newline="") as handle:
+        return [{key: (value or "").strip() for key, value in row.items()} for row in csv.DictReader(handle)]
+
+
+def _read_jsonl(name: str) -> list[dict[str, Any]]:
+    lines = data_path(name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _fold(text: str) -> str:
+    """Key for alias look-up: case, '&', a leading 'the', punctuation spacing and 'GM' folded away."""
+    text = GM.sub("Greater Manchester", collapse(text))
+    text = text.replace("&", " and ").replace("’", "'")
+    text = re.sub(r"^the\s+", "", text, flags=re.IGNORECASE)
+    return re.sub(r"[\s,]+", " ", text).strip().lower()
+
+
+def collapse(text: str) -> str:
+    """Whitespace runs (line breaks included) as one space, ends stripped."""
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=1)
+def gazetteers() -> Gazetteers:
+    body_alias: dict[str, str] = {}
+    body_kind: dict[str, str] = {}
+    for row in _read_csv("bodies.csv"):
+        body_alias[row["alias"]] = row["canonical"]
+        body_kind[row["canonical"]] = row["kind"]
+    role_alias: dict[str, str] = {}
+    acronyms = set()
+    for row in _read_csv("roles.csv"):
+        role_alias[row["alias"].lower()] = row["canonical"]
+        if ACRONYM.match(row["alias"]) and " " not in row["alias"]:
+            acronyms.add(row["alias"])
+    ambiguous = {
+        line.strip() for line in data_path("place_ambiguous.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    return Gazetteers(
+        body_alias=body_alias,
+        body_alias_folded={_fold(alias): canonical for alias, canonical in body_alias.items()},
+        body_kind=body_kind,
+        role_alias=role_alias,
+        role_acronyms=frozenset(acronyms),
+        places={row["name"]: row["kind"] for row in _read_csv("places.csv")},
+        ambiguous_places=frozenset(ambiguous),
+    )
+
+
+@lru_cache(maxsize=1)
+def body_grammar() -> BodyGrammar:
+    data = yaml.safe_load(data_path("body_grammar.yaml").read_text(encoding="utf-8"))
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(str(word).lower() for word in data[key])
+
+    return BodyGrammar(
+        heads=words("heads"),
+        conditional_heads={head.lower(): tuple(tuple(str(phrase).lower().split()) for phrase in after)
+                           for head, after in data["conditional_heads"].items()},
+        acronym_heads=frozenset(str(word) for word in data["acronym_heads"]),
+        lowercase_modifiers=words("lowercase_modifiers"),
+        connectors=words("connectors"),
+        stop_first=words("stop_first"),
+        head_blockers=words("head_blockers"),
+        generic=words("generic"),
+        acronym_pattern=re.compile(data["acronym_pattern"]),
+    )
+
+
+# --------------------------------------------------------------------------------------------- norms
+
+def body_norm(text: str) -> str:
+    """Canonical body name: the gazetteer's canonical for a known alias, else a normalised surface form.
+
+    The surface form has whitespace collapsed, '&' as 'and', no leading 'the', 'GM' spelt 'Greater
+    Manchester', lower-case words capitalised except small words ("of", "and").
+    """
+    gaz = gazetteers()
+    text = collapse(text)
+    if text in gaz.body_alias:
+        return gaz.body_alias[text]
+    folded = _fold(text)
+    if folded in gaz.body_alias_folded:
+        return gaz.body_alias_folded[folded]
+    surface = GM.sub("Greater Manchester", text).replace(" & ", " and ").replace("’", "'")
+    surface = re.sub(r"^the\s+", "", surface, flags=re.IGNORECASE)
+    words = surface.split(" ")
+    out = []
+    for index, word in enumerate(words):
+        if word.islower() and (index == 0 or word not in SMALL_WORDS):
+            word = word[0].upper() + word[1:]
+        elif word.isupper() and len(word) > 1 and word.lower() in SMALL_WORDS:
+            word = word.lower()
+        out.append(word)
+    return " ".join(out)
+
+
+def role_norm(text: str) -> str:
+    """Canonical post title: the gazetteer's canonical, else the title with small words lower-cased."""
+    text = collapse(text)
+    canonical = gazetteers().role_alias.get(text.lower())
+    if canonical:
+        return canonical
+    words = text.split(" ")
+    out = [w if w.isupper() else (w.lower() if i and w.lower() in SMALL_WORDS else w[:1].upper() + w[1:])
+           for i, w in enumerate(words)]
+    return " ".join(out)
+
+
+def place_norm(text: str) -> str:
+    return collapse(text)
+
+
+NORMS = {"BODY": body_norm, "ROLE": role_norm, "PLACE": place_norm}
+
+
+def norm_for(label: str, text: str) -> str:
+    return NORMS[label](text)
+
+
+# ---------------------------------------------------------------------------------------- patterns
+
+def _expand(pattern: Any, vocab: dict[str, list[str]]) -> Any:
+    """Replace "$name" placeholders in a token pattern by the word list `vocab[name]`."""
+    if isinstance(pattern, str) and pattern.startswith("$"):
+        return [str(word).lower() for word in vocab[pattern[1:]]]
+    if isinstance(pattern, list):
+        return [_expand(item, vocab) for item in pattern]
+    if isinstance(pattern, dict):
+        return {key: _expand(value, vocab) for key, value in pattern.items()}
+    return pattern
+
+
+def body_patterns() -> list[dict[str, Any]]:
+    gaz = gazetteers()
+    phrases = [{"label": "BODY", "pattern": alias, "id": canonical}
+               for alias, canonical in gaz.body_alias.items()]
+    return phrases + _read_jsonl("body_patterns.jsonl")
+
+
+def _anchored(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """A pattern opening with an optional ("*") token, as two patterns that open with a required token.
+
+    Same matches, but the Matcher no longer starts a partial match at every token (much faster).
+    """
+    pattern = entry["pattern"]
+    if not pattern or pattern[0].get("OP") != "*":
+        return [entry]
+    first = {key: value for key, value in pattern[0].items() if key != "OP"}
+    with_first = dict(entry, pattern=[first, {**first, "OP": "*"}] + pattern[1:])
+    return _anchored(dict(entry, pattern=pattern[1:])) + [with_first]
+
+
+def role_patterns() -> list[dict[str, Any]]:
+    vocab = yaml.safe_load(data_path("role_vocab.yaml").read_text(encoding="utf-8"))
+    phrases = [{"label": "ROLE", "pattern": alias, "id": canonical}
+               for alias, canonical in gazetteers().role_alias.items()]
+    lines = _read_jsonl("role_patterns.jsonl")
+    return phrases + [p for line in lines for p in _anchored(_expand(line, vocab))]
+
+
+def place_patterns() -> list[dict[str, Any]]:
+    phrases = [{"label": "PLACE", "pattern": name, "id": name} for name in gazetteers().places]
+    return phrases + _read_jsonl("place_patterns.jsonl")
+
+
+# -------------------------------------------------------------------------------------- components
+
+class BodyGrammarComponent:
+    """Bodies nobody listed: a run of name words ending in a head noun (see `body_grammar.yaml`).
+
+    Walking left from a head, name words are capitalised words, acronyms and a few lower-case modifiers
+    ("GM provider collaborative"), joined by "and" / "&" / "," / "-" / "'s".  The walk stops at a line
+    break, at a ROLE candidate ("Chief Executive Bury Council") and before a connector that follows
+    another head ("Bury Council and Bury CCG" is two bodies).  Words that never start a name ("The",
+    "In", "Each", months) are trimmed from the left; a bare head ("the Board") is not a body.
+    """
+
+    def __init__(self, grammar: BodyGrammar):
+        self.grammar = grammar
+
+    def _is_head(self, doc: Doc, i: int) -> bool:
+        token = doc[i]
+        g = self.grammar
+        if token.text in g.acronym_heads:
+            return True
+        lower = token.lower_
+        if lower in g.heads:
+            return True
+        for before in g.conditional_heads.get(lower, ()):
+            if i >= len(before) and tuple(t.lower_ for t in doc[i - len(before):i]) == before:
+                return True
+        return False
+
+    def _is_name_word(self, token) -> bool:
+        text = token.text
+        if not NAME_WORD.match(text):
+            return False
+        if text[:1].isupper():
+            return True
+        return token.lower_ in self.grammar.lowercase_modifiers
+
+    def __call__(self, doc: Doc) -> Doc:
+        g = self.grammar
+        raw = list(doc.spans.get(RAW_KEY, []))
+        role_tokens = {i for span in raw if span.label_ == "ROLE" for i in range(span.start, span.end)}
+        places = {span.start: span for span in raw if span.label_ == "PLACE"}
+        found: list[Span] = []
+        n = len(doc)
+        for i in range(n):
+            if not self._is_head(doc, i) or i in role_tokens:
+                continue
+            token = doc[i]
+            nxt = doc[i + 1] if i + 1 < n else None
+            if nxt is not None and not nxt.is_space:
+                if self._is_head(doc, i + 1) or (nxt.text == "-" and i + 2 < n and self._is_head(doc, i + 2)):
+                    continue  # "Partnership Board", "Sub-Committee": the later head makes the longer span
+                if nxt.lower_ in g.head_blockers and nxt.is_lower:
+                    continue  # "partnership working", "Board members"
+            k = i - 1
+            while k >= 0:
+                t = doc[k]
+                if k in role_tokens or t.is_space or "\n" in t.whitespace_:
+                    break
+                if t.lower_ in g.connectors:
+                    if k == i - 1 and (t.lower_ in {"and", "&", ","} or (t.text == "-" and t.whitespace_)):
+                        break  # "Locality and Collaborative": a head follows a name word
+                    if k > 0 and self._is_head(doc, k - 1) and t.text != "-" and not doc[k - 1].is_lower:
+                        break  # "Bury Council and Bury CCG"
+                    if t.text == "-" and (t.whitespace_ or doc[k - 1].whitespace_):
+                        break  # "Partnership - System Board" is two names; "Sub-Committee" is one
+                    if t.text == "," and not any(doc[j].lower_ in {"and", "&"} for j in range(k + 1, i)):
+                        break  # a comma only inside "Health, Care and Well Being Partnership"
+                elif not self._is_name_word(t):
+                    break
+                k -= 1
+            start = k + 1
+            while start < i:
+                t = doc[start]
+                if (t.lower_ in g.connectors or t.is_lower or t.lower_ in g.stop_first
+                        or not t.text[:1].isalnum() or len(t.text) == 1):
+                    start += 1
+                else:
+                    break
+            if start == i:
+                continue
+            end = i + 1
+            if end + 1 < n and doc[end].lower_ in {"for", "in", "of"} and (end + 1) in places:
+                end = places[end + 1].end  # "Integrated Care Board for Greater Manchester"
+            if token.is_lower and (not doc[start].text[:1].isupper() or (i - start == 1 and start in places)):
+                continue  # "GM provider collaborative", "BAME forum" but not "Bury partnership"
+            span = Span(doc, start, end, label="BODY")
+            if _fold(span.text) in g.generic:
+                continue
+            found.append(span)
+        doc.spans[RAW_KEY] = raw + found
+        return doc
+
+
+class ResolveComponent:
+    """Final spans: cleaned candidates, the longest winning, each with its canonical form in `id_`."""
+
+    def __init__(self, gaz: Gazetteers, grammar: BodyGrammar):
+        self.gaz = gaz
+        self.grammar = grammar
+
+    def _clean_role(self, span: Span) -> Span | None:
+        start, end = span.start, span.end
+        doc = span.doc
+        while start < end and doc[start].lower_ in ROLE_TRIM:
+            start += 1
+        while end > start and doc[end - 1].lower_ in ROLE_TRIM:
+            end -= 1
+        if start == end:
+            return None
+        span = Span(doc, start, end, label="ROLE")
+        text = span.text
+        if len(span) == 1 and text.islower():
+            return None  # "chair", "lead": verbs as often as titles
+        acronyms = self.gaz.role_acronyms
+        for token in span:
+            upper = token.text.upper()
+            if (upper in acronyms or upper.rstrip("S") in acronyms) and token.text not in acronyms:
+                return None  # acronyms count only in their own case ("AO", not "ao")
+        return span
+
+    def _place_ok(self, span: Span) -> bool:
+        if span.text not in self.gaz.ambiguous_places:
+            return True
+        doc = span.doc
+        if span.start == 0:
+            return False
+        before = doc[span.start - 1]
+        return not (before.is_space or before.is_punct or "\n" in before.whitespace_)
+
+    def _keep(self, span: Span) -> bool:
+        if span.label_ == "PLACE":
+            return self._place_ok(span)
+        return not (span.label_ == "BODY" and _fold(span.text) in self.grammar.generic)
+
+    def __call__(self, doc: Doc) -> Doc:
+        candidates: list[Span] = []
+        for span in doc.spans.get(RAW_KEY, []):
+            label = span.label_
+            if label == "ROLE":
+                cleaned = self._clean_role(span)
+                if cleaned is None:
+                    continue
+                span = cleaned
+            elif not self._keep(span):
+                continue
+            candidates.append(span)
+        final = []
+        for span in filter_spans(candidates):
+            out = Span(doc, span.start, span.end, label=span.label_)
+            out.id_ = norm_for(span.label_, span.text)
+            final.append(out)
+        doc.spans[SPANS_KEY] = final
+        return doc
+
+
+@Language.factory("icsdocs_body_grammar_v1")
+def make_body_grammar(nlp: Language, name: str) -> BodyGrammarComponent:
+    return BodyGrammarComponent(body_grammar())
+
+
+@Language.factory("icsdocs_resolve_v1")
+def make_resolve(nlp: Language, name: str) -> ResolveComponent:
+    return ResolveComponent(gazetteers(), body_grammar())
+
+
+def _blank() -> Language:
+    try:
+        return spacy.load("en_core_web_sm", exclude=["parser", "lemmatizer", "ner", "attribute_ruler"])
+    except OSError:
+        return spacy.blank("en")
+
+
+def build_nlp(*, use_model: bool = False) -> Language:
+    """The project's spaCy pipeline; blank English unless `use_model` and a small model is installed."""
+    nlp = _blank() if use_model else spacy.blank("en")
+    nlp.max_length = 2_000_000
+    if not Span.has_extension("icsdocs_norm"):
+        Span.set_extension("icsdocs_norm", getter=lambda span: span.id_ or norm_for(span.label_, span.text))
+    rulers = (
+        ("icsdocs_bodies_v1", "ORTH", body_patterns()),
+        ("icsdocs_roles_v1", "LOWER", role_patterns()),
+        ("icsdocs_places_v1", "ORTH", place_patterns()),
+    )
+    for name, attr, patterns in rulers:
+        ruler = nlp.add_pipe("span_ruler", name=name, config={
+            "spans_key": RAW_KEY, "phrase_matcher_attr": attr, "overwrite": False, "validate": True})
+        ruler.add_patterns(patterns)
+    nlp.add_pipe("icsdocs_body_grammar_v1")
+    nlp.add_pipe("icsdocs_resolve_v1")
+    return nlp

@@ -1,0 +1,225 @@
+"""PERSON names found from context, never from capitalisation alone.
+
+A capitalised run of name-shaped words ("Geoff Little", "Chris O'Gorman", "A Smith") is a person when a cue
+says so (cue lists in `pipeline/data/people.yaml`):
+- an honorific before it ("Cllr Smith", "Dr B Jones"), post-nominals after it ("Mike Farrar CBE, FRCP");
+- a phrase before it ("chaired by", "led by", "contact") or after it ("is leading", "reported that");
+- a cover-sheet or minutes field ("Author: Will Blandamer, ...", "Owner<TAB>..."), or a `cover_fields` value;
+- apposition with a post ("Jane Smith, Director of Public Health", "Will Blandamer – Executive Director"),
+  or a post before it ("statutory DPH Lesley Jones"); a signature ("Sarah Price, 13 May 2021");
+- an attendance list ("Present: Cllr A Smith (Chair), Dr B Jones, Ms C Patel").
+A name once confirmed is then found wherever else it occurs in the text.  Words that are never part of a
+name (organisation and post words, places, months) cut a run short, and runs overlapping BODY or ROLE spans
+in `doc.spans["icsdocs"]` are dropped.  `norm` has honorifics and post-nominals removed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+from spacy.tokens import Doc
+
+from pipeline.extract.found import Found
+from pipeline.extract.resources import data_path
+
+TOKEN = r"(?:Ma?c[A-Z][a-z]+|[A-Z][a-z]*['’][A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
+INITIAL = r"[A-Z]\.?"
+NAME = rf"(?<![\w'’&-])(?:{INITIAL}\s){{0,2}}{TOKEN}(?:[ \t]{TOKEN}){{0,2}}"
+# "Jane Smith on 0161 474 3174", "Jane Smith (jane.smith@council.gov.uk)": contact details follow a name
+CONTACT_AFTER = (
+    r"(?:[ \t]+(?:on|at|tel:?|telephone:?)[ \t]+\+?\d[\d ]{8,}"
+    r"|[ \t]*[(,:–-]?[ \t]*(?:e-?mail:?[ \t]*)?[\w.-]+@\w)"
+)
+SPAN_KEY = "icsdocs"
+# cover_fields keys (pipeline/data/cover_fields.yaml) whose values start with a person's name
+NAME_FIELDS = frozenset(
+    {
+        "presented_by",
+        "author",
+        "report_of",
+        "contact",
+        "lead_officer",
+        "owner",
+        "sponsor",
+        "executive_lead",
+        "clinical_lead",
+        "council_lead",
+        "prepared_by",
+    }
+)
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Rules:
+    honorific: re.Pattern[str]
+    hon: str
+    honorifics: frozenset[str]
+    post_nominals: re.Pattern[str]
+    post_set: frozenset[str]
+    before: re.Pattern[str]
+    after: re.Pattern[str]
+    field: re.Pattern[str]
+    list_label: re.Pattern[str]
+    apposition: re.Pattern[str]
+    role_before: re.Pattern[str]
+    contact: re.Pattern[str]
+    post_cue: re.Pattern[str]
+    stopwords: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    data = yaml.safe_load(data_path("people.yaml").read_text(encoding="utf-8"))
+    hon = rf"(?P<hon>(?:{_alt(data['honorifics'])})\.?(?:[ \t]+(?:{_alt(data['honorifics'])})\.?)*)"
+    post = rf"(?:,?[ \t]+(?:{_alt(data['post_nominals'])})\b)+"
+    roles = _alt(data["role_heads"])
+    return _Rules(
+        honorific=re.compile(rf"\b{hon}[ \t]+(?P<name>(?:{INITIAL}\s){{0,2}}{TOKEN}(?:[ \t]{TOKEN}){{0,2}})"),
+        hon=hon,
+        honorifics=frozenset(h.lower() for h in data["honorifics"]),
+        post_nominals=re.compile(post),
+        post_set=frozenset(data["post_nominals"]),
+        before=re.compile(rf"\b(?i:{_alt(data['before_phrases'])})[ \t]+(?:{hon}[ \t]+)?(?P<name>{NAME})"),
+        after=re.compile(rf"(?P<name>{NAME})(?:{post})?[ \t]+(?:{_alt(data['after_phrases'])})\b"),
+        field=re.compile(
+            rf"(?im)^[ \t]*(?:{_alt(data['field_labels'])})[ \t]*(?::|\t)[ \t]*(?:{hon}[ \t]+)?"
+            rf"(?P<name>{NAME})"
+        ),
+        list_label=re.compile(rf"(?im)^[ \t]*(?:{_alt(data['list_labels'])})[ \t]*(?::|\t)[ \t]*"),
+        apposition=re.compile(
+            rf"(?P<name>{NAME})(?:{post})?[ \t]*(?:,|–|—|\s-|\()[ \t]*(?i:the\s+)?"
+            rf"(?i:former|interim|acting|joint|deputy|vice|statutory|independent|new|incoming|outgoing|\s)*"
+            rf"(?:(?i:(?:[A-Za-z&]+[ \t]+){{0,4}}?(?:{roles}))\b"
+            rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{{4}})"
+        ),
+        role_before=re.compile(rf"\b(?:{roles})[ \t]+(?P<name>{NAME})"),
+        contact=re.compile(rf"(?P<name>{NAME}){CONTACT_AFTER}"),
+        post_cue=re.compile(rf"(?P<name>{NAME}){post}(?![\w-])"),
+        stopwords=frozenset(data["stopwords"]),
+    )
+
+
+def _trim(rules: _Rules, text: str, start: int, end: int, *, min_tokens: int) -> tuple[int, int] | None:
+    """Cut a candidate name at its first non-name word; None if too little is left."""
+    tokens = list(re.finditer(r"\S+", text[start:end]))
+    kept = []
+    for token in tokens:
+        word = token.group(0).rstrip(".,")
+        if len(word) > 1 and (
+            word in rules.stopwords or word in rules.post_set or word.lower() in rules.honorifics
+        ):
+            break
+        kept.append(token)
+    surnames = [t for t in kept if len(t.group(0).rstrip(".")) > 1]
+    if len(kept) < min_tokens or not surnames or len(kept[-1].group(0).rstrip(".")) == 1:
+        return None
+    return start + kept[0].start(), start + kept[-1].end()
+
+
+def _blocked_spans(doc: Doc) -> list[tuple[int, int]]:
+    spans = doc.spans.get(SPAN_KEY, [])
+    return [(s.start_char, s.end_char) for s in spans if s.label_ in ("BODY", "ROLE")]
+
+
+def _norm(name: str) -> str:
+    return " ".join(re.sub(r"['’]s$", "", name).split())
+
+
+def _list_items(rules: _Rules, text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, has_honorific) of names in attendance lists."""
+    found = []
+    for label in rules.list_label.finditer(text):
+        block_end = text.find("\n\n", label.end())
+        block_end = len(text) if block_end < 0 else block_end
+        pos = label.end()
+        for item in re.finditer(r"[^,;\n\t]+", text[pos:block_end]):
+            raw = item.group(0)
+            piece = re.match(rf"\s*(?:and\s+)?(?:[-•*]\s*)?(?:{rules.hon}\s+)?(?P<name>{NAME})", raw)
+            if not piece:
+                continue
+            tail = raw[piece.end() :].strip()
+            if tail and not tail.startswith(("(", "–", "-", "—")):
+                continue  # "Bury Council representatives": not a bare name
+            has_hon = piece.groupdict().get("hon") is not None
+            found.append(
+                (pos + item.start() + piece.start("name"), pos + item.start() + piece.end("name"), has_hon)
+            )
+    return found
+
+
+def find_people(doc: Doc, *, cover_fields: dict[str, str] | None = None) -> list[Found]:
+    """PERSON spans in `doc` (a blank-English spaCy Doc), in text order, without overlaps."""
+    rules = _rules()
+    text = doc.text
+    candidates: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, *, min_tokens: int = 2) -> None:
+        span = _trim(rules, text, start, end, min_tokens=min_tokens)
+        if span:
+            candidates.append(span)
+
+    for match in rules.honorific.finditer(text):
+        add(match.start("name"), match.end("name"), min_tokens=1)
+    for pattern in (rules.before, rules.field):
+        for match in pattern.finditer(text):
+            add(match.start("name"), match.end("name"), min_tokens=1 if match.group("hon") else 2)
+    for pattern in (rules.after, rules.apposition, rules.contact, rules.post_cue):
+        for match in pattern.finditer(text):
+            start = match.start("name")
+            if re.search(r"[A-Z][\w&'’-]*[ \t]+$", text[max(0, start - 40) : start]):
+                continue  # the run continues a longer capitalised phrase: not a name on its own
+            add(start, match.end("name"))
+    for match in rules.role_before.finditer(text):
+        if not re.match(r"[ \t]+[A-Z]", text[match.end("name") :]):  # "GP Extended Hours General Medical ..."
+            add(match.start("name"), match.end("name"))
+    for start, end, has_hon in _list_items(rules, text):
+        add(start, end, min_tokens=1 if has_hon else 2)
+    for key, value in (cover_fields or {}).items():
+        if key in NAME_FIELDS:
+            lead = re.match(rf"\s*(?:{rules.hon}\s+)?(?P<name>{NAME})", value)
+            if lead:
+                span = _trim(rules, value, lead.start("name"), lead.end("name"), min_tokens=2)
+                if span:
+                    name = value[span[0] : span[1]]
+                    candidates.extend(
+                        (m.start(), m.end()) for m in re.finditer(rf"\b{re.escape(name)}\b", text)
+                    )
+
+    blocked = _blocked_spans(doc)
+    confirmed = [(s, e) for s, e in candidates if not any(s < be and bs < e for bs, be in blocked)]
+    names = {text[s:e] for s, e in confirmed if " " in text[s:e].strip()}
+    for name in names:
+        confirmed.extend(
+            (m.start(), m.end()) for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)
+        )
+    return _to_found(rules, text, confirmed, blocked)
+
+
+def _to_found(
+    rules: _Rules, text: str, spans: list[tuple[int, int]], blocked: list[tuple[int, int]]
+) -> list[Found]:
+    result: list[Found] = []
+    last_end = -1
+    for start, end in sorted(set(spans), key=lambda s: (s[0], -(s[1] - s[0]))):
+        if start < last_end or any(start < be and bs < end for bs, be in blocked):
+            continue
+        norm = _norm(text[start:end])
+        span_start, span_end = start, end
+        hon = re.search(rf"\b{rules.hon}\s+$", text[max(0, start - 20) : start])
+        if hon:
+            span_start = start - (len(hon.group(0)))
+        post = rules.post_nominals.match(text, end)
+        if post:
+            span_end = post.end()
+        if span_start < last_end:
+            span_start = start
+        result.append(Found("PERSON", span_start, span_end, text[span_start:span_end], norm))
+        last_end = span_end
+    return result

@@ -1,0 +1,80 @@
+import pytest
+
+from pipeline.extract.dates import find_dates
+
+
+def norms(text, default_year=None):
+    return [(f.text, f.norm, f.flag) for f in find_dates(text, default_year=default_year)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Meeting Date\t07 June 2021", [("07 June 2021", "2021-06-07", None)]),
+        ("from 1/4/22 onwards", [("1/4/22", "2022-04-01", None)]),
+        ("Governing Body 26/05/2021", [("26/05/2021", "2021-05-26", None)]),
+        ("from 1st April 2022", [("1st April 2022", "2022-04-01", None)]),
+        ("on the 3rd of March 2022", [("3rd of March 2022", "2022-03-03", None)]),
+        ("Leeds Place Board, Thursday 14 October 2021.", [("Thursday 14 October 2021", "2021-10-14", None)]),
+        ("Monday 8 June 2021", [("Monday 8 June 2021", "2021-06-08", "weekday_mismatch")]),
+        ("signed June 7, 2021", [("June 7, 2021", "2021-06-07", None)]),
+        ("ISO 2021-06-07 stamp", [("2021-06-07", "2021-06-07", None)]),
+        ("go live in April 2022", [("April 2022", "2022-04", None)]),
+        ("in JUNE 2021", [("JUNE 2021", "2021-06", None)]),
+        ("Jan 2020 and Sep 19", [("Jan 2020", "2020-01", None), ("Sep 19", "2019-09", "two_digit_year")]),
+        (
+            "October 2021 to end March 2022",
+            [("October 2021", "2021-10", None), ("March 2022", "2022-03", None)],
+        ),
+        (
+            "workshops 20th-26th May 2021",
+            [("20th", "2021-05-20", None), ("26th May 2021", "2021-05-26", None)],
+        ),
+        ("published 26 Nov¹", [("26 Nov", "--11-26", "no_year")]),
+        ("12/25/2021", [("12/25/2021", "2021-12-25", "month_first")]),
+        ("31/02/2021", [("31/02/2021", "", "impossible_date")]),
+    ],
+)
+def test_dates(text, expected):
+    assert norms(text) == expected
+
+
+def test_day_month_takes_the_papers_year_and_says_so():
+    assert norms("Locality Board - 20th May; 3 rd June", 2021) == [
+        ("20th May", "2021-05-20", "year_inferred"),
+        ("3 rd June", "2021-06-03", "year_inferred"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "in 2021",
+        "the 2021-22 plan",
+        "budget for 2022/23",
+        "in April",
+        "by end of June",
+        "Sept",
+        "Christmas 2020",
+        "section 75 agreement",
+        "costs £1/4",
+        "version v1.3",
+        "item 7/21",
+        "call 0161 474 3174",
+        "1/4 of the budget",
+        "we may 2021 review",
+        "paragraph 3.10.12",
+        "32/13/2021",
+        "para 7.1.2 refers",
+    ],
+)
+def test_not_dates(text):
+    assert norms(text) == []
+
+
+def test_sentence_full_stop_is_not_part_of_a_date():
+    assert norms("Strategic Commissioning Board – 7th June. Then Sept. 2021 and 3 Jan. 2022", 2021) == [
+        ("7th June", "2021-06-07", "year_inferred"),
+        ("Sept. 2021", "2021-09", None),
+        ("3 Jan. 2022", "2022-01-03", None),
+    ]

@@ -1,0 +1,111 @@
+import json
+
+import duckdb
+import pytest
+
+from pipeline.evaluate import evaluate_extraction, format_report
+
+GOLD = {
+    "doc_id": "001_abc",
+    "meeting": {"body": "Strategic Commissioning Board", "date": "2021-06-07"},
+    "bodies": ["Bury Strategic Commissioning Board", "Bury Council"],
+    "body_aliases": {"Bury Strategic Commissioning Board": ["Strategic Commissioning Board", "SCB"]},
+    "roles": ["Chief Executive"],
+    "people": [{"name": "Geoff Little"}, {"name": "Su Long"}],
+    "dates": [{"raw": "07 June 2021", "iso": "2021-06-07"}, {"raw": "20th May", "iso": "2021-05-20"}],
+    "places": ["Bury"],
+    "money": [],
+    "recommendations": ["It is recommended that the **Board** note the report."],
+}
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "t.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(
+        "CREATE TABLE documents (doc_id VARCHAR, filename VARCHAR, format VARCHAR, meeting_body VARCHAR,"
+        " meeting_date DATE)"
+    )
+    con.execute("CREATE TABLE entities (doc_id VARCHAR, label VARCHAR, text VARCHAR, norm VARCHAR)")
+    con.execute("CREATE TABLE recommendations (doc_id VARCHAR, text VARCHAR)")
+    con.execute(
+        "INSERT INTO documents VALUES ('001_abc.txt', '001_abc.txt', 'txt', 'SCB', '2021-06-07'),"
+        " ('001_abc.pdf', '001_abc.pdf', 'pdf', NULL, NULL), ('999.pdf', '999.pdf', 'pdf', NULL, NULL)"
+    )
+    con.executemany(
+        "INSERT INTO entities VALUES (?, ?, ?, ?)",
+        [
+            ("001_abc.txt", "BODY", "SCB", "SCB"),
+            ("001_abc.txt", "BODY", "Strategic Commissioning Board", "Bury Strategic Commissioning Board"),
+            ("001_abc.txt", "BODY", "Chief Executive", "Chief Executive"),
+            ("001_abc.txt", "ROLE", "chief executive", "Chief Executive"),
+            ("001_abc.txt", "PERSON", "Cllr Geoff Little", "Geoff Little"),
+            ("001_abc.txt", "DATE", "7th June", "2021-06-07"),
+            ("001_abc.txt", "DATE", "20th May", "2021-05-20"),
+            ("001_abc.txt", "DATE", "June 2021", "2021-06"),
+            ("001_abc.txt", "PLACE", "Bury", "Bury"),
+            ("001_abc.pdf", "PERSON", "Su Long", "Su Long"),
+        ],
+    )
+    con.executemany(
+        "INSERT INTO recommendations VALUES (?, ?)",
+        [
+            ("001_abc.txt", "It is recommended that the Board  note the report."),
+            ("001_abc.txt", "Another item."),
+        ],
+    )
+    con.close()
+    gold_dir = tmp_path / "gold"
+    gold_dir.mkdir()
+    (gold_dir / "001_abc.json").write_text(json.dumps(GOLD))
+    (gold_dir / "README.md").write_text("not gold")
+    return path, gold_dir
+
+
+def test_evaluate_extraction(db):
+    metrics = evaluate_extraction(*db)
+    assert metrics["n_documents"] == 2
+    assert metrics["documents_without_gold"] == ["999.pdf"]
+    txt = metrics["by_format"]["txt"]
+    assert txt["BODY"] == {
+        "tp": 2,
+        "fp": 1,
+        "fn": 1,
+        "precision": 0.6667,
+        "recall": 0.5,
+        "f1": 0.5714,
+        "gold_found": 1,
+    }
+    assert txt["ROLE"] == {"tp": 1, "fp": 0, "fn": 0, "precision": 1.0, "recall": 1.0, "f1": 1.0}
+    assert txt["PERSON"] == {"tp": 1, "fp": 0, "fn": 1, "precision": 1.0, "recall": 0.5, "f1": 0.6667}
+    assert txt["DATE"] == {"tp": 2, "fp": 1, "fn": 0, "precision": 0.6667, "recall": 1.0, "f1": 0.8}
+    assert txt["DATE_RAW"] == {"tp": 1, "fp": 2, "fn": 1, "precision": 0.3333, "recall": 0.5, "f1": 0.4}
+    assert txt["recommendations"] == {
+        "tp": 1,
+        "fp": 1,
+        "fn": 0,
+        "precision": 0.5,
+        "recall": 1.0,
+        "f1": 0.6667,
+    }
+    assert txt["meeting_body"]["tp"] == 1
+    assert txt["meeting_date"]["tp"] == 1
+    assert txt["MONEY"] == {"tp": 0, "fp": 0, "fn": 0, "precision": 1.0, "recall": 1.0, "f1": 1.0}
+    pdf = metrics["by_format"]["pdf"]
+    assert (pdf["PERSON"]["tp"], pdf["PERSON"]["fn"], pdf["meeting_body"]["fn"]) == (1, 1, 1)
+    assert metrics["overall"]["PERSON"] == {
+        "tp": 2,
+        "fp": 0,
+        "fn": 2,
+        "precision": 1.0,
+        "recall": 0.5,
+        "f1": 0.6667,
+    }
+    assert metrics["per_document"]["001_abc.txt"]["labels"]["BODY"]["errors"] == [
+        {"fp": "Chief Executive"},
+        {"fn": "Bury Council"},
+    ]
+    report = format_report(metrics)
+    assert report.splitlines()[0] == "documents scored: 2"
+    assert "  PERSON            1.000  0.500  0.667     2     0     2" in report.splitlines()

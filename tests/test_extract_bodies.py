@@ -1,0 +1,136 @@
+"""BODY spans: gazetteer aliases, the productive grammar, canonical norms and what is not a body."""
+
+import pytest
+
+from pipeline.extract.nlp import SPANS_KEY, body_norm
+
+
+def spans(nlp, text, label="BODY"):
+    doc = nlp(text)
+    return [(s.text, s.id_) for s in doc.spans[SPANS_KEY] if s.label_ == label]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # gazetteer aliases resolve to one canonical name
+    ("Funding flows from the GM ICB to localities.",
+     [("GM ICB", "NHS Greater Manchester Integrated Care Board")]),
+    ("A letter from NHSEI and a reply to NHSE.",
+     [("NHSEI", "NHS England and NHS Improvement"), ("NHSE", "NHS England")]),
+    ("Bury MBC and the Care Quality Commission.",
+     [("Bury MBC", "Bury Council"), ("Care Quality Commission", "Care Quality Commission")]),
+    # productive patterns: bodies listed nowhere
+    ("The Tameside and Glossop Integrated Care NHS Foundation Trust will host it.",
+     [("Tameside and Glossop Integrated Care NHS Foundation Trust",
+       "Tameside and Glossop Integrated Care NHS Foundation Trust")]),
+    ("Papers went to the Oldham Cares Alliance Board in May.",
+     [("Oldham Cares Alliance Board", "Oldham Cares Alliance Board")]),
+    ("The Wigan Borough Locality Board met.",
+     [("Wigan Borough Locality Board", "Wigan Borough Locality Board")]),
+    ("Lancashire and South Cumbria ICB approved the plan.",
+     [("Lancashire and South Cumbria ICB", "Lancashire and South Cumbria Integrated Care Board")]),
+    ("Reported to the Audit and Governance Committee and the Quality and Performance Sub-Committee.",
+     [("Audit and Governance Committee", "Audit and Governance Committee"),
+      ("Quality and Performance Sub-Committee", "Quality and Performance Sub-Committee")]),
+    ("Leeds Health and Wellbeing Board",
+     [("Leeds Health and Wellbeing Board", "Leeds Health and Wellbeing Board")]),
+    ("Healthwatch Kirklees responded.", [("Healthwatch Kirklees", "Healthwatch Kirklees")]),
+    ("the Department of Health and Social Care said",
+     [("Department of Health and Social Care", "Department of Health and Social Care")]),
+    ("through the GM provider collaborative",
+     [("GM provider collaborative", "Greater Manchester Provider Collaborative")]),
+    ("the Integrated Care Board for Greater Manchester",
+     [("Integrated Care Board for Greater Manchester", "NHS Greater Manchester Integrated Care Board")]),
+    ("a Younger People's Forum", [("Younger People's Forum", "Younger People's Forum")]),
+])
+def test_bodies_found(nlp, text, expected):
+    assert spans(nlp, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # coordination splits into two bodies
+    ("Bury Council and Bury CCG have agreed.",
+     [("Bury Council", "Bury Council"), ("Bury CCG", "NHS Bury CCG")]),
+    ("Sheffield City Council, Doncaster Council and the Mid Yorkshire Hospitals NHS Trust.",
+     [("Sheffield City Council", "Sheffield City Council"), ("Doncaster Council", "Doncaster Council"),
+      ("Mid Yorkshire Hospitals NHS Trust", "Mid Yorkshire Hospitals NHS Trust")]),
+    # a role before a body is not part of its name
+    ("Chief Executive Bury Council & Accountable Officer NHS Bury CCG",
+     [("Bury Council", "Bury Council"), ("NHS Bury CCG", "NHS Bury CCG")]),
+    # words that never start a name are trimmed
+    ("Each Locality Board will report.", [("Locality Board", "Locality Board")]),
+    ("Proposed Stockport Integrated Care System",
+     [("Stockport Integrated Care System", "Stockport Integrated Care System")]),
+])
+def test_body_boundaries(nlp, text, expected):
+    assert spans(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The CCGs and Trusts will work with Locality Boards and Provider Collaboratives.",  # generic plurals
+    "partnership working across the VCSE sector and the NHS",  # sector, adjective use
+    "The Board agreed; the Committee noted it.",  # bare heads
+    "Government policy and the Public Health team",  # government, internal team
+    "the Bury partnership arrangements",  # head used as an adjective
+    "a joint committee of the statutory partners",  # class, lower case
+    "Bury Health and Care System",  # not an integrated care system
+    "as a Joint Committee",
+])
+def test_not_bodies(nlp, text):
+    assert spans(nlp, text) == []
+
+
+@pytest.mark.parametrize(("text", "norm"), [
+    ("GMICB", "NHS Greater Manchester Integrated Care Board"),
+    ("the Greater Manchester ICB", "NHS Greater Manchester Integrated Care Board"),
+    ("Greater Manchester Health & Social Care Partnership",
+     "Greater Manchester Health and Social Care Partnership"),
+    ("GM  Joint\nCommissioning Board", "Greater Manchester Joint Commissioning Board"),
+    ("recovery and transformation board", "Recovery and Transformation Board"),
+    ("Wigan Borough Locality Board", "Wigan Borough Locality Board"),
+])
+def test_body_norm(text, norm):
+    assert body_norm(text) == norm
+
+
+def _document(paragraphs):
+    from pipeline.records import Block, ParsedDocument, PlacedBlock, Section
+
+    text, placed, sections, pos = "", [], [], 0
+    for index, para in enumerate(paragraphs):
+        placed.append(PlacedBlock(Block("paragraph", para, page=index + 1), pos, pos + len(para)))
+        sections.append(Section("d", f"s{index:04d}", index, None, None, (), 1, "body", para,
+                                index + 1, index + 1, pos, pos + len(para)))
+        text += para + "\n\n"
+        pos = len(text)
+    return ParsedDocument("d.txt", "text", len(paragraphs), text, tuple(placed)), tuple(sections)
+
+
+def test_document_acronyms_and_case_variants(nlp):
+    from pipeline.extract import extract_document
+
+    parsed, sections = _document([
+        "The Rotherham Place Board (RPB) and the Recovery and Transformation Board met on 3 March 2022.",
+        "The RPB agreed. The recovery and transformation board noted it. RPBs and RPB-wide plans are not it.",
+    ])
+    extraction = extract_document("d", parsed, sections, nlp)
+    bodies = [(e.text, e.norm, e.page, e.flag) for e in extraction.entities if e.label == "BODY"]
+    assert bodies == [
+        ("Rotherham Place Board", "Rotherham Place Board", 1, None),
+        ("RPB", "Rotherham Place Board", 1, "document_alias"),
+        ("Recovery and Transformation Board", "Recovery and Transformation Board", 1, None),
+        ("RPB", "Rotherham Place Board", 2, "document_alias"),
+        ("recovery and transformation board", "Recovery and Transformation Board", 2, "document_alias"),
+    ]
+    for entity in extraction.entities:
+        assert parsed.text[entity.char_start:entity.char_end] == entity.text
+
+
+def test_long_section_is_cut_for_spacy(nlp, monkeypatch):
+    import pipeline.extract as extract
+
+    monkeypatch.setattr(extract, "MAX_CHUNK", 60)
+    line = "Reported to the Oldham Cares Alliance Board.\n"
+    parsed, sections = _document([line * 5])
+    extraction = extract.extract_document("d", parsed, sections, nlp)
+    starts = [e.char_start for e in extraction.entities if e.label == "BODY"]
+    assert starts == [16 + i * len(line) for i in range(5)]

@@ -1,0 +1,69 @@
+"""ROLE and PLACE spans: post titles without names, places on their own (not inside a body's name)."""
+
+import pytest
+
+from pipeline.extract.nlp import SPANS_KEY
+
+
+def spans(nlp, text, label):
+    doc = nlp(text)
+    return [(s.text, s.id_) for s in doc.spans[SPANS_KEY] if s.label_ == label]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Director of Public Health Lesley Jones", [("Director of Public Health", "Director of Public Health")]),
+    ("the DPH and the Section 151 Officer", [("DPH", "Director of Public Health"),
+                                             ("Section 151 Officer", "Section 151 Officer")]),
+    ("Cabinet Member for Adult Social Care", [("Cabinet Member for Adult Social Care",
+                                              "Cabinet Member for Adult Social Care")]),
+    ("Joint Director of Finance", [("Joint Director of Finance", "Joint Director of Finance")]),
+    ("Executive Director for Health and Care", [("Executive Director for Health and Care",
+                                                 "Executive Director for Health and Care")]),
+    ("Executive Director Strategic Commissioning, Bury CCG", [("Executive Director Strategic Commissioning",
+                                                              "Executive Director Strategic Commissioning")]),
+    ("Corporate Director (Corporate and Support Services)",
+     [("Corporate Director (Corporate and Support Services)",
+       "Corporate Director (Corporate and Support Services)")]),
+    ("the place based lead for Rochdale", [("place based lead", "Place-based lead")]),
+    ("the Council's Monitoring Officer", [("Monitoring Officer", "Monitoring Officer")]),
+    ("the Vice-Chair of the Trust", [("Vice-Chair", "Vice Chair")]),
+    ("the ICS Chief Executive", [("ICS Chief Executive", "ICS Chief Executive")]),
+    ("the CCG AO", [("CCG AO", "CCG AO")]),
+    ("the financial planning pillar lead",
+     [("financial planning pillar lead", "Financial Planning Pillar Lead")]),
+    ("Chief Executive Bury Council", [("Chief Executive", "Chief Executive")]),
+])
+def test_roles(nlp, text, expected):
+    assert spans(nlp, text, "ROLE") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "She will chair the meeting and lead the work.",  # verbs
+    "the ao of the text",  # acronyms count only in their own case
+    "Director Bury Council",  # no portfolio
+    "leaders across the borough",
+])
+def test_not_roles(nlp, text):
+    assert spans(nlp, text, "ROLE") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Services in Ramsbottom, Tottington and Radcliffe",
+     [("Ramsbottom", "Ramsbottom"), ("Tottington", "Tottington"), ("Radcliffe", "Radcliffe")]),
+    ("across Greater Manchester and West Yorkshire", [("Greater Manchester", "Greater Manchester"),
+                                                      ("West Yorkshire", "West Yorkshire")]),
+    ("clinics in Ashton-under-Lyne and Sale", [("Ashton-under-Lyne", "Ashton-under-Lyne"), ("Sale", "Sale")]),
+    ("the Northeast Sector of the borough", [("Northeast Sector", "Northeast Sector")]),
+    ("the Bury Council plan for Bury", [("Bury", "Bury")]),  # only the second Bury stands alone
+])
+def test_places(nlp, text, expected):
+    assert spans(nlp, text, "PLACE") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Sale of surplus land",  # a common word at the start of a sentence
+    "the Oldham Cares Alliance Board",  # a place inside a body's name
+    "NHS Leeds CCG",
+])
+def test_not_places(nlp, text):
+    assert spans(nlp, text, "PLACE") == []

@@ -1,0 +1,99 @@
+import pytest
+import spacy
+from spacy.tokens import Span
+
+from pipeline.extract.people import find_people
+
+
+@pytest.fixture(scope="module")
+def blank():
+    return spacy.blank("en")
+
+
+def people(blank, text, **kwargs):
+    return [(f.text, f.norm) for f in find_people(blank.make_doc(text), **kwargs)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Presented By\tGeoff Little, Chief Executive Bury Council", [("Geoff Little", "Geoff Little")]),
+        (
+            "Report of: Sarah Brown, Strategic Director (Place), Leeds City Council",
+            [("Sarah Brown", "Sarah Brown")],
+        ),
+        ("Contact Officer: Peter O'Neill  Tel: 0113 222 3333", [("Peter O'Neill", "Peter O'Neill")]),
+        ("The IDCB is independently chaired by Chris O'Gorman.", [("Chris O'Gorman", "Chris O'Gorman")]),
+        ("The work was led by Dr Amir Khan.", [("Dr Amir Khan", "Amir Khan")]),
+        ("Jane Smith, Director of Public Health, presented the report.", [("Jane Smith", "Jane Smith")]),
+        (
+            "Will Blandamer – Executive Director Strategic Commissioning",
+            [("Will Blandamer", "Will Blandamer")],
+        ),
+        ("This strand is led by the statutory DPH Lesley Jones and", [("Lesley Jones", "Lesley Jones")]),
+        ("Su Long is leading this work.", [("Su Long", "Su Long")]),
+        ("Mike Farrar CBE, FRCGP, FRCP (April 2021)", [("Mike Farrar CBE, FRCGP, FRCP", "Mike Farrar")]),
+        ("Sarah Price, 13 May 2021", [("Sarah Price", "Sarah Price")]),
+        ("contact Kathryn Rees on 0161 474 3174", [("Kathryn Rees", "Kathryn Rees")]),
+        (
+            "Dr Aisha McDonald OBE will chair the new committee.",
+            [("Dr Aisha McDonald OBE", "Aisha McDonald")],
+        ),
+        (
+            "The group is chaired by Professor Sir Michael Marmot.",
+            [("Professor Sir Michael Marmot", "Michael Marmot")],
+        ),
+        ("The Board thanked Mary Jones-Clarke for her work.", [("Mary Jones-Clarke", "Mary Jones-Clarke")]),
+    ],
+)
+def test_people_from_context(blank, text, expected):
+    assert people(blank, text) == expected
+
+
+def test_minutes_attendance_list(blank):
+    text = (
+        "Present: Cllr A Smith (Chair), Dr B Jones, Ms Claire Patel (Director of Finance)\n"
+        "Apologies: Councillor Tom Hughes, Mr D. Evans\n\nThe meeting opened at 2pm."
+    )
+    assert people(blank, text) == [
+        ("Cllr A Smith", "A Smith"),
+        ("Dr B Jones", "B Jones"),
+        ("Ms Claire Patel", "Claire Patel"),
+        ("Councillor Tom Hughes", "Tom Hughes"),
+        ("Mr D. Evans", "D. Evans"),
+    ]
+
+
+def test_confirmed_name_found_again(blank):
+    text = "chaired by Mike Farrar. Later Mike Farrar will work with both groups."
+    assert [f.start for f in find_people(blank.make_doc(text))] == [11, 30]
+
+
+def test_cover_field_names_found_in_text(blank):
+    text = "The paper from Sam Taylor sets out options."
+    assert people(blank, text, cover_fields={"author": "Sam Taylor, Head of Policy"}) == [
+        ("Sam Taylor", "Sam Taylor")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Chief Executive and Greater Manchester Health and Care Board met.",
+        "Health and Care Act 2022 Chief Executive Leeds Teaching Hospitals",
+        "Integrated Care, Director of Nursing",
+        "GP Extended Hours General Medical Services - national contracts",
+        "the GM Joint Commissioning Board, the GM Partnership Executive board",
+        "Strategic Commissioning Board\nMeeting Date\t07 June 2021",
+        "Present: Bury Council representatives, all partners",
+        "A Board was formed. A New Plan was agreed.",
+    ],
+)
+def test_not_people(blank, text):
+    assert people(blank, text) == []
+
+
+def test_body_spans_block_people(blank):
+    doc = blank.make_doc("The report was written by Carnall Farrar for the Board.")
+    doc.spans["icsdocs"] = [Span(doc, 5, 7, label="BODY")]
+    assert find_people(doc) == []
