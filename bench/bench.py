@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import subprocess
 import sys
@@ -56,16 +55,24 @@ print(json.dumps({"pages": summary.n_pages, "stages": dict(summary.stage_seconds
 """
 
 
+# Appended to each measured program: its own peak RSS and its largest worker's, in KiB, on stderr.
+PEAK = """
+import resource as _r, sys as _s
+_s.stderr.write("PEAK %d\\n" % max(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss,
+                                  _r.getrusage(_r.RUSAGE_CHILDREN).ru_maxrss))
+"""
+
+
 def run_measured(code: str, args: list[str]) -> tuple[float, float, str]:
     """Wall seconds, peak RSS in MiB of the largest process, and stdout of a fresh Python running `code`."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run([sys.executable, "-c", code + PEAK, *args], capture_output=True, text=True,
+                          cwd=ROOT)
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"benchmark step failed:\n{done.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) / 1024, done.stdout.strip().splitlines()[-1]
+    peak_kib = int(done.stderr.strip().splitlines()[-1].split()[1])
+    return seconds, peak_kib / 1024, done.stdout.strip().splitlines()[-1]
 
 
 def make_corpus(folder: Path, sources: list[Path], repeat: int) -> list[Path]:
@@ -86,8 +93,8 @@ def bench_corpus(name: str, files: list[Path], workers: int, workdir: Path) -> l
         seconds, peak, out = run_measured(code, args)
         rows.append({"corpus": name, "what": label, "pages": int(out), "seconds": seconds, "peak_mib": peak})
     for label, extract, classify in (("icsdocs ingest: parse+sections+store", "0", "0"),
-                                     ("icsdocs ingest: + extract", "1", "0"),
-                                     ("icsdocs ingest: + extract + classify", "1", "1")):
+                                     ("icsdocs ingest: + classify", "0", "1"),
+                                     ("icsdocs ingest: + classify + extract", "1", "1")):
         db = workdir / f"{name}-{extract}{classify}.duckdb"
         seconds, peak, out = run_measured(INGEST, [extract, classify, str(db), str(workers), *args])
         info = json.loads(out)
@@ -95,6 +102,23 @@ def bench_corpus(name: str, files: list[Path], workers: int, workdir: Path) -> l
                      "seconds": seconds, "peak_mib": peak, "stages": info["stages"],
                      "status": info["status"]})
     return rows
+
+
+def print_overheads(rows: list[dict]) -> None:
+    """What extraction and classification add to ingest, from per-stage worker time and from wall time."""
+    print("\nwhat each stage adds to ingest (worker seconds; wall seconds include start-up):")
+    by_key = {(row["corpus"], row["what"].split(" (")[0]): row for row in rows}
+    for corpus in dict.fromkeys(row["corpus"] for row in rows):
+        full = by_key.get((corpus, "icsdocs ingest: + classify + extract"))
+        base = by_key.get((corpus, "icsdocs ingest: + classify"))
+        if not full or not base:
+            continue
+        stages = full["stages"]
+        others = sum(v for k, v in stages.items() if k != "extract")
+        print(f"  {corpus:<10} extract {stages.get('extract', 0):.2f} s = "
+              f"{100 * stages.get('extract', 0) / others:.0f}% of the other stages "
+              f"({others:.2f} s); wall {base['seconds']:.2f} s -> {full['seconds']:.2f} s "
+              f"(+{100 * (full['seconds'] / base['seconds'] - 1):.0f}%)")
 
 
 def print_table(rows: list[dict]) -> None:
@@ -157,6 +181,7 @@ def main() -> None:
         if options.real and REAL.is_dir():
             rows += bench_corpus("real", sorted(REAL.glob("*.pdf")), options.workers, workdir)
         print_table(rows)
+        print_overheads(rows)
         bench_queries(workdir / "samples-11.duckdb", options.query_copies)
 
 
