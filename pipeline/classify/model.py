@@ -1,0 +1,271 @@
+"""Score sections against the principles codebook with the trained passage classifier.
+
+A section is split into passages (paragraphs; long paragraphs into groups of sentences of at most
+~400 characters, the size of the gold evidence passages).  Every passage of a document is vectorised in
+one call; a section's score for a principle is its best passage's calibrated probability, and that
+passage is the label's evidence.  A document is then decided from its strongest section (the
+`doc_principles` view), so a one-page minute is judged by the same rule as a 60-page report.
+
+The model file is a skops archive of plain data: the fitted TF-IDF `FeatureUnion`, the stacked linear
+weights, Platt calibration and per-principle thresholds.  It is loaded with an explicit list of trusted
+types, never as a pickle.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ModelError
+from ..records import ParsedDocument, Section, SectionLabel
+
+MODEL_DIR = Path(__file__).parents[2] / "models"
+MODEL_FILE = "principles.skops"
+METHOD = "tfidf-lr-v1"
+FLOOR = 0.2
+DECISION = 0.5  # calibration puts every principle's cross-validated decision boundary at this score
+MIN_SECTION_CHARS = 40
+MIN_PASSAGE_CHARS = 25
+MAX_PASSAGE_CHARS = 450
+CHUNK_CHARS = 400
+SKIP_KINDS = frozenset({"cover_sheet"})
+
+# Everything the archive may contain: the vectoriser and the containers/arrays of the model dict.
+TRUSTED_TYPES: tuple[str, ...] = (
+    "sklearn.pipeline.FeatureUnion",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "numpy.float64",
+    "numpy.float32",
+    "numpy.int64",
+    "numpy.dtype",
+    "numpy.ndarray",
+    "builtins.dict",
+    "builtins.list",
+    "builtins.tuple",
+    "builtins.str",
+    "builtins.int",
+    "builtins.float",
+)
+
+_MARKUP = re.compile(r"\*\*|(?<=\s)\*(?=\S)|(?<=\S)\*(?=[\s.,;:])|<[^>]{1,40}>")
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[\"'‘“(A-Z0-9])")
+
+
+def normalise(text: str) -> str:
+    """Text as the vectoriser sees it: markdown emphasis and short HTML tags removed, spaces collapsed."""
+    return " ".join(_MARKUP.sub(" ", text).split())
+
+
+def split_passages(text: str) -> list[tuple[int, int]]:
+    """Local (start, end) spans of the passages of `text`: lines, long ones cut at sentence ends."""
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        start, end = _strip_span(text, line.start(), line.end())
+        if end - start < MIN_PASSAGE_CHARS:
+            continue
+        if end - start <= MAX_PASSAGE_CHARS:
+            spans.append((start, end))
+            continue
+        cuts = [start] + [start + m.end() for m in _SENTENCE_END.finditer(text[start:end])] + [end]
+        chunk_start = cuts[0]
+        for prev, cut in zip(cuts, cuts[1:], strict=False):
+            if cut - chunk_start > CHUNK_CHARS and prev > chunk_start:
+                spans.append(_strip_span(text, chunk_start, prev))
+                chunk_start = prev
+        spans.append(_strip_span(text, chunk_start, end))
+    return [s for s in spans if s[1] - s[0] >= MIN_PASSAGE_CHARS]
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \t\r-•·*–>":
+        start += 1
+    while end > start and text[end - 1] in " \t\r":
+        end -= 1
+    return start, end
+
+
+@dataclass(frozen=True)
+class PrincipleModel:
+    """A loaded classifier: `scores(texts)` gives an (n_texts, n_principles) matrix of probabilities."""
+
+    vectorizer: object
+    weights: np.ndarray  # (n_features, n_principles)
+    bias: np.ndarray  # (n_principles,)
+    platt: np.ndarray  # (n_principles, 2): slope, intercept on the decision value
+    thresholds: np.ndarray  # (n_principles,)
+    principle_ids: tuple[str, ...]
+    frameworks: tuple[str, ...]
+    names: tuple[str, ...] = ()
+    definitions: tuple[str, ...] = ()
+    method: str = METHOD
+    floor: float = FLOOR
+
+    def decision(self, texts: Sequence[str]) -> np.ndarray:
+        features = self.vectorizer.transform([normalise(t) for t in texts])
+        return np.asarray(features @ self.weights) + self.bias
+
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, len(self.principle_ids)))
+        z = self.decision(texts)
+        return 1.0 / (1.0 + np.exp(-(z * self.platt[:, 0] + self.platt[:, 1])))
+
+    def threshold(self, principle_id: str) -> float:
+        return float(self.thresholds[self.principle_ids.index(principle_id)])
+
+    def principle_rows(self) -> list[tuple[str, str, str, str, float]]:
+        """Rows of the `principles` table: (framework, principle_id, name, definition, threshold)."""
+        names = self.names or self.principle_ids
+        definitions = self.definitions or ("",) * len(self.principle_ids)
+        return [(fw, pid, name, definition, float(t)) for fw, pid, name, definition, t in
+                zip(self.frameworks, self.principle_ids, names, definitions, self.thresholds, strict=True)]
+
+    def to_dict(self) -> dict:
+        return {
+            "vectorizer": self.vectorizer,
+            "weights": np.asarray(self.weights, dtype=np.float32),
+            "bias": np.asarray(self.bias, dtype=np.float64),
+            "platt": np.asarray(self.platt, dtype=np.float64),
+            "thresholds": np.asarray(self.thresholds, dtype=np.float64),
+            "principle_ids": list(self.principle_ids),
+            "frameworks": list(self.frameworks),
+            "names": list(self.names),
+            "definitions": list(self.definitions),
+            "method": self.method,
+            "floor": float(self.floor),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> PrincipleModel:
+        try:
+            return cls(
+                vectorizer=data["vectorizer"],
+                weights=np.asarray(data["weights"]),
+                bias=np.asarray(data["bias"]),
+                platt=np.asarray(data["platt"]),
+                thresholds=np.asarray(data["thresholds"]),
+                principle_ids=tuple(data["principle_ids"]),
+                frameworks=tuple(data["frameworks"]),
+                names=tuple(data.get("names", ())),
+                definitions=tuple(data.get("definitions", ())),
+                method=str(data["method"]),
+                floor=float(data["floor"]),
+            )
+        except (KeyError, TypeError) as exc:
+            raise ModelError(f"model file is incomplete or from another version ({exc}); "
+                             "run `icsdocs train`") from exc
+
+
+def save_model(model: PrincipleModel, path: Path) -> None:
+    import zipfile
+
+    from skops.io import dump
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    dump(model.to_dict(), path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+
+
+def archive_types(path: Path) -> set[str]:
+    """Every type named in a skops archive's schema (skops itself trusts all of scikit-learn by default;
+    this model needs only the few types in TRUSTED_TYPES)."""
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        schema = json.loads(archive.read("schema.json"))
+    found: set[str] = set()
+    stack: list[object] = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "__class__" in node:
+                found.add(f"{node.get('__module__', '')}.{node['__class__']}")
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def load_model(model_dir: Path | str | None = None) -> PrincipleModel | None:
+    """Load `models/principles.skops`; None when there is no model file (ingest then skips labels).
+
+    Raises ModelError when the file holds a type outside TRUSTED_TYPES or is otherwise unusable.
+    """
+    from skops.io import get_untrusted_types, load
+
+    path = Path(model_dir) if model_dir is not None else MODEL_DIR
+    if path.is_dir() or path.suffix != ".skops":
+        path = path / MODEL_FILE
+    if not path.is_file():
+        return None
+    try:
+        found = archive_types(path) | set(get_untrusted_types(file=path))
+    except Exception as exc:  # a corrupt archive: zipfile / json / skops errors
+        raise ModelError(f"{path}: not a readable skops model ({exc}); run `icsdocs train`") from exc
+    untrusted = sorted(found - set(TRUSTED_TYPES))
+    if untrusted:
+        raise ModelError(f"{path}: refuses to load untrusted types {untrusted}")
+    data = load(path, trusted=list(TRUSTED_TYPES))
+    if not isinstance(data, dict):
+        raise ModelError(f"{path}: expected a model dictionary, found {type(data).__name__}")
+    return PrincipleModel.from_dict(data)
+
+
+def classify_sections(
+    model: PrincipleModel | None, parsed: ParsedDocument, sections: Sequence[Section]
+) -> list[SectionLabel]:
+    """Label every section with each principle it scores at least the model's floor on.
+
+    Cover sheets and sections under MIN_SECTION_CHARS are skipped.  Each label's evidence is the
+    section's best passage for that principle, with offsets into the document text and its page.
+    """
+    if model is None:
+        return []
+    owners: list[int] = []
+    spans: list[tuple[int, int]] = []
+    texts: list[str] = []
+    for i, section in enumerate(sections):
+        if section.kind in SKIP_KINDS or len(section.text.strip()) < MIN_SECTION_CHARS:
+            continue
+        passages = split_passages(section.text) or [_strip_span(section.text, 0, len(section.text))]
+        for start, end in passages:
+            owners.append(i)
+            spans.append((start, end))
+            texts.append(section.text[start:end])
+    if not texts:
+        return []
+    scores = model.scores(texts)
+    owner_arr = np.asarray(owners)
+    labels: list[SectionLabel] = []
+    for i in dict.fromkeys(owners):
+        rows = np.flatnonzero(owner_arr == i)
+        block = scores[rows]
+        best = block.argmax(axis=0)
+        section = sections[i]
+        for j, principle_id in enumerate(model.principle_ids):
+            score = float(block[best[j], j])
+            if score < model.floor:
+                continue
+            row = rows[best[j]]
+            start, end = spans[row]
+            doc_start = section.char_start + start
+            labels.append(
+                SectionLabel(
+                    doc_id=section.doc_id,
+                    section_id=section.section_id,
+                    principle_id=principle_id,
+                    framework=model.frameworks[j],
+                    score=round(score, 4),
+                    method=model.method,
+                    evidence_text=texts[row],
+                    evidence_start=doc_start,
+                    evidence_end=section.char_start + end,
+                    page=parsed.page_at(doc_start),
+                )
+            )
+    return labels

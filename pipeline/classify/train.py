@@ -1,0 +1,439 @@
+"""Fit the principle classifier, choose its decision cuts on grouped cross-validation, write model + card.
+
+The model: TF-IDF word 1-2grams and char_wb 3-5grams (a `FeatureUnion`) into one class-balanced
+logistic regression per principle, trained only on rows whose label for that principle is known (an
+analyst's review row speaks for one principle).  The codebook's names, definitions and phrases are added
+as weighted positive examples, so a principle with few passages is still found by its vocabulary.
+
+Cross-validation is grouped by document: with the five gold documents, leave one document out.  From the
+out-of-fold decision values, each principle gets a cut (the value maximising section-level F1, a section
+scoring its best passage) and a sigmoid slope (Platt); the stored score is sigmoid(slope * (z - cut)), so
+every principle decides at 0.5 and a document is decided by its strongest section at that same 0.5.
+The card reports passage, document, pseudo-document (windows of consecutive passages; single sections)
+and section level; section figures re-choose the cut without the held-out document, so they are honest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from .codebook import Principle, load_codebooks
+from .labels import GOLD_CSV, LabelError, read_label_files
+from .model import DECISION, FLOOR, METHOD, MODEL_FILE, PrincipleModel, normalise, save_model
+
+CARD_JSON = "model_card.json"
+CARD_MD = "MODEL_CARD.md"
+PARAMS = {
+    "C": 4.0,
+    "codebook_weight": 2.0,
+    "word_ngrams": [1, 2],
+    "char_ngrams": [3, 5],
+    "char_max_features": 30000,
+    "word_max_features": 15000,
+    "min_df": 2,
+    "window": 3,
+}
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    texts: tuple[str, ...]
+    groups: tuple[str | None, ...]  # doc_id; None for rows that are always trained on (analyst, codebook)
+    y: np.ndarray  # (n_texts, n_principles) int8: 1, 0, or -1 unknown
+    weights: np.ndarray  # (n_texts,)
+
+
+def assemble(labels_dir: Path, principles: Sequence[Principle], *, codebook_weight: float) -> TrainingSet:
+    """Pivot label rows to one row per (doc_id, text) with a label per principle, plus codebook rows."""
+    ids = [p.principle_id for p in principles]
+    index = {pid: j for j, pid in enumerate(ids)}
+    rows = read_label_files(labels_dir)
+    if not rows:
+        raise LabelError(f"no label rows in {labels_dir}; run scripts/make_labels.py first")
+    keyed: dict[tuple[str | None, str], np.ndarray] = {}
+    for row in rows:
+        if row.principle_id not in index:
+            raise LabelError(f"{row.source}: unknown principle id {row.principle_id!r}")
+        # Only the gold rows form cross-validation groups; analyst rows are always trained on.
+        group = row.doc_id if row.source == GOLD_CSV else None
+        labels = keyed.setdefault((group, row.text), np.full(len(ids), -1, dtype=np.int8))
+        labels[index[row.principle_id]] = row.label
+    texts = [text for _, text in keyed]
+    groups: list[str | None] = [doc for doc, _ in keyed]
+    y = [labels for labels in keyed.values()]
+    weights = [1.0] * len(texts)
+    for p in principles:
+        for text in (f"{p.name}. {p.definition}", *p.phrases):
+            labels = np.zeros(len(ids), dtype=np.int8)
+            labels[index[p.principle_id]] = 1
+            texts.append(normalise(text))
+            groups.append(None)
+            y.append(labels)
+            weights.append(codebook_weight)
+    return TrainingSet(tuple(texts), tuple(groups), np.vstack(y), np.asarray(weights))
+
+
+def build_vectorizer(params: dict = PARAMS):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
+
+    return FeatureUnion(
+        [
+            (
+                "word",
+                TfidfVectorizer(
+                    ngram_range=tuple(params["word_ngrams"]),
+                    min_df=params["min_df"],
+                    sublinear_tf=True,
+                    stop_words="english",
+                    max_features=params["word_max_features"],
+                ),
+            ),
+            (
+                "char",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=tuple(params["char_ngrams"]),
+                    min_df=params["min_df"],
+                    sublinear_tf=True,
+                    max_features=params["char_max_features"],
+                ),
+            ),
+        ]
+    )
+
+
+def fit(
+    data: TrainingSet, rows: np.ndarray, principles: Sequence[Principle], *, seed: int = 0,
+    params: dict = PARAMS,
+) -> PrincipleModel:
+    """Fit vectoriser and per-principle models on `rows` of `data` (uncalibrated: Platt slope 1)."""
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = build_vectorizer(params)
+    x = vectorizer.fit_transform([data.texts[i] for i in rows])
+    for _, part in vectorizer.transformer_list:
+        # The terms dropped by min_df / max_features: not needed to transform, and most of the file.
+        if hasattr(part, "stop_words_"):
+            del part.stop_words_
+    n_features, n_p = x.shape[1], len(principles)
+    weights = np.zeros((n_features, n_p), dtype=np.float64)
+    bias = np.zeros(n_p)
+    for j in range(n_p):
+        labels = data.y[rows, j]
+        known = labels >= 0
+        if labels[known].min(initial=1) == labels[known].max(initial=0):
+            bias[j] = -10.0 if not labels[known].any() else 10.0
+            continue
+        clf = LogisticRegression(C=params["C"], class_weight="balanced", solver="liblinear",
+                                 random_state=seed)
+        clf.fit(x[known], labels[known], sample_weight=data.weights[rows][known])
+        weights[:, j] = clf.coef_[0]
+        bias[j] = clf.intercept_[0]
+    return PrincipleModel(
+        vectorizer=vectorizer,
+        weights=weights,
+        bias=bias,
+        platt=np.tile([1.0, 0.0], (n_p, 1)),
+        thresholds=np.full(n_p, 0.5),
+        principle_ids=tuple(p.principle_id for p in principles),
+        frameworks=tuple(p.framework for p in principles),
+        names=tuple(p.name for p in principles),
+        definitions=tuple(p.definition for p in principles),
+    )
+
+
+@dataclass(frozen=True)
+class GoldSections:
+    """The sections of the gold documents: passages to score and the gold matrix to score against."""
+
+    passages: dict[str, list[str]]  # doc_id -> passage texts of its classifiable sections
+    owners: dict[str, np.ndarray]  # doc_id -> section index of each passage
+    gold: dict[str, np.ndarray]  # doc_id -> (n_sections, n_principles) bool
+
+
+def gold_sections(
+    gold_dir: Path, seeds_dir: Path, ids: Sequence[str], docs: Sequence[str]
+) -> GoldSections | None:
+    """Section the seed texts with the project's sectioner and match gold evidence to the sections."""
+    from .evaluate import load_gold, section_gold, seed_sections
+    from .model import MIN_SECTION_CHARS, SKIP_KINDS, split_passages
+
+    if not Path(gold_dir).is_dir() or not Path(seeds_dir).is_dir():
+        return None
+    gold = load_gold(gold_dir)
+    passages, owners, golds = {}, {}, {}
+    for doc in docs:
+        seed = Path(seeds_dir) / f"{doc}.txt"
+        if doc not in gold or not seed.is_file():
+            return None
+        _, sections = seed_sections(seed)
+        texts, own = [], []
+        for i, section in enumerate(sections):
+            if section.kind in SKIP_KINDS or len(section.text.strip()) < MIN_SECTION_CHARS:
+                continue
+            for start, end in split_passages(section.text) or [(0, len(section.text))]:
+                texts.append(section.text[start:end])
+                own.append(i)
+        passages[doc], owners[doc] = texts, np.asarray(own, dtype=int)
+        golds[doc] = section_gold(gold[doc], [s.text for s in sections], ids)
+    return GoldSections(passages, owners, golds)
+
+
+def out_of_fold(
+    data: TrainingSet, principles: Sequence[Principle], *, seed: int = 0, sections: GoldSections | None = None
+) -> tuple[np.ndarray, list[str], dict[str, np.ndarray]]:
+    """Decision values from models trained without the row's document: label rows (NaN for rows outside
+    the gold documents) and, when given, the passages of each gold document's sections."""
+    docs = sorted({g for g in data.groups if g is not None})
+    groups = np.asarray([g if g is not None else "" for g in data.groups])
+    z = np.full(data.y.shape, np.nan)
+    z_sections: dict[str, np.ndarray] = {}
+    for doc in docs:
+        test = np.flatnonzero(groups == doc)
+        model = fit(data, np.flatnonzero(groups != doc), principles, seed=seed)
+        z[test] = model.decision([data.texts[i] for i in test])
+        if sections is not None:
+            z_sections[doc] = model.decision(sections.passages[doc])
+    return z, docs, z_sections
+
+
+def section_scores(p_passages: np.ndarray, owners: np.ndarray, n_sections: int) -> np.ndarray:
+    """(n_sections, n_principles): each section's best passage; -inf for sections with no passage."""
+    out = np.full((n_sections, p_passages.shape[1]), -np.inf)
+    if len(owners):
+        np.maximum.at(out, owners, p_passages)
+    return out
+
+
+def calibrate(z: np.ndarray, platt: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-(z * platt[:, 0] + platt[:, 1])))
+
+
+def platt_slope(z: np.ndarray, y: np.ndarray) -> float:
+    """Slope of a sigmoid fitted to out-of-fold decision values: how fast confidence grows with z."""
+    from sklearn.linear_model import LogisticRegression
+
+    known = (y >= 0) & ~np.isnan(z)
+    if len(set(y[known].tolist())) < 2:
+        return 1.0
+    slope = float(LogisticRegression(C=100.0).fit(z[known].reshape(-1, 1), y[known]).coef_[0, 0])
+    return slope if slope > 0 else 1.0
+
+
+def best_cut(z: np.ndarray, y: np.ndarray) -> float:
+    """The decision value that maximises F1 of `z >= cut` against `y == 1` (midway between two scores)."""
+    finite = np.isfinite(z)
+    z, gold = z[finite], (y[finite] == 1)
+    if not gold.any():
+        return float(z.max(initial=0.0) + 1.0)
+    order = np.argsort(-z, kind="stable")
+    zs, tp = z[order], np.cumsum(gold[order])
+    k = np.arange(1, len(zs) + 1)
+    f1 = 2 * tp / (k + gold.sum())
+    last = np.r_[zs[1:] < zs[:-1], True]  # only cut between distinct scores
+    i = int(np.argmax(np.where(last, f1, -1.0)))
+    return float((zs[i] + zs[i + 1]) / 2) if i + 1 < len(zs) else float(zs[i] - 1e-6)
+
+
+def grouped_levels(p: np.ndarray, y: np.ndarray, groups: Sequence[str], thresholds: np.ndarray,
+                   ids: Sequence[str], window: int) -> dict:
+    """Metrics at passage, document and pseudo-document (windows of `window` passages) level.
+
+    Passage level scores each principle on the rows whose label for it is known; at the other levels a
+    unit addresses a principle when one of its passages is a positive.
+    """
+    from .evaluate import _prf, table
+
+    groups = np.asarray(groups)
+    pred, gold = p >= thresholds, y == 1
+    per = {pid: _prf(pred[y[:, j] >= 0, j], gold[y[:, j] >= 0, j]) for j, pid in enumerate(ids)}
+    macro = {k: round(float(np.mean([v[k] for v in per.values()])), 3)
+             for k in ("precision", "recall", "f1", "accuracy")}
+    out = {"passage": {"macro": macro, "macro_f1": macro["f1"], "per_principle": per}}
+    doc_pred, doc_gold, win_pred, win_gold = [], [], [], []
+    for doc in dict.fromkeys(groups.tolist()):
+        rows = np.flatnonzero(groups == doc)
+        doc_pred.append(pred[rows].any(axis=0))
+        doc_gold.append(gold[rows].any(axis=0))
+        for k in range(0, len(rows), window):
+            win_pred.append(pred[rows[k:k + window]].any(axis=0))
+            win_gold.append(gold[rows[k:k + window]].any(axis=0))
+    out["document"] = table(np.vstack(doc_pred), np.vstack(doc_gold), ids)
+    out[f"pseudo_document_{window}_passages"] = table(np.vstack(win_pred), np.vstack(win_gold), ids)
+    return out
+
+
+def section_cuts(sec_z: dict[str, np.ndarray], gold: dict[str, np.ndarray], docs: Sequence[str],
+                 n_p: int) -> np.ndarray:
+    z = np.vstack([sec_z[d] for d in docs])
+    g = np.vstack([gold[d] for d in docs])
+    return np.array([best_cut(z[:, j], g[:, j].astype(int)) for j in range(n_p)])
+
+
+def section_levels(sec_z: dict[str, np.ndarray], gold: dict[str, np.ndarray], docs: Sequence[str],
+                   cuts: np.ndarray, ids: Sequence[str]) -> dict:
+    """Section level with cuts chosen without the held-out document (`section`), with the final cuts
+    (`section_tuned`), and documents decided by their strongest section."""
+    from .evaluate import table
+
+    nested_pred = []
+    for d in docs:
+        others = [o for o in docs if o != d]
+        nested_pred.append(sec_z[d] >= (section_cuts(sec_z, gold, others, len(ids)) if others else cuts))
+    g = np.vstack([gold[d] for d in docs])
+    z = np.vstack([sec_z[d] for d in docs])
+    doc_pred = np.array([sec_z[d].max(axis=0, initial=-np.inf) >= cuts for d in docs])
+    doc_gold = np.array([gold[d].any(axis=0) for d in docs])
+    return {
+        "section": {**table(np.vstack(nested_pred), g, ids),
+                    "note": "single sections as pseudo-documents; cuts chosen without the held-out "
+                            "document"},
+        "section_tuned": table(z >= cuts, g, ids),
+        "document_from_sections": table(doc_pred, doc_gold, ids),
+    }
+
+
+def fingerprint(labels_dir: Path) -> dict:
+    paths = sorted(Path(labels_dir).glob("*.csv"))
+    files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+    combined = hashlib.sha256("".join(f"{k}:{v}\n" for k, v in files.items()).encode()).hexdigest()
+    return {"sha256": combined, "files": files}
+
+
+def library_versions() -> dict:
+    import scipy
+    import sklearn
+    import skops
+
+    return {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "numpy": np.__version__,
+            "scipy": scipy.__version__, "skops": skops.__version__}
+
+
+def train(labels_dir: Path = Path("corpus/labels"), model_dir: Path = Path("models"), *, seed: int = 0,
+          codebook_paths: Sequence[Path] | None = None, gold_dir: Path | None = Path("../shared/gold"),
+          seeds_dir: Path | None = Path("../shared/corpus/seeds")) -> dict:
+    """Fit the model on every label file in `labels_dir`; write principles.skops and the model card.
+
+    When `gold_dir` and `seeds_dir` hold the gold documents of the labels, the seeds are sectioned with the
+    project's sectioner, thresholds are chosen on out-of-fold section scores, and the card reports
+    section-level figures (thresholds re-chosen without the held-out document, so they are honest).
+
+    Returns the model card (also written as model_card.json and MODEL_CARD.md in `model_dir`).
+    """
+    started = time.perf_counter()
+    labels_dir, model_dir = Path(labels_dir), Path(model_dir)
+    principles = load_codebooks(codebook_paths)
+    ids = [p.principle_id for p in principles]
+    data = assemble(labels_dir, principles, codebook_weight=PARAMS["codebook_weight"])
+    gold_docs = sorted({g for g in data.groups if g is not None})
+    sections = None
+    if gold_dir is not None and seeds_dir is not None:
+        sections = gold_sections(Path(gold_dir), Path(seeds_dir), ids, gold_docs)
+
+    z, docs, z_sec = out_of_fold(data, principles, seed=seed, sections=sections)
+    gold_rows = np.flatnonzero(~np.isnan(z[:, 0]))
+    z_oof, y_oof = z[gold_rows], data.y[gold_rows]
+    slopes = np.array([platt_slope(z_oof[:, j], y_oof[:, j]) for j in range(len(ids))])
+    if sections is None:
+        # No sectioned gold documents: choose the cut on the out-of-fold passages instead.
+        cuts = np.array([best_cut(z_oof[y_oof[:, j] >= 0, j], y_oof[y_oof[:, j] >= 0, j])
+                         for j in range(len(ids))])
+    else:
+        sec_z = {d: section_scores(z_sec[d], sections.owners[d], len(sections.gold[d])) for d in docs}
+        cuts = section_cuts(sec_z, sections.gold, docs, len(ids))
+    # score = sigmoid(slope * (z - cut)): every principle decides at 0.5, the slope keeps the spread.
+    platt = np.column_stack([slopes, -slopes * cuts])
+    thresholds = np.full(len(ids), DECISION)
+    row_groups = [data.groups[i] for i in gold_rows]
+    cv = grouped_levels(calibrate(z_oof, platt), y_oof, row_groups, thresholds, ids, PARAMS["window"])
+    if sections is not None:
+        cv.update(section_levels(sec_z, sections.gold, docs, cuts, ids))
+
+    final = fit(data, np.arange(len(data.texts)), principles, seed=seed)
+    model = replace(final, platt=platt, thresholds=thresholds)
+    model_dir.mkdir(parents=True, exist_ok=True)
+    save_model(model, model_dir / MODEL_FILE)
+
+    card = {
+        "model": MODEL_FILE,
+        "method": METHOD,
+        "description": "TF-IDF word 1-2grams + char_wb 3-5grams -> class-balanced logistic regression per "
+                       "principle, sigmoid-calibrated on grouped out-of-fold scores; codebook phrases as "
+                       "weighted positives. Section score = best passage; document = strongest section.",
+        "seed": seed,
+        "params": PARAMS,
+        "floor": FLOOR,
+        "training_data": {
+            **fingerprint(labels_dir),
+            "n_texts": int(len(data.texts)),
+            "n_codebook_texts": int(sum(len(p.phrases) + 1 for p in principles)),
+            "documents": docs,
+            "positives": {pid: int((data.y[:, j] == 1).sum()) for j, pid in enumerate(ids)},
+        },
+        "libraries": library_versions(),
+        "thresholds": {pid: float(t) for pid, t in zip(ids, thresholds, strict=True)},
+        "decision_cuts": {pid: round(float(c), 4) for pid, c in zip(ids, cuts, strict=True)},
+        "platt": {pid: [round(a, 4), round(b, 4)] for pid, (a, b) in zip(ids, platt, strict=True)},
+        "cv": {"scheme": f"leave-one-document-out over {len(docs)} gold documents", **cv},
+        "n_features": int(model.weights.shape[0]),
+        "train_seconds": round(time.perf_counter() - started, 1),
+    }
+    card["weaknesses"] = weaknesses(card)
+    (model_dir / CARD_JSON).write_text(json.dumps(card, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    (model_dir / CARD_MD).write_text(card_markdown(card), encoding="utf-8")
+    return card
+
+
+def weaknesses(card: dict) -> list[str]:
+    """Principles whose cross-validated F1 is low: section level when measured, else short windows."""
+    cv = card["cv"]
+    level = "section" if "section" in cv else f"pseudo_document_{PARAMS['window']}_passages"
+    out = []
+    for pid, m in cv[level]["per_principle"].items():
+        passage = cv["passage"]["per_principle"][pid]["f1"]
+        if m["f1"] < 0.6 or passage < 0.5:
+            out.append(f"{pid}: {level} F1 {m['f1']} (P {m['precision']}, R {m['recall']}), passage F1 "
+                       f"{passage}; {card['training_data']['positives'][pid]} positive texts incl. codebook")
+    return out
+
+
+def card_markdown(card: dict) -> str:
+    cv, data = card["cv"], card["training_data"]
+    levels = [k for k in cv if isinstance(cv[k], dict) and "macro" in cv[k]]
+    lines = [
+        f"# Model card: {card['method']} ({card['model']})",
+        "",
+        card["description"],
+        "",
+        f"- Training data sha256: `{data['sha256']}` ({data['n_texts']} texts incl. "
+        f"{data['n_codebook_texts']} codebook texts; documents {', '.join(data['documents'])})",
+        "- Libraries: " + ", ".join(f"{k} {v}" for k, v in card["libraries"].items()),
+        f"- Seed {card['seed']}; floor {card['floor']}; {card['n_features']} features; "
+        f"trained in {card['train_seconds']} s",
+        f"- Cross-validation: {cv['scheme']}. Cuts chosen on out-of-fold section scores; score 0.5 = cut.",
+        "",
+        "## Macro averages",
+        "",
+        "| level | precision | recall | F1 | accuracy |",
+        "|---|---|---|---|---|",
+    ]
+    for level in levels:
+        m = cv[level]["macro"]
+        lines.append(f"| {level} | {m['precision']} | {m['recall']} | {m['f1']} | {m['accuracy']} |")
+    lines += ["", "## Per principle (F1)", "", "| principle | threshold | " + " | ".join(levels) + " |",
+              "|---|---|" + "---|" * len(levels)]
+    for pid, t in card["thresholds"].items():
+        cells = " | ".join(str(cv[lv]["per_principle"][pid]["f1"]) for lv in levels)
+        lines.append(f"| {pid} | {t:.2f} | {cells} |")
+    lines += ["", "## Weak spots", ""]
+    lines += [f"- {w}" for w in card["weaknesses"]] or ["- none below the flags (F1 < 0.6)"]
+    return "\n".join(lines) + "\n"

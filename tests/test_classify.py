@@ -1,0 +1,216 @@
+"""Principle classification: codebook, labels, model file safety, classification and training."""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from skops.io import dump
+
+from pipeline.classify.codebook import load_codebooks
+from pipeline.classify.labels import build_labels_from_gold, read_label_file
+from pipeline.classify.model import MODEL_DIR, MODEL_FILE, classify_sections, load_model, save_model
+from pipeline.classify.review import import_review
+from pipeline.classify.train import train
+from pipeline.errors import CodebookError, ModelError
+from pipeline.records import Block, ParsedDocument, PlacedBlock, Section
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+GOLD = SHARED / "gold"
+SEEDS = SHARED / "corpus" / "seeds"
+needs_gold = pytest.mark.skipif(not GOLD.is_dir() or not SEEDS.is_dir(),
+                                reason="needs ../shared gold and seeds")
+
+CONTRACT_IDS = {
+    "LC_NEIGHBOURHOODS", "LC_LOCALITY_BOARD", "LC_PLACE_LEAD", "LC_ACCOUNTABILITY", "LC_PRIORITIES_FUNDING",
+    "LC_CLINICAL_LEADERSHIP", "LC_CCG_STAFF", "LC_HWB", "LC_PROVIDER_ALLIANCE",
+    "DP_BOLD_TRANSFORMATION", "DP_ALIGNED_INCENTIVES", "DP_SHARED_STEWARDSHIP", "DP_PROVIDER_LEADERSHIP",
+    "ICS_POPULATION_HEALTH", "ICS_INEQUALITIES", "ICS_VALUE", "ICS_SOCIAL_ECONOMIC",
+}
+GOLD_POSITIVES = {
+    "LC_NEIGHBOURHOODS": 35, "LC_LOCALITY_BOARD": 36, "LC_PLACE_LEAD": 14, "LC_ACCOUNTABILITY": 23,
+    "LC_PRIORITIES_FUNDING": 42, "LC_CLINICAL_LEADERSHIP": 26, "LC_CCG_STAFF": 33, "LC_HWB": 14,
+    "LC_PROVIDER_ALLIANCE": 34, "DP_BOLD_TRANSFORMATION": 32, "DP_ALIGNED_INCENTIVES": 16,
+    "DP_SHARED_STEWARDSHIP": 45, "DP_PROVIDER_LEADERSHIP": 35, "ICS_POPULATION_HEALTH": 45,
+    "ICS_INEQUALITIES": 27, "ICS_VALUE": 29, "ICS_SOCIAL_ECONOMIC": 22,
+}
+
+
+@pytest.fixture(scope="session")
+def model():
+    loaded = load_model()
+    assert loaded is not None, f"no committed model in {MODEL_DIR}; run `icsdocs train`"
+    return loaded
+
+
+def one_section_document(text: str) -> tuple[ParsedDocument, list[Section]]:
+    heading = "Item 5: Update"
+    full = f"{heading}\n\n{text}"
+    blocks = (
+        PlacedBlock(Block(kind="heading", text=heading, page=1), 0, len(heading)),
+        PlacedBlock(Block(kind="paragraph", text=text, page=2), len(heading) + 2, len(full)),
+    )
+    parsed = ParsedDocument(path="made_up.txt", format="text", n_pages=2, text=full, blocks=blocks)
+    start = len(heading) + 2
+    section = Section(doc_id="made_up", section_id="s0001", ordinal=1, parent_id=None, heading=heading,
+                      heading_path=(heading,), level=1, kind="body", text=text, page_start=2, page_end=2,
+                      char_start=start, char_end=len(full))
+    return parsed, [section]
+
+
+def test_codebook_has_exactly_the_contract_ids():
+    principles = load_codebooks()
+    assert [p.principle_id for p in principles if p.principle_id in CONTRACT_IDS] == [
+        p.principle_id for p in principles
+    ]
+    assert {p.principle_id for p in principles} == CONTRACT_IDS
+    assert len(principles) == 17
+    assert Counter(p.framework for p in principles) == {"gm_locality": 9, "gm_design": 4, "ics_purposes": 4}
+
+
+def test_codebook_error_on_malformed_yaml(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("framework: extra\nprinciples: [\n  - id: X_ONE\n", encoding="utf-8")
+    message = r"bad\.yaml: invalid YAML at line 3, column 3: expected the node content, but found '-'"
+    with pytest.raises(CodebookError, match=message):
+        load_codebooks([bad])
+
+
+def test_codebook_error_on_missing_definition(tmp_path):
+    bad = tmp_path / "extra.yaml"
+    bad.write_text("framework: extra\nprinciples:\n  - id: X_ONE\n    name: One\n", encoding="utf-8")
+    with pytest.raises(CodebookError,
+                       match=r"extra\.yaml: framework extra, principle #1: 'definition' is missing"):
+        load_codebooks([bad])
+
+
+def test_a_new_framework_is_a_new_file(tmp_path):
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(
+        "framework: extra\nprinciples:\n  - id: X_ONE\n    name: One\n    definition: The first.\n"
+        "    phrases: [first thing]\n",
+        encoding="utf-8",
+    )
+    from pipeline.classify.codebook import codebook_paths
+
+    principles = load_codebooks([*codebook_paths(), extra])
+    assert len(principles) == 18
+    assert principles[-1].framework == "extra"
+    assert principles[-1].phrases == ("first thing",)
+
+
+def test_model_round_trip(tmp_path, model):
+    save_model(model, tmp_path / MODEL_FILE)
+    again = load_model(tmp_path)
+    texts = ["Pooled budgets under a section 75 agreement.", "Saturday opening hours."]
+    assert np.array_equal(again.scores(texts), model.scores(texts))
+    assert again.principle_ids == model.principle_ids
+
+
+def test_model_file_with_untrusted_type_is_refused(tmp_path):
+    from sklearn.linear_model import LogisticRegression
+
+    dump({"vectorizer": LogisticRegression()}, tmp_path / MODEL_FILE, compression=zipfile.ZIP_DEFLATED)
+    untrusted = r"untrusted types \['sklearn\.linear_model\._logistic\.LogisticRegression'\]"
+    with pytest.raises(ModelError, match=untrusted):
+        load_model(tmp_path)
+
+
+def test_missing_model_is_none(tmp_path):
+    assert load_model(tmp_path) is None
+
+
+def test_made_up_passage_gets_its_principle(model):
+    text = ("The Oldham Locality Board will hold pooled budgets under a section 75 agreement with the "
+            "council, and will decide how funding flows to the providers in the borough.")
+    parsed, sections = one_section_document(text)
+    labels = {label.principle_id: label for label in classify_sections(model, parsed, sections)}
+    funding = labels["LC_PRIORITIES_FUNDING"]
+    assert funding.score >= model.threshold("LC_PRIORITIES_FUNDING")
+    assert funding.evidence_text == text
+    assert parsed.text[funding.evidence_start:funding.evidence_end] == text
+    assert funding.page == 2
+    assert funding.framework == "gm_locality"
+    assert funding.method == "tfidf-lr-v1"
+
+
+def test_unrelated_passage_is_below_every_threshold(model):
+    parsed, sections = one_section_document("The library opening hours on Saturdays will change.")
+    labels = classify_sections(model, parsed, sections)
+    assert [lab.principle_id for lab in labels if lab.score >= model.threshold(lab.principle_id)] == []
+
+
+def test_cover_sheets_and_tiny_sections_are_skipped(model):
+    parsed, sections = one_section_document("Pooled budgets under a section 75 agreement with the council.")
+    from dataclasses import replace
+
+    assert classify_sections(model, parsed, [replace(sections[0], kind="cover_sheet")]) == []
+    assert classify_sections(model, parsed, [replace(sections[0], text="Section 75")]) == []
+    assert classify_sections(None, parsed, sections) == []
+
+
+def test_principle_rows_for_the_principles_table(model):
+    rows = model.principle_rows()
+    assert len(rows) == 17
+    assert {row[1] for row in rows} == CONTRACT_IDS
+    assert {row[4] for row in rows} == {0.5}
+
+
+@needs_gold
+def test_labels_from_gold_have_positives_for_every_principle(tmp_path):
+    out = tmp_path / "gold_passages.csv"
+    n = build_labels_from_gold(GOLD, SEEDS, out)
+    rows = read_label_file(out)
+    assert n == len(rows) == 13823
+    positives = Counter(row.principle_id for row in rows if row.label == 1)
+    assert dict(positives) == GOLD_POSITIVES
+    assert {row.doc_id for row in rows} == {p.stem for p in GOLD.glob("*.json")}
+    assert all("**" not in row.text for row in rows)
+
+
+def test_review_import_turns_verdicts_into_labels(tmp_path):
+    from datetime import date
+
+    review = tmp_path / "review.csv"
+    with open(review, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(("doc_id", "section_id", "heading", "text", "principle_id", "score", "verdict",
+                         "other_principle_id"))
+        writer.writerow(("d1", "s1", "", "Pooled budget text.", "LC_PRIORITIES_FUNDING", "0.51", "agree", ""))
+        writer.writerow(("d1", "s2", "", "Opening hours.", "ICS_VALUE", "0.49", "disagree", ""))
+        writer.writerow(("d1", "s3", "", "HWB text.", "ICS_POPULATION_HEALTH", "0.5", "other", "LC_HWB"))
+        writer.writerow(("d1", "s4", "", "Not reviewed.", "ICS_VALUE", "0.5", "", ""))
+    out = import_review(review, tmp_path / "labels", today=date(2026, 1, 2))
+    assert out.name == "review_2026-01-02.csv"
+    assert [(r.text, r.principle_id, r.label) for r in read_label_file(out)] == [
+        ("Pooled budget text.", "LC_PRIORITIES_FUNDING", 1),
+        ("Opening hours.", "ICS_VALUE", 0),
+        ("HWB text.", "ICS_POPULATION_HEALTH", 0),
+        ("HWB text.", "LC_HWB", 1),
+    ]
+
+
+@needs_gold
+def test_train_on_a_small_subset(tmp_path):
+    labels_dir, model_dir = tmp_path / "labels", tmp_path / "models"
+    full = tmp_path / "all.csv"
+    build_labels_from_gold(GOLD, SEEDS, full)
+    keep = {"002_dd004184d169712a", "004_c425c1ce42fc7d0f"}
+    labels_dir.mkdir()
+    with open(full, newline="", encoding="utf-8") as src, open(labels_dir / "gold_passages.csv", "w",
+                                                              newline="", encoding="utf-8") as dst:
+        reader = csv.DictReader(src)
+        writer = csv.DictWriter(dst, fieldnames=reader.fieldnames)
+        writer.writeheader()
+        writer.writerows(row for row in reader if row["doc_id"] in keep)
+    card = train(labels_dir, model_dir, gold_dir=None, seeds_dir=None)
+    assert sorted(p.name for p in model_dir.iterdir()) == ["MODEL_CARD.md", "model_card.json", MODEL_FILE]
+    assert card["training_data"]["documents"] == sorted(keep)
+    assert set(card["thresholds"]) == CONTRACT_IDS
+    assert card["train_seconds"] < 30
+    assert load_model(model_dir).principle_ids == tuple(card["thresholds"])
