@@ -93,19 +93,17 @@ def ingest(paths, db, workers, timeout, manifest, force, strict, no_extract, no_
               default=Path("../shared/gold"), show_default=True, help="Folder of gold JSON files.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the metrics as JSON here.")
-@click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "txt", "all"]), default="all",
-              show_default=True, help="Which renditions of the gold documents to score.")
-def evaluate(db, gold, json_out, fmt) -> None:
+def evaluate(db, gold, json_out) -> None:
     """Score the database against gold annotations: precision, recall and F1 per label and principle.
 
     \b
     Example:
       icsdocs evaluate --db outputs/icsdocs.duckdb --gold ../shared/gold --json outputs/evaluation.json
     """
-    from .evaluate import evaluate_all, format_report
+    from .evaluate import evaluate_all, format_all
 
-    metrics = evaluate_all(db, gold, fmt=fmt)
-    click.echo(format_report(metrics))
+    metrics = evaluate_all(db, gold)
+    click.echo(format_all(metrics))
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(metrics, indent=2), encoding="utf-8")

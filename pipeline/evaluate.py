@@ -307,4 +307,47 @@ def format_report(metrics: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["evaluate_extraction", "format_report"]
+def evaluate_all(db_path: str | Path, gold_dir: str | Path) -> dict[str, Any]:
+    """Extraction figures, principle figures on this database, and the classifier's grouped CV figures.
+
+    The database figures for principles are in-sample when the database holds the documents the model
+    was trained on; the cross-validated figures from the model card are the honest ones, so both are shown.
+    """
+    from .classify.evaluate import principle_metrics
+    from .classify.model import load_card
+
+    return {
+        "extraction": evaluate_extraction(db_path, gold_dir),
+        "principles": principle_metrics(db_path, gold_dir),
+        "principles_cross_validated": (load_card() or {}).get("cv", {}),
+    }
+
+
+def format_all(metrics: dict[str, Any]) -> str:
+    lines = ["== extraction", format_report(metrics["extraction"]), "",
+             "== design principles (this database)"]
+    principles = metrics["principles"]
+    if not principles.get("n_documents"):
+        lines.append(principles.get("note", "no documents scored"))
+    else:
+        lines.append(_principle_table(principles))
+    cv = metrics.get("principles_cross_validated") or {}
+    if cv:
+        lines += ["", "== design principles (grouped cross-validation from the model card, held out)"]
+        for level, table in cv.items():
+            if isinstance(table, dict) and "macro_f1" in table:
+                lines.append(f"  {level:<28} macro-F1 {table['macro_f1']:.3f}")
+    return "\n".join(lines)
+
+
+def _principle_table(principles: dict[str, Any]) -> str:
+    lines = [f"documents scored: {principles['n_documents']}",
+             f"{'principle':<26}{'section F1':>11}{'document F1':>12}"]
+    section, document = principles["section"], principles["document"]
+    for pid, row in section["per_principle"].items():
+        lines.append(f"  {pid:<24}{row['f1']:>11.3f}{document['per_principle'][pid]['f1']:>12.3f}")
+    lines.append(f"  {'macro':<24}{section['macro_f1']:>11.3f}{document['macro_f1']:>12.3f}")
+    return "\n".join(lines)
+
+
+__all__ = ["evaluate_all", "evaluate_extraction", "format_all", "format_report"]

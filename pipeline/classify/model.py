@@ -269,3 +269,11 @@ def classify_sections(
                 )
             )
     return labels
+
+
+def load_card(model_dir: Path | str | None = None) -> dict | None:
+    """The model card JSON beside the model (training data, thresholds, cross-validated figures)."""
+    import json
+
+    path = Path(model_dir or MODEL_DIR) / "model_card.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None

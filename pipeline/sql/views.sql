@@ -1,26 +1,36 @@
 -- Views are recreated on every write; they hold no data.
 
--- Per document and principle: the decision, the strongest evidence and where it is.
+-- One row per readable document x principle of the codebook: the decision, taken from the document's
+-- strongest section (not its length), the number of sections at/above the threshold, and where the
+-- strongest evidence is.  A principle no section scored is present = false with NULL evidence.
 CREATE OR REPLACE VIEW doc_principles AS
 WITH ranked AS (
-    SELECT l.*, row_number() OVER (PARTITION BY l.doc_id, l.principle_id ORDER BY l.score DESC, s.ordinal)
+    SELECT l.*,
+           row_number() OVER (PARTITION BY l.doc_id, l.principle_id ORDER BY l.score DESC, s.ordinal)
                AS rank_in_doc,
-           count(*) OVER (PARTITION BY l.doc_id, l.principle_id) AS n_labelled,
-           s.page_start, s.text AS section_text
+           s.page_start,
+           s.text AS section_text
     FROM section_labels l
     JOIN sections s USING (doc_id, section_id)
+),
+above AS (
+    SELECT l.doc_id, l.principle_id, count(*) AS n_sections
+    FROM section_labels l
+    JOIN principles p USING (principle_id)
+    WHERE l.score >= coalesce(p.threshold, 0.5)
+    GROUP BY 1, 2
 )
-SELECT r.doc_id,
-       r.principle_id,
-       r.framework,
-       r.score >= coalesce(p.threshold, 0.5) AS present,
+SELECT d.doc_id,
+       p.principle_id,
+       p.framework,
+       coalesce(r.score >= coalesce(p.threshold, 0.5), false) AS present,
        r.score,
-       (SELECT count(*) FROM section_labels x
-         WHERE x.doc_id = r.doc_id AND x.principle_id = r.principle_id
-           AND x.score >= coalesce(p.threshold, 0.5)) AS n_sections,
+       coalesce(a.n_sections, 0) AS n_sections,
        r.section_id AS evidence_section_id,
        coalesce(r.evidence_text, left(r.section_text, 400)) AS evidence_text,
        coalesce(r.page, r.page_start) AS page
-FROM ranked r
-LEFT JOIN principles p USING (principle_id)
-WHERE r.rank_in_doc = 1;
+FROM documents d
+CROSS JOIN principles p
+LEFT JOIN ranked r ON r.doc_id = d.doc_id AND r.principle_id = p.principle_id AND r.rank_in_doc = 1
+LEFT JOIN above a ON a.doc_id = d.doc_id AND a.principle_id = p.principle_id
+WHERE d.status = 'ok';
