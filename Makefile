@@ -43,8 +43,9 @@ run: ingest compare report
 evaluate: $(DB)
 	$(BIN)/icsdocs evaluate --db $(DB) --gold $(GOLD) --json outputs/evaluation.json
 
+# Training labels derived from the gold evidence passages and the sample texts.
 labels: setup
-	$(BIN)/python -m pipeline.classify.labels --gold $(GOLD) --seeds corpus/samples/txt \
+	$(BIN)/python scripts/make_labels.py --gold $(GOLD) --seeds corpus/samples/txt \
 	  --out corpus/labels/gold_passages.csv
 
 models/principles.skops:
