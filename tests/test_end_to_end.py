@@ -93,8 +93,9 @@ def test_extraction_meets_the_quality_bar_on_gold(sample_db, label, minimum):
 
 
 def test_entity_offsets_point_at_their_text(sample_db):
-    _, rows = run_query(sample_db, "SELECT count(*) FROM entities e JOIN documents d USING (doc_id) "
-                                   "WHERE substr(d.text, e.char_start + 1, e.char_end - e.char_start) <> e.text")
+    _, rows = run_query(sample_db,
+                        "SELECT count(*) FROM entities e JOIN documents d USING (doc_id) "
+                        "WHERE substr(d.text, e.char_start + 1, e.char_end - e.char_start) <> e.text")
     assert rows == [(0,)]
     _, rows = run_query(sample_db, "SELECT count(*) FROM recommendations r JOIN documents d USING (doc_id) "
                                    "WHERE r.char_start IS NULL OR r.page IS NULL")

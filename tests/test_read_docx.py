@@ -35,17 +35,6 @@ def read_seed(stem_prefix: str, suffix: str = ".docx") -> RawDocument:
 # --- seed papers ------------------------------------------------------------------------------------
 
 
-def test_seed_002_first_table_rows_with_merged_cells_once():
-    first_table = next(block for block in read_seed("002").blocks if block.kind == "table")
-    assert first_table.rows[:4] == (
-        ("Meeting: Strategic Commissioning Board",),
-        ("Meeting Date", "07 June 2021", "Action", "Consider"),
-        ("Item No", "7b", "Confidential / Freedom of Information Status", "No"),
-        ("Title", "Update on Bury Partnership Arrangements"),
-    )
-    assert first_table.style == "Table Grid"
-
-
 def test_seed_002_headings_and_levels():
     headings = [(block.text, block.level) for block in read_seed("002").blocks if block.kind == "heading"]
     assert headings[:2] == [("Executive Summary", 2), ("Recommendations", 2)]

@@ -44,10 +44,10 @@ def test_cover_sheet_is_the_first_block_as_table_rows():
     assert first.kind == "table"
     assert first.page == 1
     assert first.rows[:4] == (
-        ("Meeting: Strategic Commissioning Board", "", "", ""),
+        ("Meeting: Strategic Commissioning Board",),
         ("Meeting Date", "07 June 2021", "Action", "Consider"),
         ("Item No", "7b", "Confidential / Freedom of Information Status", "No"),
-        ("Title", "Update on Bury Partnership Arrangements", "", ""),
+        ("Title", "Update on Bury Partnership Arrangements"),
     )
     assert first.text.split("\n")[1] == "Meeting Date\t07 June 2021\tAction\tConsider"
 

@@ -66,18 +66,6 @@ def test_decode_bytes_survives_bytes_cp1252_cannot_decode():
 # --- seed papers ------------------------------------------------------------------------------------
 
 
-def test_seed_002_first_table_rows():
-    first_table = next(block for block in read_seed("002").blocks if block.kind == "table")
-    assert first_table.rows[:4] == (
-        ("Meeting: Strategic Commissioning Board",),
-        ("Meeting Date", "07 June 2021", "Action", "Consider"),
-        ("Item No", "7b", "Confidential / Freedom of Information Status", "No"),
-        ("Title", "Update on Bury Partnership Arrangements"),
-    )
-    assert first_table.text.split("\n")[1] == "Meeting Date\t07 June 2021\tAction\tConsider"
-    assert first_table.page == 1
-
-
 def test_seed_002_checkboxes_become_glyphs():
     text = "\n".join(_texts(read_seed("002")))
     assert (text.count("☐"), text.count("☒")) == (26, 13)

@@ -375,9 +375,17 @@ def flow_drafts(flow: list, page: int, vocab: set[str]) -> list[Draft]:
 
 
 def _table_draft(table: TableBox, page: int, vocab: set[str]) -> Draft:
-    rows = tuple(tuple(clean_cell(cell, vocab) for cell in row) for row in table.rows)
+    rows = tuple(trim_row(tuple(clean_cell(cell, vocab) for cell in row)) for row in table.rows)
     text = "\n".join("\t".join(row) for row in rows)
     return Draft("table", text, page, 0.0, False, len(rows), rows=rows)
+
+
+def trim_row(row: tuple[str, ...]) -> tuple[str, ...]:
+    """Trailing empty cells dropped, as the DOCX and text readers do, so formats give the same rows."""
+    end = len(row)
+    while end > 1 and not row[end - 1]:
+        end -= 1
+    return row[:end]
 
 
 def clean_cell(cell: str, vocab: set[str]) -> str:
