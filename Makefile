@@ -58,7 +58,7 @@ test: setup browser
 	$(BIN)/python -m pytest -q
 
 check: test
-	$(BIN)/ruff check pipeline tests bench
+	$(BIN)/ruff check pipeline tests bench scripts
 
 bench: setup
 	$(BIN)/python bench/bench.py

@@ -78,31 +78,29 @@ JOIN principles p ON p.principle_id = l.principle_id
 LEFT JOIN sections s ON s.doc_id = l.doc_id AND s.section_id = l.section_id
 WHERE l.score >= coalesce(p.threshold, 0.5);
 
--- Bodies named in each locality's papers, by canonical name (entities.norm, else the text as written).
-CREATE OR REPLACE VIEW locality_bodies AS
+-- Entities named in each locality's papers by label and canonical name (entities.norm, else the text as
+-- written); the base of locality_bodies and locality_roles.
+CREATE OR REPLACE VIEW locality_entity_counts AS
 SELECT d.locality,
-       coalesce(nullif(trim(e.norm), ''), e.text) AS body,
+       e.label,
+       coalesce(nullif(trim(e.norm), ''), e.text) AS name,
        count(DISTINCT e.doc_id) AS n_docs,
        count(*) AS n_mentions,
        min(d.meeting_date) AS first_seen,
        max(d.meeting_date) AS last_seen
 FROM entities e
 JOIN locality_documents d ON d.doc_id = e.doc_id AND d.status = 'ok'
-WHERE e.label = 'BODY'
-GROUP BY d.locality, coalesce(nullif(trim(e.norm), ''), e.text);
+GROUP BY d.locality, e.label, coalesce(nullif(trim(e.norm), ''), e.text);
+
+-- Bodies named in each locality's papers, by canonical name.
+CREATE OR REPLACE VIEW locality_bodies AS
+SELECT locality, name AS body, n_docs, n_mentions, first_seen, last_seen
+FROM locality_entity_counts WHERE label = 'BODY';
 
 -- Roles (post titles) named in each locality's papers; same columns and rules as locality_bodies.
 CREATE OR REPLACE VIEW locality_roles AS
-SELECT d.locality,
-       coalesce(nullif(trim(e.norm), ''), e.text) AS role,
-       count(DISTINCT e.doc_id) AS n_docs,
-       count(*) AS n_mentions,
-       min(d.meeting_date) AS first_seen,
-       max(d.meeting_date) AS last_seen
-FROM entities e
-JOIN locality_documents d ON d.doc_id = e.doc_id AND d.status = 'ok'
-WHERE e.label = 'ROLE'
-GROUP BY d.locality, coalesce(nullif(trim(e.norm), ''), e.text);
+SELECT locality, name AS role, n_docs, n_mentions, first_seen, last_seen
+FROM locality_entity_counts WHERE label = 'ROLE';
 
 -- Who sits on which body, one row per distinct (body, member) statement per document and page.
 CREATE OR REPLACE VIEW locality_memberships AS
