@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import time
 from pathlib import Path
@@ -31,6 +32,10 @@ class FriendlyGroup(click.Group):
         except (IcsdocsError, FileNotFoundError) as exc:
             click.echo(f"icsdocs: {exc}", err=True)
             sys.exit(2)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 @click.group(cls=FriendlyGroup, context_settings=CONTEXT)
@@ -72,6 +77,8 @@ def ingest(paths, db, workers, timeout, manifest, force, strict, no_extract, no_
     from .ingest import ingest as run_ingest
     from .progress import Progress, print_summary
 
+    # `kill` should stop a batch as cleanly as Ctrl-C: finished documents kept, the next run resumes.
+    signal.signal(signal.SIGTERM, _interrupt)
     progress = Progress(enabled=not quiet)
     summary = run_ingest(paths, db_path=db, workers=workers, timeout=timeout, manifest_path=manifest,
                          force=force, extract=not no_extract, classify=not no_classify,

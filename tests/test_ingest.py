@@ -170,3 +170,35 @@ def test_every_command_has_help():
         if command and command != ["review"]:
             assert "Example:" in result.output, command
 
+
+
+def test_killed_batch_keeps_the_last_database_and_the_next_run_finishes(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    for copy in range(8):
+        for path in sorted((SAMPLES / "txt").iterdir()):
+            shutil.copyfile(path, folder / f"{copy}-{path.name}")
+    db = tmp_path / "db.duckdb"
+    first = folder / "0-000_e10ba511dbb6f219.txt"
+    assert ingest([first], db_path=db, workers=1, timeout=60, classify=False).by_status == {"ok": 1}
+    command = [sys.executable, "-m", "pipeline", "ingest", str(folder), "--db", str(db), "--workers", "1",
+               "--quiet", "--no-classify"]
+    batch = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    building = db.with_name(db.name + ".building")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not building.exists():
+        time.sleep(0.1)
+    time.sleep(4)
+    batch.send_signal(signal.SIGTERM)
+    _, err = batch.communicate(timeout=60)
+    assert batch.returncode == 130, err
+    assert b"interrupted" in err
+    assert run_query(db, "SELECT count(*) FROM documents")[1] == [(1,)]
+    finished = ingest([folder], db_path=db, workers=1, timeout=60, classify=False)
+    assert finished.n_processed + finished.n_skipped == 40
+    assert finished.n_skipped > 1, "documents the killed batch finished are kept, not redone"
+    assert run_query(db, "SELECT count(*), count(*) FILTER (status = 'ok') FROM documents")[1] == [(40, 40)]
