@@ -34,8 +34,17 @@ class FriendlyGroup(click.Group):
             sys.exit(2)
 
 
-def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
+class StopRequest:
+    """Set by Ctrl-C or `kill`; the batch stops between documents, so no write is cut in half."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def __call__(self) -> bool:
+        return self.requested
+
+    def request(self, signum, frame) -> None:
+        self.requested = True
 
 
 @click.group(cls=FriendlyGroup, context_settings=CONTEXT)
@@ -77,12 +86,14 @@ def ingest(paths, db, workers, timeout, manifest, force, strict, no_extract, no_
     from .ingest import ingest as run_ingest
     from .progress import Progress, print_summary
 
-    # `kill` should stop a batch as cleanly as Ctrl-C: finished documents kept, the next run resumes.
-    signal.signal(signal.SIGTERM, _interrupt)
+    # Ctrl-C and `kill` stop the batch between documents: finished ones kept, the next run resumes.
+    stop = StopRequest()
+    signal.signal(signal.SIGINT, stop.request)
+    signal.signal(signal.SIGTERM, stop.request)
     progress = Progress(enabled=not quiet)
     summary = run_ingest(paths, db_path=db, workers=workers, timeout=timeout, manifest_path=manifest,
                          force=force, extract=not no_extract, classify=not no_classify,
-                         on_start=progress.start, on_result=progress.update)
+                         on_start=progress.start, on_result=progress.update, should_stop=stop)
     progress.close()
     if not quiet:
         print_summary(summary, db)

@@ -217,6 +217,7 @@ def ingest(
     classify: bool = True,
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[DocumentResult], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> BatchSummary:
     """Ingest files and folders into the database at `db_path`; per-file failures are recorded, not raised."""
     global _STAGES
@@ -237,13 +238,18 @@ def ingest(
         _STAGES = load_stages(extract=extract, classify=classify) if tasks else Stages()
         if _STAGES.model is not None:
             writer.write_principles(principle_rows(_STAGES.model))
+        stop = should_stop or (lambda: False)
         try:
-            for result in _results(tasks, workers=workers, timeout=timeout):
+            for result in _results(tasks, workers=workers, timeout=timeout, should_stop=stop):
                 writer.write_document(result, summary.run_id)
                 _count(summary, result)
                 if on_result:
                     on_result(result)
+                if stop():
+                    break
         except KeyboardInterrupt:
+            summary.interrupted = True
+        if summary.interrupted or stop():
             summary.interrupted = True
             summary.seconds = time.perf_counter() - started
             writer.abandon()
@@ -255,9 +261,10 @@ def ingest(
     return summary
 
 
-def _results(tasks: list[Task], *, workers: int, timeout: float) -> Iterator[DocumentResult]:
+def _results(tasks: list[Task], *, workers: int, timeout: float,
+             should_stop: Callable[[], bool]) -> Iterator[DocumentResult]:
     outcomes = run_tasks(_process_in_worker, tasks, workers=workers, timeout=timeout,
-                         max_bytes=WORKER_MEMORY_BYTES)
+                         max_bytes=WORKER_MEMORY_BYTES, should_stop=should_stop)
     for outcome in outcomes:
         yield _outcome_to_result(outcome, timeout)
 

@@ -10,6 +10,7 @@ import contextlib
 import multiprocessing
 import os
 import resource
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -39,6 +40,8 @@ def _limit_memory(max_bytes: int | None) -> None:
 
 
 def _serve(conn: Connection, func: Callable[[Any], Any], max_bytes: int | None) -> None:
+    # Ctrl-C reaches the whole process group; only the parent decides what an interruption means.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _limit_memory(max_bytes)
     while True:
         try:
@@ -101,11 +104,13 @@ def run_tasks(
     workers: int,
     timeout: float,
     max_bytes: int | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Iterator[Outcome[Task]]:
     """Yield an Outcome per task as each finishes (not in input order).
 
     `func` must be a module-level function.  Workers are forked, so state the parent built (a spaCy
-    pipeline, a classifier) is shared without rebuilding it in every worker.
+    pipeline, a classifier) is shared without rebuilding it in every worker.  When `should_stop()` turns
+    true the pool stops at its next poll: tasks under way are abandoned, not reported.
     """
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     pending: deque[Task] = deque(tasks)
@@ -115,6 +120,8 @@ def run_tasks(
             if pending:
                 worker.give(pending.popleft())
         while any(worker.task is not None for worker in pool):
+            if should_stop is not None and should_stop():
+                return
             busy = {worker.conn: worker for worker in pool if worker.task is not None}
             for conn in wait(list(busy), timeout=POLL_SECONDS):
                 worker = busy[conn]

@@ -172,7 +172,8 @@ def test_every_command_has_help():
 
 
 
-def test_killed_batch_keeps_the_last_database_and_the_next_run_finishes(tmp_path):
+@pytest.mark.parametrize("signum", ["SIGTERM", "SIGINT"])
+def test_killed_batch_keeps_the_last_database_and_the_next_run_finishes(tmp_path, signum):
     import signal
     import subprocess
     import sys
@@ -193,7 +194,7 @@ def test_killed_batch_keeps_the_last_database_and_the_next_run_finishes(tmp_path
     while time.monotonic() < deadline and not building.exists():
         time.sleep(0.1)
     time.sleep(4)
-    batch.send_signal(signal.SIGTERM)
+    batch.send_signal(getattr(signal, signum))
     _, err = batch.communicate(timeout=60)
     assert batch.returncode == 130, err
     assert b"interrupted" in err
