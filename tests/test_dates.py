@@ -78,3 +78,55 @@ def test_sentence_full_stop_is_not_part_of_a_date():
         ("Sept. 2021", "2021-09", None),
         ("3 Jan. 2022", "2022-01-03", None),
     ]
+
+
+# --- year of a day-month taken from the paper's own date (nearest to it, weekday agreeing) -----------------
+
+@pytest.mark.parametrize(
+    ("text", "reference", "expected"),
+    [
+        # a paper of early January citing a late-November publication: the November before
+        ("the consultation closed on 29 Nov", "2023-01-12", "2022-11-29"),
+        # a paper of March announcing a May workshop: the May after, same year
+        ("a workshop on 14th May", "2023-03-02", "2023-05-14"),
+        # a December paper planning a January go-live: next year
+        ("go live on 9 January", "2019-12-05", "2020-01-09"),
+        # the weekday decides when it names one: Tuesday 2 May is 2023, not 2022 (a Monday)
+        ("Tuesday 2 May at the Town Hall", "2022-11-30", "2023-05-02"),
+        # 29 February only exists in a leap year within reach
+        ("on 29 February", "2023-08-01", "2024-02-29"),
+    ],
+)
+def test_day_month_takes_the_year_nearest_the_reference(text, reference, expected):
+    from datetime import date
+
+    found = find_dates(text, default_year=None, reference=date.fromisoformat(reference))
+    assert [(f.norm, f.flag) for f in found] == [(expected, "year_inferred")]
+
+
+def test_reference_never_changes_an_explicit_year():
+    from datetime import date
+
+    found = find_dates("on 29 Nov 2019 and 3 March 2024", default_year=None, reference=date(2023, 1, 12))
+    assert [(f.norm, f.flag) for f in found] == [("2019-11-29", None), ("2024-03-03", None)]
+
+
+def test_reference_date_of_a_paper():
+    from datetime import date
+
+    from pipeline.extract import _Chunk, _reference_date
+    from pipeline.records import Section
+
+    def chunk(text):
+        section = Section(doc_id="d", section_id="s", ordinal=0, parent_id=None, heading=None,
+                          heading_path=(), level=0, kind="body", text=text, page_start=1, page_end=1,
+                          char_start=0, char_end=len(text))
+        return _Chunk(section, 0, text)
+
+    body = [chunk("Response published 3 February 2022, citing the Act of 1 April 2013 and 26 Nov.")]
+    # the cover sheet's meeting date wins; a month-year stands for the middle of its month
+    assert _reference_date("2021-06-07", body) == date(2021, 6, 7)
+    assert _reference_date("2021-06", body) == date(2021, 6, 15)
+    # else the first full date in the text, not the earliest one (papers cite older dates)
+    assert _reference_date(None, body) == date(2022, 2, 3)
+    assert _reference_date(None, [chunk("No dates here at all.")]) is None

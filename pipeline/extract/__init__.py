@@ -13,8 +13,10 @@ bodies wherever else they occur in the same document.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -28,7 +30,7 @@ from pipeline.extract.money import find_money
 from pipeline.extract.nlp import SPANS_KEY, body_grammar, body_norm, collapse
 from pipeline.extract.people import find_people
 from pipeline.extract.recommendations import find_recommendations
-from pipeline.records import Entity, Extraction, Membership, ParsedDocument, Section
+from pipeline.records import Entity, Extraction, Membership, ParsedDocument, Recommendation, Section
 
 MAX_CHUNK = 100_000
 BATCH_SIZE = 64
@@ -59,14 +61,48 @@ def _chunks(sections: Sequence[Section]) -> Iterator[_Chunk]:
             yield _Chunk(section, offset, text[offset:])
 
 
-def _default_year(meeting_date: str | None, chunks: Sequence[_Chunk]) -> int | None:
-    """The paper's own year: the cover sheet's meeting date, else the first full date in the text."""
-    if meeting_date and meeting_date[:4].isdigit():
-        return int(meeting_date[:4])
+WARM_UP_TEXT = (
+    "Membership: the Board will include the Chief Executive of Bury Council.\n"
+    "It is recommended that the Board notes the report of Dr Jane Smith, Director of Public Health, "
+    "1 April 2022."
+)
+
+
+def warm_up(nlp: Language) -> None:
+    """Load every extractor's tables and compile its patterns now, once.
+
+    `build_nlp()` calls this so that ingest workers, forked after it, do not each pay for it on their
+    first document.
+    """
+    from pipeline.extract import cover, legislation, money, recommendations
+
+    for load in (cover._rules, legislation._rules, money._rules, recommendations._rules):
+        load()
+    doc = nlp(WARM_UP_TEXT)
+    find_people(doc, text=WARM_UP_TEXT)
+    find_memberships(doc, text=WARM_UP_TEXT)
+    find_dates(WARM_UP_TEXT, default_year=None)
+    find_money(WARM_UP_TEXT)
+    find_legislation(WARM_UP_TEXT)
+
+
+def _reference_date(meeting_date: str | None, chunks: Sequence[_Chunk]) -> date | None:
+    """The paper's own date, from which day-months without a year take theirs.
+
+    The cover sheet's meeting date, else the first full date in the text (a title block or an opening
+    "published on ..." comes first).  Not the earliest date: papers cite older ones (Acts, past decisions).
+    A month-year meeting date stands for the middle of its month.
+    """
+    if meeting_date and FULL_DATE.match(meeting_date):
+        return date.fromisoformat(meeting_date)
+    if meeting_date and re.match(r"^\d{4}-\d{2}$", meeting_date):
+        return date.fromisoformat(meeting_date + "-15")
     for chunk in chunks:
         for found in find_dates(chunk.text, default_year=None):
             if FULL_DATE.match(found.norm) and not found.flag:
-                return int(found.norm[:4])
+                return date.fromisoformat(found.norm)
+    if meeting_date and meeting_date[:4].isdigit():
+        return date(int(meeting_date[:4]), 7, 1)
     return None
 
 
@@ -93,14 +129,21 @@ def _document_bodies(chunks: Sequence[_Chunk], founds: list[list[Found]]) -> lis
                 acronyms.setdefault(acronym, item.norm)
     if not variants and not acronyms:
         return [[] for _ in chunks]
-    alternatives = [re.escape(a) for a in sorted(acronyms, key=len, reverse=True)]
-    name_alternatives = [r"\s+".join(re.escape(w) for w in name.split())
-                         for name in sorted(variants, key=len, reverse=True)]
+    # Each alternative opens with its literal first word and checks the character before it in a
+    # look-behind of its own, so that `re` jumps to the alternatives' first letters instead of trying
+    # every position; names are matched in the lower-cased text (same length: same offsets).
     acronym_re = name_re = None
-    if alternatives:
-        acronym_re = re.compile(r"(?<![\w&/-])(" + "|".join(alternatives) + r")(?![\w&/-])")
-    if name_alternatives:
-        name_re = re.compile(r"(?<![\w-])(" + "|".join(name_alternatives) + r")(?![\w-])", re.IGNORECASE)
+    if acronyms:
+        acronym_re = re.compile("(?:" + "|".join(
+            rf"{re.escape(a)}(?<![\w&/-]{re.escape(a)})" for a in sorted(acronyms, key=len, reverse=True)
+        ) + r")(?![\w&/-])")
+    name_source = "(?:" + "|".join(
+        rf"{re.escape(name.split()[0])}(?<![\w-]{re.escape(name.split()[0])})"
+        + "".join(rf"\s+{re.escape(word)}" for word in name.split()[1:])
+        for name in sorted(variants, key=len, reverse=True)
+    ) + r")(?![\w-])"
+    if variants:
+        name_re = re.compile(name_source)
 
     def variant_norm(text: str) -> str | None:
         return variants.get(collapse(text).lower())
@@ -109,15 +152,20 @@ def _document_bodies(chunks: Sequence[_Chunk], founds: list[list[Found]]) -> lis
     for chunk, found in zip(chunks, founds, strict=True):
         taken = [(f.start, f.end) for f in found]
         extra: list[Found] = []
-        for pattern, norm_of in ((acronym_re, acronyms.get), (name_re, variant_norm)):
+        lower = chunk.text.lower()
+        names = name_re
+        if len(lower) != len(chunk.text) and name_re is not None:  # case folding changed the length
+            lower, names = chunk.text, re.compile(name_source, re.IGNORECASE)
+        searches = ((acronym_re, chunk.text, acronyms.get), (names, lower, variant_norm))
+        for pattern, haystack, norm_of in searches:
             if pattern is None:
                 continue
-            for match in pattern.finditer(chunk.text):
+            for match in pattern.finditer(haystack):
                 start, end = match.span()
                 if any(a < end and start < b for a, b in taken):
                     continue
                 taken.append((start, end))
-                surface = match.group(0)
+                surface = chunk.text[start:end]
                 norm = norm_of(surface) or body_norm(surface)
                 extra.append(Found("BODY", start, end, surface, norm, "document_alias"))
         added.append(extra)
@@ -131,7 +179,8 @@ def extract_document(doc_id: str, parsed: ParsedDocument, sections: Sequence[Sec
     docs = list(nlp.pipe((chunk.text for chunk in chunks), batch_size=BATCH_SIZE))
     cover = read_cover_sheet(doc_id, sections)
     cover_map = {f.field: f.value for f in cover.fields}
-    year = _default_year(cover.meeting_date, chunks)
+    reference = _reference_date(cover.meeting_date, chunks)
+    year = reference.year if reference else None
 
     founds = [_span_founds(doc) for doc in docs]
     for found, extra in zip(founds, _document_bodies(chunks, founds), strict=True):
@@ -141,8 +190,8 @@ def extract_document(doc_id: str, parsed: ParsedDocument, sections: Sequence[Sec
     memberships: list[Membership] = []
     heading_bodies = _heading_bodies(sections, nlp)
     for chunk, doc, found in zip(chunks, docs, founds, strict=True):
-        people = find_people(doc, cover_fields=cover_map)
-        others = (find_dates(chunk.text, default_year=year) + find_money(chunk.text)
+        people = find_people(doc, cover_fields=cover_map, text=chunk.text)
+        others = (find_dates(chunk.text, default_year=year, reference=reference) + find_money(chunk.text)
                   + find_legislation(chunk.text))
         for item in sorted(found + people + others, key=lambda f: (f.start, f.end)):
             start = chunk.char_start + item.start
@@ -151,20 +200,38 @@ def extract_document(doc_id: str, parsed: ParsedDocument, sections: Sequence[Sec
                                    item.norm, start, end, parsed.page_at(start), "rule", item.flag))
         people_spans = [(p.start, p.end) for p in people]
         for member in find_memberships(doc, heading_body=heading_bodies.get(chunk.section.section_id),
-                                       people=people_spans):
+                                       people=people_spans, text=chunk.text):
             start = chunk.char_start + member.start
             memberships.append(Membership(doc_id, chunk.section.section_id, member.body, member.member,
                                           member.member_kind, parsed.page_at(start), start,
                                           chunk.char_start + member.end))
+    recommendations = find_recommendations(doc_id, sections, parsed)
     return Extraction(
         entities=tuple(entities),
-        recommendations=tuple(find_recommendations(doc_id, sections, parsed)),
+        recommendations=tuple(recommendations),
         cover_fields=tuple(cover.fields),
         memberships=tuple(memberships),
-        meeting_body=cover.meeting_body,
+        meeting_body=cover.meeting_body or _addressed_body(recommendations, nlp),
         meeting_date=cover.meeting_date,
         title=cover.title,
     )
+
+
+def _addressed_body(recommendations: Sequence[Recommendation], nlp: Language) -> str | None:
+    """The body the recommendations are addressed to ("Recommendations to the Cabinet"), for a paper with
+    no cover sheet naming its meeting: the one most often addressed (the first of equals), counting only
+    names the pipeline reads as a whole BODY ("the Cabinet", not "NHS organisations").
+    """
+    names = list(dict.fromkeys(r.addressed_to for r in recommendations if r.addressed_to))
+    if not names:
+        return None
+    bodies: dict[str, str] = {}
+    for name, doc in zip(names, nlp.pipe(names), strict=True):
+        spans = [s for s in doc.spans.get(SPANS_KEY, []) if s.label_ == "BODY"]
+        if len(spans) == 1 and spans[0].text == doc.text.strip():
+            bodies[name] = spans[0].id_
+    counts = Counter(bodies[r.addressed_to] for r in recommendations if r.addressed_to in bodies)
+    return max(counts, key=counts.__getitem__) if counts else None
 
 
 def _heading_bodies(sections: Sequence[Section], nlp: Language) -> dict[str, str]:

@@ -5,7 +5,10 @@ UK day-first order.  What is skipped on purpose (the gold rules): bare years, fi
 Fractions and item numbers ("1/4 of the budget", "7/21", "£1/4") have two parts and never match.
 
 Flags (`Found.flag`) say where the norm was not read straight off the page:
-- `year_inferred`: day-month with no year, year taken from `default_year` (the paper's own year);
+- `year_inferred`: day-month with no year, year taken from the paper's own date: with `reference` (a
+  date), the year that puts the day nearest to it ("26 Nov" in a paper of 8 January 2021 is 2020-11-26;
+  "20th May" in one of March 2022 is 2022-05-20), one whose weekday agrees preferred ("Monday 3 May");
+  else `default_year`;
 - `no_year`: day-month with no year and no `default_year`; norm is ISO's yearless `--MM-DD`;
 - `two_digit_year`: "June 21" read as June 2021, "1/4/22" is not flagged (day and month are explicit);
 - `month_first`: "12/25/2021" cannot be day-first, read month-first;
@@ -34,6 +37,9 @@ class _Tables:
     weekday_number: dict[str, int]
     century: int
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    # What the patterns need, tested first so that most texts skip most patterns (`re` scans quickly for
+    # a pattern that opens with a literal or a character class): a month name, digits around a separator.
+    needs: dict[str, re.Pattern[str]]
 
 
 def _alternation(words: list[str]) -> str:
@@ -95,18 +101,38 @@ def _tables() -> _Tables:
         # ISO 2021-06-07
         ("iso", re.compile(r"(?<![\w-])(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?![\w-])")),
     )
-    return _Tables(month_number, weekday_number, int(data.get("century", 2000)), patterns)
+    # a flat alternation of literals: `re` jumps to their first letters
+    has_month = re.compile(_alternation([name for names in data["months"].values() for name in names]))
+    needs = {"day_range": has_month, "dmy": has_month, "mdy": has_month, "md": has_month, "my": has_month,
+             "myy": has_month, "numeric": re.compile(r"\d[/.-]\d"), "iso": re.compile(r"\d-\d")}
+    return _Tables(month_number, weekday_number, int(data.get("century", 2000)), patterns, needs)
 
 
 def _month(tables: _Tables, text: str) -> int:
     return tables.month_number[text.rstrip(".").lower()]
 
 
-def _ymd(year: int | None, month: int, day: int | None, default_year: int | None) -> tuple[str, str | None]:
+def _nearest_year(reference: date, month: int, day: int, weekday: int | None) -> int | None:
+    """The year within one of `reference`'s that puts month-day nearest to it (weekday agreeing, if named)."""
+    candidates = []
+    for year in (reference.year - 1, reference.year, reference.year + 1):
+        try:
+            day_in_year = date(year, month, day)
+        except ValueError:
+            continue
+        mismatch = weekday is not None and day_in_year.weekday() != weekday
+        candidates.append((mismatch, abs((day_in_year - reference).days), year))
+    return min(candidates)[2] if candidates else None
+
+
+def _ymd(year: int | None, month: int, day: int | None, default_year: int | None,
+         reference: date | None = None, weekday: int | None = None) -> tuple[str, str | None]:
     """ISO norm and flag for the parts read; an empty norm means the date cannot exist."""
     flag = None
     if day is None:
         return (f"{year:04d}-{month:02d}" if year else ""), None
+    if year is None and reference is not None:
+        default_year = _nearest_year(reference, month, day, weekday) or default_year
     if year is None:
         if default_year is None:
             try:
@@ -130,7 +156,8 @@ def _check_weekday(tables: _Tables, match: re.Match[str], norm: str, flag: str |
     return flag
 
 
-def _read(kind: str, match: re.Match[str], tables: _Tables, default_year: int | None) -> list[Found]:
+def _read(kind: str, match: re.Match[str], tables: _Tables, default_year: int | None,
+          reference: date | None = None) -> list[Found]:
     g = match.groupdict()
     text = match.group(0)
     start, end = match.start(), match.end()
@@ -161,11 +188,12 @@ def _read(kind: str, match: re.Match[str], tables: _Tables, default_year: int | 
         return [Found("DATE", start, end, text, f"{year:04d}-{month:02d}")]
     if int(g["d"]) == 0 or int(g["d"]) > 31:
         return []
-    norm, flag = _ymd(year, month, int(g["d"]), default_year)
+    weekday = tables.weekday_number[g["wd"].lower()] if g.get("wd") else None
+    norm, flag = _ymd(year, month, int(g["d"]), default_year, reference, weekday)
     flag = _check_weekday(tables, match, norm, flag)
     if kind != "day_range":
         return [Found("DATE", start, end, text, norm, flag)]
-    first_norm, first_flag = _ymd(year, month, int(g["d1"]), default_year)
+    first_norm, first_flag = _ymd(year, month, int(g["d1"]), default_year, reference)
     second_start = match.start("d")
     return [
         Found("DATE", start, match.end("first"), match.group("first"), first_norm, first_flag),
@@ -173,8 +201,11 @@ def _read(kind: str, match: re.Match[str], tables: _Tables, default_year: int | 
     ]
 
 
-def find_dates(text: str, *, default_year: int | None) -> list[Found]:
+def find_dates(text: str, *, default_year: int | None, reference: date | None = None) -> list[Found]:
     """Every explicit date and month-year in `text`, in text order, without overlaps.
+
+    A day-month with no year takes its year from `reference` (the paper's own date) when given, else it is
+    `default_year` (see the module's notes on `year_inferred`).
 
     Longer readings win over shorter ones at the same place ("Monday 7 June 2021" over "June 2021").
 
@@ -183,9 +214,12 @@ def find_dates(text: str, *, default_year: int | None) -> list[Found]:
     """
     tables = _tables()
     candidates: list[tuple[int, int, int, list[Found]]] = []
+    present = {need: need.search(text) is not None for need in set(tables.needs.values())}
     for priority, (kind, pattern) in enumerate(tables.patterns):
+        if not present[tables.needs[kind]]:
+            continue
         for match in pattern.finditer(text):
-            found = _read(kind, match, tables, default_year)
+            found = _read(kind, match, tables, default_year, reference)
             if found:
                 candidates.append((match.start(), match.end(), priority, found))
     candidates.sort(key=lambda c: (c[0], -(c[1] - c[0]), c[2]))

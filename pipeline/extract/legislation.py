@@ -14,6 +14,7 @@ from functools import lru_cache
 import yaml
 
 from pipeline.extract.found import Found
+from pipeline.extract.prefilter import Gate, gate_for
 from pipeline.extract.resources import data_path
 
 TITLE_WORD = r"(?:[A-Z][\w'’()-]*|NHS)"
@@ -25,6 +26,8 @@ class _Rules:
     section: re.Pattern[str]
     paper: re.Pattern[str]
     title_skip: frozenset[str]
+    act_gate: Gate
+    paper_gate: Gate
 
 
 @lru_cache(maxsize=1)
@@ -34,18 +37,22 @@ def _rules() -> _Rules:
     kinds = "|".join(re.escape(k) for k in data["kinds"])
     sections = "|".join(str(n) for n in data["sections"])
     papers = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in data["papers"])
+    act = re.compile(
+        rf"(?<![\w-])(?P<title>{TITLE_WORD}(?:[ \t]+(?:{TITLE_WORD}|{connectives}))*?)[ \t]+"
+        rf"(?P<kind>{kinds})(?:[ \t]+(?P<year>(?:19|20)\d{{2}}))?(?![\w-])(?![ \t]+[A-Z][a-z])"
+    )
+    paper = re.compile(
+        rf"(?:(?P<quote>['‘\"“])(?P<title>[^'’\"”\n]{{5,200}})['’\"”][ \t]+)?(?P<paper>{papers})\b"
+    )
     return _Rules(
-        act=re.compile(
-            rf"(?<![\w-])(?P<title>{TITLE_WORD}(?:[ \t]+(?:{TITLE_WORD}|{connectives}))*?)[ \t]+"
-            rf"(?P<kind>{kinds})(?:[ \t]+(?P<year>(?:19|20)\d{{2}}))?(?![\w-])(?![ \t]+[A-Z][a-z])"
-        ),
+        act=act,
+        act_gate=gate_for(act),
+        paper_gate=gate_for(paper),
         section=re.compile(
             rf"(?<![\w.])(?i:section|s\.?)[ \t]?(?P<num>{sections})(?![\w.]?\d)(?![ \t]+[Oo]fficer)"
         ),
         title_skip=frozenset(data["title_skip"]),
-        paper=re.compile(
-            rf"(?:(?P<quote>['‘\"“])(?P<title>[^'’\"”\n]{{5,200}})['’\"”][ \t]+)?(?P<paper>{papers})\b"
-        ),
+        paper=paper,
     )
 
 
@@ -57,7 +64,8 @@ def find_legislation(text: str) -> list[Found]:
     """
     rules = _rules()
     found: list[Found] = []
-    for match in rules.act.finditer(text):
+    lower = text.lower()
+    for match in rules.act.finditer(text) if rules.act_gate.allows(text, lower) else ():
         words = list(re.finditer(r"\S+", match.group("title")))
         while words and words[0].group(0) in rules.title_skip:
             words.pop(0)
@@ -73,7 +81,7 @@ def find_legislation(text: str) -> list[Found]:
         found.append(
             Found("LEGISLATION", match.start(), match.end(), match.group(0), f"section {match.group('num')}")
         )
-    for match in rules.paper.finditer(text):
+    for match in rules.paper.finditer(text) if rules.paper_gate.allows(text, lower) else ():
         paper = " ".join(w.capitalize() for w in match.group("paper").split())
         title = match.group("title")
         norm = f"{' '.join(title.split())} {paper}" if title else paper

@@ -19,6 +19,7 @@ import yaml
 from spacy.tokens import Doc, Span
 
 from pipeline.extract.nlp import SPANS_KEY, body_norm, collapse
+from pipeline.extract.prefilter import Gate, gate_for
 from pipeline.extract.resources import data_path
 
 MemberKind = Literal["body", "role", "person", "other"]
@@ -40,6 +41,7 @@ class MemberFound:
 class _Cues:
     explicit: tuple[re.Pattern[str], ...]
     verb: tuple[re.Pattern[str], ...]
+    gates: dict[re.Pattern[str], Gate]
     list_item: re.Pattern[str]
     separators: re.Pattern[str]
     drop_leading: frozenset[str]
@@ -50,9 +52,12 @@ class _Cues:
 def _cues() -> _Cues:
     data = yaml.safe_load(data_path("membership_cues.yaml").read_text(encoding="utf-8"))
     flags = re.IGNORECASE | re.MULTILINE
+    explicit = tuple(re.compile(p, flags) for p in data["explicit"])
+    verb = tuple(re.compile(p, flags) for p in data["verb"])
     return _Cues(
-        explicit=tuple(re.compile(p, flags) for p in data["explicit"]),
-        verb=tuple(re.compile(p, flags) for p in data["verb"]),
+        explicit=explicit,
+        verb=verb,
+        gates={pattern: gate_for(pattern) for pattern in explicit + verb},
         list_item=re.compile(data["list_item"]),
         separators=re.compile(data["separators"], re.IGNORECASE),
         drop_leading=frozenset(w.lower() for w in data["drop_leading"]),
@@ -137,21 +142,25 @@ def _member(text: str, start: int, end: int, spans: list[Span], cues: _Cues,
 
 
 def find_memberships(doc: Doc, *, heading_body: str | None = None,
-                     people: Sequence[tuple[int, int]] = ()) -> list[MemberFound]:
+                     people: Sequence[tuple[int, int]] = (), text: str | None = None) -> list[MemberFound]:
     """Membership rows in one section's Doc (with the pipeline's spans); offsets relative to `doc.text`.
 
     `heading_body` is the canonical body named in the section heading, if any: the body of explicit
     membership lists ("Membership:") that do not name one themselves.  `people` are the character spans of
-    PERSON mentions in `doc.text`; a member that is one of them is a person.
+    PERSON mentions in `doc.text`; a member that is one of them is a person.  `text` is `doc.text` when
+    the caller has it already.
     """
     cues = _cues()
-    text = doc.text
+    text = doc.text if text is None else text
     spans = sorted(doc.spans.get(SPANS_KEY, []), key=lambda s: s.start_char)
     bodies = [s for s in spans if s.label_ == "BODY"]
     results: list[MemberFound] = []
     seen_cues: list[tuple[int, int]] = []
+    lower = text.lower()
     for explicit, patterns in ((True, cues.explicit), (False, cues.verb)):
         for pattern in patterns:
+            if not cues.gates[pattern].allows(text, lower):
+                continue
             for match in pattern.finditer(text):
                 if any(a <= match.start() < b or a < match.end() <= b for a, b in seen_cues):
                     continue

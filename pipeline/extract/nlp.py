@@ -28,9 +28,12 @@ from typing import Any
 
 import spacy
 import yaml
+from spacy import attrs
 from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+from spacy.vocab import Vocab
 
 from pipeline.extract.resources import data_path
 
@@ -239,6 +242,163 @@ def place_patterns() -> list[dict[str, Any]]:
 
 # -------------------------------------------------------------------------------------- components
 
+REQUIRED_OPS = (None, "1", "+")
+OPTIONAL_OPS = ("?", "*")
+WORD_KEYS = ("LOWER", "ORTH", "TEXT")
+FLAG_KEYS = {name: getattr(attrs, name) for name in ("IS_TITLE", "IS_UPPER", "IS_LOWER", "IS_ALPHA",
+                                                      "IS_DIGIT", "IS_PUNCT", "IS_SPACE", "LIKE_NUM")}
+# Words too common to anchor a pattern on when a rarer required token exists.
+COMMON_ANCHORS = SMALL_WORDS | {"&", ",", "(", ")", "-", "/"}
+
+
+def _words(value: Any) -> list[str] | None:
+    """The words a LOWER/ORTH predicate accepts ("x" or {"IN": [...]}), else None."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
+        return [str(word) for word in value["IN"]]
+    return None
+
+
+def _token_test(token: dict[str, Any]) -> tuple[str, Any] | None:
+    """One vectorisable condition every token matching `token` meets: ("LOWER"/"ORTH", words) or
+    (flag, bool); None if the token could be anything (no such condition, or a "!" / counted operator).
+    """
+    if token.get("OP") not in REQUIRED_OPS + OPTIONAL_OPS:
+        return None
+    for key in WORD_KEYS:
+        words = _words(token.get(key))
+        if words is not None:
+            attr = "LOWER" if key == "LOWER" else "ORTH"
+            return attr, frozenset(word.lower() if attr == "LOWER" else word for word in words)
+    for key in FLAG_KEYS:
+        if isinstance(token.get(key), bool):
+            return key, token[key]
+    return None
+
+
+def pattern_anchor(pattern: list[dict[str, Any]]) -> tuple[tuple[str, Any], ...] | None:
+    """The tests of a token pattern's tokens, its anchor (rarest required word set) first; None if a token
+    has no test or no required token has a word set.
+
+    A match is a run of tokens that each pass one of the tests and it holds an anchor word, so running
+    the Matcher only on such runs (`AnchoredMatcher`) finds exactly what a run over the whole Doc finds.
+    """
+    tokens = [{key.upper(): value for key, value in token.items()} for token in pattern]
+    tests = [_token_test(token) for token in tokens]
+    if not tokens or any(test is None for test in tests):
+        return None
+    anchors = [test for token, test in zip(tokens, tests, strict=True)
+               if token.get("OP") in REQUIRED_OPS and test and test[0] in ("LOWER", "ORTH")]
+    if not anchors:
+        return None
+
+    def cost(test: tuple[str, Any]) -> tuple[int, int]:
+        common = sum(1 for word in test[1] if word.lower() in COMMON_ANCHORS or len(word) < 3)
+        return common, len(test[1])
+
+    anchor = min(anchors, key=cost)
+    return (anchor, *(test for test in tests if test is not None))
+
+
+class AnchoredMatcher:
+    """A spaCy Matcher run only on the stretches of a Doc where its token patterns can match.
+
+    Token patterns such as "... Director of <domain>+" spend most of their time starting partial matches
+    at every token.  Here every token is first tested (vectorised) against the patterns' token tests; the
+    Matcher then runs only on maximal runs of passing tokens that hold an anchor word.  Patterns without
+    an anchor (see `pattern_anchor`) run over the whole Doc as usual.  Match tuples index the Doc.
+    """
+
+    def __init__(self, vocab: Vocab, patterns: list[tuple[str, list[dict[str, Any]]]]):
+        self.anchored = Matcher(vocab, validate=True)
+        self.free = Matcher(vocab, validate=True)
+        getters = vocab.lex_attr_getters
+        words: dict[str, set[str]] = {"LOWER": set(), "ORTH": set()}
+        anchors: dict[str, set[str]] = {"LOWER": set(), "ORTH": set()}
+        flags: set[tuple[str, bool]] = set()
+        for key, pattern in patterns:
+            tests = pattern_anchor(pattern)
+            unknown = tests is None or any(FLAG_KEYS[a] not in getters for a, _ in tests if a in FLAG_KEYS)
+            if unknown:
+                self.free.add(key, [pattern])
+                continue
+            self.anchored.add(key, [pattern])
+            (anchor_attr, anchor_words), *rest = tests
+            anchors[anchor_attr].update(anchor_words)
+            for attr, value in rest:
+                if attr in words:
+                    words[attr].update(value)
+                else:
+                    flags.add((attr, value))
+        lower_words, orth_words = frozenset(words["LOWER"]), frozenset(words["ORTH"])
+        lower_anchors, orth_anchors = frozenset(anchors["LOWER"]), frozenset(anchors["ORTH"])
+        flag_tests = [(getters[FLAG_KEYS[attr]], value) for attr, value in sorted(flags)]
+
+        def passes(text: str) -> bool:
+            return (text.lower() in lower_words or text in orth_words
+                    or any(bool(getter(text)) == value for getter, value in flag_tests))
+
+        # Lexeme flags: computed once per word type, read per token by `Doc.to_array`.
+        self.anchor_flag = vocab.add_flag(lambda text: text.lower() in lower_anchors or text in orth_anchors)
+        self.pass_flag = vocab.add_flag(passes)
+
+    def runs(self, doc: Doc) -> list[tuple[int, int]]:
+        """(start, end) token runs on which the anchored patterns can match."""
+        flags = doc.to_array([self.anchor_flag, self.pass_flag])
+        hits = flags[:, 0].nonzero()[0].tolist()
+        if not hits:
+            return []
+        passing = flags[:, 1].astype("uint8").tobytes()  # anchor words pass too
+        runs: list[tuple[int, int]] = []
+        for hit in hits:
+            if runs and hit < runs[-1][1]:
+                continue
+            end = passing.find(b"\x00", hit)
+            runs.append((passing.rfind(b"\x00", 0, hit) + 1, len(passing) if end < 0 else end))
+        return runs
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        matches = list(self.free(doc)) if len(self.free) else []
+        if len(self.anchored) and len(doc):
+            for start, end in self.runs(doc):
+                matches.extend((key, start + a, start + b) for key, a, b in self.anchored(doc[start:end]))
+        return matches
+
+
+class RulerComponent:
+    """Gazetteer phrases (PhraseMatcher on `attr`) and token patterns (`AnchoredMatcher`) of one label set.
+
+    Behaves as a SpanRuler with `overwrite=False`: the matches, deduplicated and sorted, are appended to
+    `doc.spans[RAW_KEY]`, each span's `id_` the pattern's "id" (a gazetteer canonical) if it has one.
+    """
+
+    def __init__(self, nlp: Language, patterns: list[dict[str, Any]], attr: str):
+        self.labels: dict[int, tuple[str, str]] = {}
+        self.phrases = PhraseMatcher(nlp.vocab, attr=attr)
+        phrase_keys: dict[str, list[str]] = {}
+        token_patterns: list[tuple[str, list[dict[str, Any]]]] = []
+        for entry in patterns:
+            label, span_id = str(entry["label"]), str(entry.get("id", ""))
+            key = repr((label, span_id))
+            self.labels[nlp.vocab.strings.add(key)] = (label, span_id)
+            if isinstance(entry["pattern"], str):
+                phrase_keys.setdefault(key, []).append(entry["pattern"])
+            else:
+                token_patterns.append((key, entry["pattern"]))
+        for key, texts in phrase_keys.items():
+            self.phrases.add(key, [nlp.make_doc(text) for text in texts])
+        self.tokens = AnchoredMatcher(nlp.vocab, token_patterns)
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = self.tokens(doc) + list(self.phrases(doc))
+        spans = {Span(doc, start, end, label=self.labels[key][0], span_id=self.labels[key][1])
+                 for key, start, end in matches if start != end}
+        raw = list(doc.spans[RAW_KEY]) if RAW_KEY in doc.spans else []
+        doc.spans[RAW_KEY] = raw + sorted(spans)
+        return doc
+
+
 class BodyGrammarComponent:
     """Bodies nobody listed: a run of name words ending in a head noun (see `body_grammar.yaml`).
 
@@ -249,8 +409,10 @@ class BodyGrammarComponent:
     "In", "Each", months) are trimmed from the left; a bare head ("the Board") is not a body.
     """
 
-    def __init__(self, grammar: BodyGrammar):
+    def __init__(self, vocab: Vocab, grammar: BodyGrammar):
         self.grammar = grammar
+        words, acronyms = grammar.heads | frozenset(grammar.conditional_heads), grammar.acronym_heads
+        self.head_flag = vocab.add_flag(lambda text: text.lower() in words or text in acronyms)
 
     def _is_head(self, doc: Doc, i: int) -> bool:
         token = doc[i]
@@ -280,7 +442,7 @@ class BodyGrammarComponent:
         places = {span.start: span for span in raw if span.label_ == "PLACE"}
         found: list[Span] = []
         n = len(doc)
-        for i in range(n):
+        for i in doc.to_array([self.head_flag]).reshape(-1).nonzero()[0].tolist():  # possible heads
             if not self._is_head(doc, i) or i in role_tokens:
                 continue
             token = doc[i]
@@ -392,9 +554,23 @@ class ResolveComponent:
         return doc
 
 
+# Pattern sets of the rulers: name -> (patterns, attribute the gazetteer phrases are matched on).
+RULERS = {
+    "bodies": (body_patterns, "ORTH"),
+    "roles": (role_patterns, "LOWER"),
+    "places": (place_patterns, "ORTH"),
+}
+
+
+@Language.factory("icsdocs_ruler_v2", default_config={"rules": "bodies"})
+def make_ruler(nlp: Language, name: str, rules: str) -> RulerComponent:
+    patterns, attr = RULERS[rules]
+    return RulerComponent(nlp, patterns(), attr)
+
+
 @Language.factory("icsdocs_body_grammar_v1")
 def make_body_grammar(nlp: Language, name: str) -> BodyGrammarComponent:
-    return BodyGrammarComponent(body_grammar())
+    return BodyGrammarComponent(nlp.vocab, body_grammar())
 
 
 @Language.factory("icsdocs_resolve_v1")
@@ -415,15 +591,11 @@ def build_nlp(*, use_model: bool = False) -> Language:
     nlp.max_length = 2_000_000
     if not Span.has_extension("icsdocs_norm"):
         Span.set_extension("icsdocs_norm", getter=lambda span: span.id_ or norm_for(span.label_, span.text))
-    rulers = (
-        ("icsdocs_bodies_v1", "ORTH", body_patterns()),
-        ("icsdocs_roles_v1", "LOWER", role_patterns()),
-        ("icsdocs_places_v1", "ORTH", place_patterns()),
-    )
-    for name, attr, patterns in rulers:
-        ruler = nlp.add_pipe("span_ruler", name=name, config={
-            "spans_key": RAW_KEY, "phrase_matcher_attr": attr, "overwrite": False, "validate": True})
-        ruler.add_patterns(patterns)
+    for rules in RULERS:
+        nlp.add_pipe("icsdocs_ruler_v2", name=f"icsdocs_{rules}_v2", config={"rules": rules})
     nlp.add_pipe("icsdocs_body_grammar_v1")
     nlp.add_pipe("icsdocs_resolve_v1")
+    from pipeline.extract import warm_up  # the extractors import this module
+
+    warm_up(nlp)
     return nlp

@@ -28,6 +28,11 @@ from pipeline.extract.resources import data_path
 TOKEN = r"(?:Ma?c[A-Z][a-z]+|[A-Z][a-z]*['’][A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
 INITIAL = r"[A-Z]\.?"
 NAME = rf"(?<![\w'’&-])(?:{INITIAL}\s){{0,2}}{TOKEN}(?:[ \t]{TOKEN}){{0,2}}"
+# NAME for patterns that open with it, written to start with a character class so that `re` skips quickly
+# to the capitals (same matches): the first capital, then the rest of an initial or of a TOKEN.
+TOKEN_REST = r"(?:(?<=M)a?c[A-Z][a-z]+|[a-z]*['’][A-Z][a-z]+|[a-z]+(?:-[A-Z][a-z]+)?)"
+LEADING_NAME = rf"[A-Z](?<![\w'’&-][A-Z])(?:\.?\s(?:{INITIAL}\s)?{TOKEN}|{TOKEN_REST})(?:[ \t]{TOKEN}){{0,2}}"
+WORD = re.compile(r"\w+")
 # "Jane Smith on 0161 474 3174", "Jane Smith (jane.smith@council.gov.uk)": contact details follow a name
 CONTACT_AFTER = (
     r"(?:[ \t]+(?:on|at|tel:?|telephone:?)[ \t]+\+?\d[\d ]{8,}"
@@ -56,6 +61,11 @@ def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
+def _cue_words(phrases: list[str]) -> frozenset[str]:
+    """One word of each phrase (its longest), which a text must contain for the phrase to occur in it."""
+    return frozenset(max(WORD.findall(phrase), key=len) for phrase in phrases)
+
+
 @dataclass(frozen=True)
 class _Rules:
     honorific: re.Pattern[str]
@@ -64,6 +74,7 @@ class _Rules:
     post_nominals: re.Pattern[str]
     post_set: frozenset[str]
     before: re.Pattern[str]
+    before_start: re.Pattern[str]  # where a `before` phrase starts, in the lower-cased text
     after: re.Pattern[str]
     field: re.Pattern[str]
     list_label: re.Pattern[str]
@@ -72,6 +83,16 @@ class _Rules:
     contact: re.Pattern[str]
     post_cue: re.Pattern[str]
     stopwords: frozenset[str]
+    # What a cue pattern needs, tested cheaply so that most sections skip the pattern: a word of each cue
+    # phrase (`_cue_words`) among the section's words, a contact detail, a date.
+    honorific_words: frozenset[str]
+    before_words: frozenset[str]  # lower-cased
+    after_words: frozenset[str]
+    role_words: frozenset[str]
+    role_words_lower: frozenset[str]
+    post_words: frozenset[str]
+    has_contact: re.Pattern[str]
+    has_date: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -87,22 +108,35 @@ def _rules() -> _Rules:
         post_nominals=re.compile(post),
         post_set=frozenset(data["post_nominals"]),
         before=re.compile(rf"\b(?i:{_alt(data['before_phrases'])})[ \t]+(?:{hon}[ \t]+)?(?P<name>{NAME})"),
-        after=re.compile(rf"(?P<name>{NAME})(?:{post})?[ \t]+(?:{_alt(data['after_phrases'])})\b"),
+        before_start=re.compile("|".join(
+            rf"{re.escape(words[0])}(?<!\w{re.escape(words[0])})"
+            + "".join(rf"\s+{re.escape(word)}" for word in words[1:])
+            for words in (p.lower().split() for p in data["before_phrases"])
+        )),
+        after=re.compile(rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]+(?:{_alt(data['after_phrases'])})\b"),
         field=re.compile(
             rf"(?im)^[ \t]*(?:{_alt(data['field_labels'])})[ \t]*(?::|\t)[ \t]*(?:{hon}[ \t]+)?"
             rf"(?P<name>{NAME})"
         ),
         list_label=re.compile(rf"(?im)^[ \t]*(?:{_alt(data['list_labels'])})[ \t]*(?::|\t)[ \t]*"),
         apposition=re.compile(
-            rf"(?P<name>{NAME})(?:{post})?[ \t]*(?:,|–|—|\s-|\()[ \t]*(?i:the\s+)?"
+            rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]*(?:,|–|—|\s-|\()[ \t]*(?i:the\s+)?"
             rf"(?i:former|interim|acting|joint|deputy|vice|statutory|independent|new|incoming|outgoing|\s)*"
             rf"(?:(?i:(?:[A-Za-z&]+[ \t]+){{0,4}}?(?:{roles}))\b"
             rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{{4}})"
         ),
         role_before=re.compile(rf"\b(?:{roles})[ \t]+(?P<name>{NAME})"),
-        contact=re.compile(rf"(?P<name>{NAME}){CONTACT_AFTER}"),
-        post_cue=re.compile(rf"(?P<name>{NAME}){post}(?![\w-])"),
+        contact=re.compile(rf"(?P<name>{LEADING_NAME}){CONTACT_AFTER}"),
+        post_cue=re.compile(rf"(?P<name>{LEADING_NAME}){post}(?![\w-])"),
         stopwords=frozenset(data["stopwords"]),
+        honorific_words=_cue_words(data["honorifics"]),
+        before_words=_cue_words([p.lower() for p in data["before_phrases"]]),
+        after_words=_cue_words(data["after_phrases"]),
+        role_words=_cue_words(data["role_heads"]),
+        role_words_lower=_cue_words([r.lower() for r in data["role_heads"]]),
+        post_words=_cue_words(data["post_nominals"]),
+        has_contact=re.compile(r"@|\d[\d ]{8,}"),
+        has_date=re.compile(r"\d{1,2}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{4}"),
     )
 
 
@@ -154,10 +188,34 @@ def _list_items(rules: _Rules, text: str) -> list[tuple[int, int, bool]]:
     return found
 
 
-def find_people(doc: Doc, *, cover_fields: dict[str, str] | None = None) -> list[Found]:
-    """PERSON spans in `doc` (a blank-English spaCy Doc), in text order, without overlaps."""
+def _before_matches(rules: _Rules, text: str) -> list[re.Match[str]]:
+    """`rules.before.finditer(text)`, tried only where a phrase starts (found quickly in the lower-cased
+    text, as the phrases are case-insensitive) instead of at every word.
+    """
+    lower = text.lower()
+    if len(lower) != len(text):  # case folding changed the length: no shortcut
+        return list(rules.before.finditer(text))
+    found = []
+    start = rules.before_start.search(lower)
+    while start:
+        match = rules.before.match(text, start.start())
+        if match:
+            found.append(match)
+        start = rules.before_start.search(lower, match.end() if match else start.start() + 1)
+    return found
+
+
+def find_people(
+    doc: Doc, *, cover_fields: dict[str, str] | None = None, text: str | None = None
+) -> list[Found]:
+    """PERSON spans in `doc` (a blank-English spaCy Doc), in text order, without overlaps.
+
+    `text` is `doc.text` when the caller has it already (rebuilding it from the tokens costs time).
+    """
     rules = _rules()
-    text = doc.text
+    text = doc.text if text is None else text
+    words = set(WORD.findall(text))
+    lower_words = {word.lower() for word in words}
     candidates: list[tuple[int, int]] = []
 
     def add(start: int, end: int, *, min_tokens: int = 2) -> None:
@@ -165,18 +223,27 @@ def find_people(doc: Doc, *, cover_fields: dict[str, str] | None = None) -> list
         if span:
             candidates.append(span)
 
-    for match in rules.honorific.finditer(text):
-        add(match.start("name"), match.end("name"), min_tokens=1)
-    for pattern in (rules.before, rules.field):
-        for match in pattern.finditer(text):
-            add(match.start("name"), match.end("name"), min_tokens=1 if match.group("hon") else 2)
-    for pattern in (rules.after, rules.apposition, rules.contact, rules.post_cue):
-        for match in pattern.finditer(text):
+    if not rules.honorific_words.isdisjoint(words):
+        for match in rules.honorific.finditer(text):
+            add(match.start("name"), match.end("name"), min_tokens=1)
+    has_before = not rules.before_words.isdisjoint(lower_words)
+    for match in _before_matches(rules, text) if has_before else ():
+        add(match.start("name"), match.end("name"), min_tokens=1 if match.group("hon") else 2)
+    for match in rules.field.finditer(text):
+        add(match.start("name"), match.end("name"), min_tokens=1 if match.group("hon") else 2)
+    led = (
+        (rules.after, not rules.after_words.isdisjoint(words)),
+        (rules.apposition, not rules.role_words_lower.isdisjoint(lower_words) or rules.has_date.search(text)),
+        (rules.contact, rules.has_contact.search(text)),
+        (rules.post_cue, not rules.post_words.isdisjoint(words)),
+    )
+    for pattern, needed in led:
+        for match in pattern.finditer(text) if needed else ():
             start = match.start("name")
             if re.search(r"[A-Z][\w&'’-]*[ \t]+$", text[max(0, start - 40) : start]):
                 continue  # the run continues a longer capitalised phrase: not a name on its own
             add(start, match.end("name"))
-    for match in rules.role_before.finditer(text):
+    for match in rules.role_before.finditer(text) if not rules.role_words.isdisjoint(words) else ():
         if not re.match(r"[ \t]+[A-Z]", text[match.end("name") :]):  # "GP Extended Hours General Medical ..."
             add(match.start("name"), match.end("name"))
     for start, end, has_hon in _list_items(rules, text):

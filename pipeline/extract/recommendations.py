@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import yaml
 
+from pipeline.extract.prefilter import Gate, gate_for
 from pipeline.extract.resources import data_path
 from pipeline.records import ParsedDocument, Recommendation, Section
 
@@ -43,12 +44,13 @@ class _Rules:
     heading: re.Pattern[str]
     label: re.Pattern[str]
     sentence: tuple[tuple[re.Pattern[str], str], ...]
-    asked: re.Pattern[str]
+    asked: re.Pattern[str] | None
     item_start: re.Pattern[str]
     label_kinds: dict[str, str]
     skip_subjects: frozenset[str]
     anonymous_subjects: frozenset[str]
     min_label_words: int
+    gates: dict[re.Pattern[str], Gate]
 
 
 @lru_cache(maxsize=1)
@@ -57,6 +59,8 @@ def _rules() -> _Rules:
     label_kinds = {label.lower(): kind for kind, labels in data["labels"].items() for label in labels}
     labels = "|".join(re.escape(label) for label in sorted(label_kinds, key=len, reverse=True))
     heading_words = "|".join(re.escape(w) for w in sorted(label_kinds, key=len, reverse=True))
+    sentence = tuple((re.compile(rule["pattern"]), rule["kind"]) for rule in data["sentences"])
+    asked = re.compile(data["asked"])
     return _Rules(
         heading=re.compile(
             rf"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(?P<label>{heading_words})"
@@ -68,13 +72,14 @@ def _rules() -> _Rules:
             rf"(?:\s+{NAME_WORD})*))?\s*(?:\d{{1,2}}\s*)?(?:\s*[:\t]+|\s+[–—-]+\s|\s+(?=that\b))\s*(?P<rest>.*)$",
             re.IGNORECASE,
         ),
-        sentence=tuple((re.compile(rule["pattern"]), rule["kind"]) for rule in data["sentences"]),
-        asked=re.compile(data["asked"]),
+        sentence=sentence,
+        asked=asked,
         item_start=re.compile(data["item_start"], re.IGNORECASE),
         label_kinds=label_kinds,
         skip_subjects=frozenset(w.lower() for w in data["skip_subjects"]),
         anonymous_subjects=frozenset(w.lower() for w in data["anonymous_subjects"]),
         min_label_words=int(data["min_label_words"]),
+        gates={pattern: gate_for(pattern) for pattern in (asked, *(p for p, _ in sentence))},
     )
 
 
@@ -152,12 +157,16 @@ def _split_enumeration(text: str, start: int, end: int) -> list[tuple[int, int]]
 
 
 def _sentence_items(
-    text: str, line_start: int, line_end: int, rules: _Rules
+    text: str, line_start: int, line_end: int, rules: _Rules, active: _Rules | None = None
 ) -> tuple[list[_Item], _LeadIn | None]:
-    """Self-contained recommendation sentences on one line, and a lead-in if the line ends with one."""
+    """Self-contained recommendation sentences on one line, and a lead-in if the line ends with one.
+
+    `active` is `rules` with only the patterns that can match in `text` (see `_active`).
+    """
     items: list[_Item] = []
     lead: _LeadIn | None = None
-    for pattern, kind in rules.sentence:
+    active = active or rules
+    for pattern, kind in active.sentence:
         for match in pattern.finditer(text, line_start, line_end):
             start = _sentence_start(text, match.start(), line_start)
             end = _sentence_end(text, match.end(), line_end)
@@ -166,7 +175,7 @@ def _sentence_items(
                 subject = SUBJECT_AFTER_THAT.match(text, match.end())
                 addressed = _clean_body(subject.group("body")) if subject else None
             items.append(_Item(start, end, kind, addressed))
-    for match in rules.asked.finditer(text, line_start, line_end):
+    for match in active.asked.finditer(text, line_start, line_end) if active.asked else ():
         start = _sentence_start(text, match.start(), line_start)
         subject = text[start : match.start()].strip()
         words = subject.split()
@@ -182,10 +191,19 @@ def _sentence_items(
     return items, lead
 
 
+def _active(text: str, rules: _Rules) -> _Rules:
+    """`rules` without the sentence patterns that cannot match anywhere in `text` (see `prefilter`)."""
+    lower = text.lower()
+    sentence = tuple((p, kind) for p, kind in rules.sentence if rules.gates[p].allows(text, lower))
+    asked = rules.asked if rules.gates[rules.asked].allows(text, lower) else None
+    return replace(rules, sentence=sentence, asked=asked)
+
+
 def _scan(
     text: str, heading: str | None, rules: _Rules, list_starts: frozenset[int] = frozenset()
 ) -> list[_Item]:
     items: list[_Item] = []
+    active = _active(text, rules)
     lead: _LeadIn | None = None
     if heading:
         match = rules.heading.match(heading)
@@ -213,7 +231,7 @@ def _scan(
             if rest and not rest.endswith(":") and len(rest.split()) < rules.min_label_words:
                 continue  # a cover-sheet value such as "Decision: Yes"
             if rest and not rest.endswith(":"):
-                found, _ = _sentence_items(text, rest_start, rest_end, rules)
+                found, _ = _sentence_items(text, rest_start, rest_end, rules, active)
                 if found:
                     items.extend(found)
                 else:
@@ -226,7 +244,7 @@ def _scan(
         bullet = BULLET.match(text, start)
         body_start = bullet.end() if bullet else start
         is_list_item = bool(bullet) or start in list_starts  # the reader knew it as a list item
-        found, new_lead = _sentence_items(text, body_start, end, rules)
+        found, new_lead = _sentence_items(text, body_start, end, rules, active)
         if found:
             items.extend(found)
             lead = new_lead

@@ -1,0 +1,149 @@
+"""The speed shortcuts of the extractors find exactly what the plain way finds.
+
+- `AnchoredMatcher` (token patterns run only where they can match) against a plain spaCy Matcher;
+- `prefilter.gate_for` (skip a regex whose required literals are absent) never blocks a match;
+- the people patterns rewritten to start with a character class, and `_before_matches`, against the
+  patterns as first written;
+- the meeting body of a paper with no cover sheet, from the body its recommendations are addressed to.
+"""
+
+import re
+
+import pytest
+from spacy.matcher import Matcher
+
+from pipeline.extract import _addressed_body
+from pipeline.extract.memberships import _cues
+from pipeline.extract.nlp import AnchoredMatcher, pattern_anchor, role_patterns
+from pipeline.extract.people import LEADING_NAME, NAME, _before_matches, _rules
+from pipeline.extract.prefilter import gate_for
+from pipeline.records import Recommendation
+
+TEXTS = [
+    "The Interim Deputy Chief Executive and the Director of Adult Social Care and Housing attended.",
+    "Moved by the Executive Director of Place, seconded by the ICB Chief Executive (Kent and Medway).",
+    "Cabinet Member for Children's Services\nDirector of\nPublic Health\tChief Finance Officer",
+    "Clinical Lead for Primary Care; PCN Clinical Director; Programme Lead; the Chair and Vice Chair.",
+    "Managing Director Operations, Assistant Director (Finance & Commissioning), Section 151 Officer.",
+    "",
+    "  \n\n ",
+    "nothing here but lower-case words, numbers 12 3/4 and punctuation !?;",
+    "Department for Levelling Up, Housing and Communities and the Office for Health Improvement",
+    "Board of Governors, Council of Governors, University of Central Lancashire, Healthwatch Cornwall",
+]
+
+EXTRA_PATTERNS = [
+    # anchored on the rare "Ministry", not on the frequent "of"
+    [{"ORTH": "Ministry"}, {"LOWER": "of"}, {"IS_TITLE": True, "OP": "+"}],
+    # no word set at all: runs over the whole Doc
+    [{"IS_TITLE": True}, {"IS_TITLE": True}, {"LOWER": "partnership"}],
+    # a negated token can be anything: runs over the whole Doc
+    [{"LOWER": "chief"}, {"LOWER": "executive", "OP": "!"}],
+    # a whitespace-tolerant predicate: still exact, the runs simply include the spaces
+    [{"LOWER": "director"}, {"IS_PUNCT": False, "OP": "*"}, {"LOWER": "health"}],
+]
+
+
+@pytest.fixture(scope="module")
+def keyed_patterns():
+    patterns = [(f"ROLE{i}", entry["pattern"]) for i, entry in enumerate(role_patterns())
+                if not isinstance(entry["pattern"], str)]
+    return patterns + [(f"EXTRA{i}", pattern) for i, pattern in enumerate(EXTRA_PATTERNS)]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_anchored_matcher_finds_what_a_plain_matcher_finds(nlp, keyed_patterns, text):
+    plain = Matcher(nlp.vocab)
+    for key, pattern in keyed_patterns:
+        plain.add(key, [pattern])
+    anchored = AnchoredMatcher(nlp.vocab, keyed_patterns)
+    doc = nlp.make_doc(text)
+    assert sorted(anchored(doc)) == sorted(plain(doc))
+
+
+def test_pattern_anchor_prefers_a_rare_word_and_gives_up_on_unknowable_tokens():
+    anchor, *_ = pattern_anchor(EXTRA_PATTERNS[0])
+    assert anchor == ("ORTH", frozenset({"Ministry"}))
+    assert pattern_anchor(EXTRA_PATTERNS[1])[0] == ("LOWER", frozenset({"partnership"}))
+    assert pattern_anchor([{"IS_TITLE": True}, {"IS_UPPER": True}]) is None  # no word to anchor on
+    assert pattern_anchor(EXTRA_PATTERNS[2]) is None
+    assert pattern_anchor([{"LOWER": {"REGEX": "^dir"}}]) is None
+
+
+def test_gate_reads_required_literals_from_the_pattern():
+    gate = gate_for(re.compile(r"\bmembership\s+(?:includes|comprises)\b", re.IGNORECASE))
+    assert gate.allows("The MEMBERSHIP comprises:", "the membership comprises:")
+    assert not gate.allows("The members are listed below.", "the members are listed below.")
+    either = gate_for(re.compile(r"\b(?:will|shall)\s+(?:include|comprise)"))
+    assert either.allows("it shall comprise", "it shall comprise")
+    assert not either.allows("It Shall Comprise", "it shall comprise")  # case-sensitive pattern
+    assert gate_for(re.compile(r"\d+\s*[a-z]")).allows("", "")  # no literal: always open
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Membership of the Joint Committee will include two elected members from each council.",
+        "The Partnership Board is made up of:\n- the Chief Executive\n- two GPs",
+        "CORE MEMBERSHIP:\n(a) Chair\n(b) Director of Finance",
+        "Members: Cllr Ahmed, Dr Evans.",
+        "Attendance will be recorded in the minutes.",
+    ],
+)
+def test_gates_never_block_a_membership_cue_that_matches(text):
+    cues = _cues()
+    for pattern in cues.explicit + cues.verb:
+        if pattern.search(text):
+            assert cues.gates[pattern].allows(text, text.lower()), pattern.pattern
+
+
+LEADING_NAMES = [
+    "Siobhan McDonagh, Director of Finance", "Ruth O'Neil – Chief Officer", "J. K. Rowling reported that",
+    "Anne-Marie Smith-Jones MBE, Chair", "Mr MacLeod said that", "A Patel (Lead GP)",
+    "Mac, the Board", "McX Y", "x Jane Doe, Director", "Leaders' Group noted that",
+]
+
+
+@pytest.mark.parametrize("text", LEADING_NAMES)
+def test_patterns_that_open_with_a_name_match_as_first_written(text):
+    rules = _rules()
+    for written in (rules.after, rules.apposition, rules.contact, rules.post_cue):
+        assert f"(?P<name>{LEADING_NAME})" in written.pattern
+        original = re.compile(written.pattern.replace(LEADING_NAME, NAME))
+        found = [m.groupdict() for m in written.finditer(text)]
+        assert found == [m.groupdict() for m in original.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The group is co-chaired by Jane Smith and led by Dr Bob Jones; CHAIRED BY Anne Lee.",
+        "Xled by Jo Bloggs",  # not a phrase: inside a word
+        "on behalf of Mary Brown, on behalf of the Board",
+        "contact contact Sam Hill",
+        "Led by\nTom Kerr",
+        "",
+    ],
+)
+def test_before_matches_equal_a_plain_scan(text):
+    rules = _rules()
+    assert [m.span() for m in _before_matches(rules, text)] == [m.span() for m in rules.before.finditer(text)]
+
+
+def _recommendation(addressed_to):
+    return Recommendation("d", "s", "To note the report.", "recommendation", addressed_to, 0, 10, 1)
+
+
+def test_meeting_body_from_the_body_the_recommendations_address(nlp):
+    recs = [_recommendation(None), _recommendation("Health and Wellbeing Board"),
+            _recommendation("Overview and Scrutiny Committee"), _recommendation("Health and Wellbeing Board")]
+    assert _addressed_body(recs, nlp) == "Health and Wellbeing Board"
+    # the first of equals
+    recs = [_recommendation("Cabinet"), _recommendation("Audit and Governance Committee")]
+    assert _addressed_body(recs, nlp) == "Cabinet"
+
+
+def test_no_meeting_body_from_addressees_that_are_not_bodies(nlp):
+    recs = [_recommendation("NHS organisations"), _recommendation("all partners"), _recommendation(None)]
+    assert _addressed_body(recs, nlp) is None
+    assert _addressed_body([], nlp) is None
