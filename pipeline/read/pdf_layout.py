@@ -439,7 +439,9 @@ def _breaks(current: list[Line], line: Line, is_item: bool, normal_gap: float,
             right_edge: float, width: float) -> bool:
     prev = current[-1]
     size = max(prev.size, line.size)
-    if abs(prev.size - line.size) >= 0.6 or prev.bold != line.bold:
+    hanging = is_item and line.x0 >= current[0].x0 + 0.3 * size
+    # A list item's wrapped line hangs past its bullet whatever its weight; elsewhere bold starts a heading.
+    if abs(prev.size - line.size) >= 0.6 or (prev.bold != line.bold and not hanging):
         return True
     if line.y0 - prev.y1 > normal_gap + 0.45 * size:
         return True
