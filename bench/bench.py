@@ -71,7 +71,8 @@ def run_measured(code: str, args: list[str]) -> tuple[float, float, str]:
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"benchmark step failed:\n{done.stderr}")
-    peak_kib = int(done.stderr.strip().splitlines()[-1].split()[1])
+    peak_kib = next(int(line.split()[1]) for line in reversed(done.stderr.splitlines())
+                    if line.startswith("PEAK "))
     return seconds, peak_kib / 1024, done.stdout.strip().splitlines()[-1]
 
 

@@ -7,6 +7,7 @@ before the workers fork.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import time
 import uuid
@@ -236,6 +237,8 @@ def ingest(
         if on_start:
             on_start(len(tasks))
         _STAGES = load_stages(extract=extract, classify=classify) if tasks else Stages()
+        # Forked workers share the pipeline and model; frozen, the collector never walks (or copies) them.
+        gc.freeze()
         if _STAGES.model is not None:
             writer.write_principles(principle_rows(_STAGES.model))
         stop = should_stop or (lambda: False)
@@ -249,6 +252,7 @@ def ingest(
                     break
         except KeyboardInterrupt:
             summary.interrupted = True
+        gc.unfreeze()
         if summary.interrupted or stop():
             summary.interrupted = True
             summary.seconds = time.perf_counter() - started

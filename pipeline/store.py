@@ -216,10 +216,18 @@ DOCUMENT_TABLES = ("sections", "entities", "recommendations", "cover_fields", "m
                    "section_labels", "documents")
 
 
+INSERT_CHUNK = 200
+
+
 def _insert_many(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
-    if rows:
-        marks = ",".join("?" * len(rows[0]))
-        con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+    """Insert rows with multi-row VALUES statements: DuckDB's executemany runs one statement per row."""
+    if not rows:
+        return
+    row_marks = "(" + ",".join("?" * len(rows[0])) + ")"
+    for start in range(0, len(rows), INSERT_CHUNK):
+        chunk = rows[start:start + INSERT_CHUNK]
+        params = [value for row in chunk for value in row]
+        con.execute(f"INSERT INTO {table} VALUES " + ",".join([row_marks] * len(chunk)), params)
 
 
 def _date_or_none(value: str | None) -> str | None:
