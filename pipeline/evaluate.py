@@ -325,7 +325,7 @@ def evaluate_all(db_path: str | Path, gold_dir: str | Path) -> dict[str, Any]:
 
 def format_all(metrics: dict[str, Any]) -> str:
     lines = ["== extraction", format_report(metrics["extraction"]), "",
-             "== design principles (this database)"]
+             "== design principles (this database: in-sample if the model was trained on these papers)"]
     principles = metrics["principles"]
     if not principles.get("n_documents"):
         lines.append(principles.get("note", "no documents scored"))
