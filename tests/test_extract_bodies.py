@@ -57,7 +57,19 @@ def test_bodies_found(nlp, text, expected):
     ("Chief Executive Bury Council & Accountable Officer NHS Bury CCG",
      [("Bury Council", "Bury Council"), ("NHS Bury CCG", "NHS Bury CCG")]),
     # words that never start a name are trimmed
-    ("Each Locality Board will report.", [("Locality Board", "Locality Board")]),
+    ("The Locality Board will report.", [("Locality Board", "Locality Board")]),
+    ("B. Wakefield District Partnership",
+     [("Wakefield District Partnership", "Wakefield District Partnership")]),
+    # a capitalised word after a head names part of the body, except a few title nouns
+    ("7. Staffing Committee Terms of Reference", [("Staffing Committee", "Staffing Committee")]),
+    ("Arts Council Funding 0 50 50", [("Arts Council", "Arts Council")]),
+    # a lower-case head named by several words, even opening a table row
+    ("Clinical and professional senate\tBroad system endorsement",
+     [("Clinical and professional senate", "Clinical and Professional Senate")]),
+    # a type name with a place, or one not in the list of kinds, is one body even after "a"
+    ("It will establish a Kirklees Health and Wellbeing Board.",
+     [("Kirklees Health and Wellbeing Board", "Kirklees Health and Wellbeing Board")]),
+    ("Bury will also seek to establish a GP Collaborative.", [("GP Collaborative", "GP Collaborative")]),
     ("Proposed Stockport Integrated Care System",
      [("Stockport Integrated Care System", "Stockport Integrated Care System")]),
 ])
@@ -74,6 +86,19 @@ def test_body_boundaries(nlp, text, expected):
     "a joint committee of the statutory partners",  # class, lower case
     "Bury Health and Care System",  # not an integrated care system
     "as a Joint Committee",
+    # a kind of body after an indefinite or generic word
+    "Each Locality Board will report.",
+    "working at both an Integrated Care System and place-based level",
+    "An articulated relationship with their local Health and Well Being Board",
+    "oversight of the local integrated care system",
+    # a head followed by a plural head or a title noun is a modifier
+    "May receive funding from the Locality System Partnership Boards",
+    "Update on Bury Partnership Arrangements",
+    "Sefton Partnership Leadership",
+    # a list letter is not a name word; one capitalised word opening a row is not a name
+    "C. Partnership System",
+    "Staff group\tTotal headcount",
+    "Age group\t0-15",
 ])
 def test_not_bodies(nlp, text):
     assert spans(nlp, text) == []

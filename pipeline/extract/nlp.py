@@ -45,6 +45,7 @@ ROLE_TRIM = frozenset({"the", "a", "an", "as", "and", "&", ",", "of", "for", "-"
 ACRONYM = re.compile(r"^[A-Z][A-Za-z/&]*[A-Z][A-Za-z/&]*$")
 GM = re.compile(r"\bGM\b")
 NAME_WORD = re.compile(r"^[A-Za-z][A-Za-z'’.&]*$")
+ENUMERATOR = re.compile(r"^[A-Za-z][.)]$")  # "C." or "b)" opening a list item, not a name word
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,10 @@ class BodyGrammar:
     connectors: frozenset[str]
     stop_first: frozenset[str]
     head_blockers: frozenset[str]
+    lowercase_head_blockers: frozenset[str]
     generic: frozenset[str]
+    type_names: frozenset[str]
+    generic_determiners: frozenset[str]
     acronym_pattern: re.Pattern[str]
 
 
@@ -138,7 +142,10 @@ def body_grammar() -> BodyGrammar:
         connectors=words("connectors"),
         stop_first=words("stop_first"),
         head_blockers=words("head_blockers"),
+        lowercase_head_blockers=words("lowercase_head_blockers"),
         generic=words("generic"),
+        type_names=frozenset(_fold(str(name)) for name in data["type_names"]),
+        generic_determiners=words("generic_determiners"),
         acronym_pattern=re.compile(data["acronym_pattern"]),
     )
 
@@ -427,6 +434,29 @@ class BodyGrammarComponent:
                 return True
         return False
 
+    def _blocks_head(self, token) -> bool:
+        g = self.grammar
+        lower = token.lower_
+        return lower in g.head_blockers or (token.is_lower and lower in g.lowercase_head_blockers)
+
+    def _is_plural_head(self, token) -> bool:
+        lower = token.lower_
+        heads = self.grammar.heads
+        if lower.endswith("ies"):
+            return lower[:-3] + "y" in heads  # "Bodies"
+        return lower.endswith("s") and lower[:-1] in heads
+
+    def _names_lowercase_head(self, doc: Doc, start: int, head: int, places: dict[int, Span]) -> bool:
+        """Whether the words before a lower-case head make it a name: "GM provider collaborative", "BAME
+        forum", "Clinical and professional senate", but not "Bury partnership", nor one capitalised word
+        that only opens a line or sentence ("Staff group" heading a table column)."""
+        first = doc[start]
+        if not first.text[:1].isupper():
+            return False
+        if head - start == 1:
+            return start not in places and (first.is_upper or not _opens_line_or_sentence(doc, start))
+        return True
+
     def _is_name_word(self, token) -> bool:
         text = token.text
         if not NAME_WORD.match(text):
@@ -450,8 +480,10 @@ class BodyGrammarComponent:
             if nxt is not None and not nxt.is_space:
                 if self._is_head(doc, i + 1) or (nxt.text == "-" and i + 2 < n and self._is_head(doc, i + 2)):
                     continue  # "Partnership Board", "Sub-Committee": the later head makes the longer span
-                if nxt.lower_ in g.head_blockers and nxt.is_lower:
-                    continue  # "partnership working", "Board members"
+                if self._blocks_head(nxt):
+                    continue  # "partnership working", "Board members", "Partnership Arrangements"
+                if self._is_plural_head(nxt):
+                    continue  # "Locality System Partnership Boards": a class, not one body
             k = i - 1
             while k >= 0:
                 t = doc[k]
@@ -473,7 +505,7 @@ class BodyGrammarComponent:
             while start < i:
                 t = doc[start]
                 if (t.lower_ in g.connectors or t.is_lower or t.lower_ in g.stop_first
-                        or not t.text[:1].isalnum() or len(t.text) == 1):
+                        or not t.text[:1].isalnum() or len(t.text) == 1 or ENUMERATOR.match(t.text)):
                     start += 1
                 else:
                     break
@@ -482,7 +514,7 @@ class BodyGrammarComponent:
             end = i + 1
             if end + 1 < n and doc[end].lower_ in {"for", "in", "of"} and (end + 1) in places:
                 end = places[end + 1].end  # "Integrated Care Board for Greater Manchester"
-            if token.is_lower and (not doc[start].text[:1].isupper() or (i - start == 1 and start in places)):
+            if token.is_lower and not self._names_lowercase_head(doc, start, i, places):
                 continue  # "GM provider collaborative", "BAME forum" but not "Bury partnership"
             span = Span(doc, start, end, label="BODY")
             if _fold(span.text) in g.generic:
@@ -490,6 +522,13 @@ class BodyGrammarComponent:
             found.append(span)
         doc.spans[RAW_KEY] = raw + found
         return doc
+
+
+def _opens_line_or_sentence(doc: Doc, i: int) -> bool:
+    if i == 0:
+        return True
+    before = doc[i - 1]
+    return before.is_space or "\n" in before.whitespace_ or before.text in {".", "!", "?", ":", ";", "•"}
 
 
 class ResolveComponent:
@@ -531,7 +570,16 @@ class ResolveComponent:
     def _keep(self, span: Span) -> bool:
         if span.label_ == "PLACE":
             return self._place_ok(span)
-        return not (span.label_ == "BODY" and _fold(span.text) in self.grammar.generic)
+        if span.label_ != "BODY":
+            return True
+        return not (_fold(span.text) in self.grammar.generic or self._names_a_kind(span))
+
+    def _names_a_kind(self, span: Span) -> bool:
+        """A type name after an indefinite or generic word: "an Integrated Care System", "each Locality
+        Board", "their local Health and Wellbeing Board"."""
+        if span.start == 0 or _fold(span.text) not in self.grammar.type_names:
+            return False
+        return span.doc[span.start - 1].lower_ in self.grammar.generic_determiners
 
     def __call__(self, doc: Doc) -> Doc:
         candidates: list[Span] = []
