@@ -41,6 +41,10 @@ def spans(nlp, text, label="BODY"):
     ("the Integrated Care Board for Greater Manchester",
      [("Integrated Care Board for Greater Manchester", "NHS Greater Manchester Integrated Care Board")]),
     ("a Younger People's Forum", [("Younger People's Forum", "Younger People's Forum")]),
+    # NHS regions, today's and the former strategic health authorities
+    ("NHSEI North West wrote to us.", [("NHSEI North West", "NHS England North West")]),
+    ("chaired by a former chief executive of NHS North West.", [("NHS North West", "NHS North West")]),
+    ("NHS North West London CCG", [("NHS North West London CCG", "NHS North West London CCG")]),
 ])
 def test_bodies_found(nlp, text, expected):
     assert spans(nlp, text) == expected
