@@ -37,13 +37,29 @@ from .store import connect_read_only
 
 REPORT_FILENAME = "report.html"
 TABLE_OPEN_LIMIT = 40  # longer tables start collapsed
+# The report stays a few MB at hundreds of papers: each cell shows its strongest quotes and each table its
+# first rows, and says where the rest are (the CSVs of `icsdocs compare` and the SQL views hold them all).
+QUOTES_PER_CELL = 20
+ROWS_PER_TABLE = 300
+FULL_SOURCE = {
+    "Papers": "the locality_documents view",
+    "Bodies": "bodies.csv (locality_bodies view)",
+    "Roles": "roles.csv (locality_roles view)",
+    "Memberships": "memberships.csv (locality_memberships view)",
+    "Recommendations": "recommendations.csv (recommendations_by_locality view)",
+    "Timeline": "timeline.csv (timeline view)",
+}
 
 _LOCALITY_ORDER = f"locality = '{UNKNOWN_LOCALITY}', locality"
 _PRINCIPLE_ORDER = "(SELECT rowid FROM principles p WHERE p.principle_id = v.principle_id)"
 
 
-def write_report(db_path: str | Path, out_dir: str | Path) -> Path:
-    """Write `report.html` into `out_dir` from the database's comparison views; return its path."""
+def write_report(db_path: str | Path, out_dir: str | Path, *, max_quotes: int = QUOTES_PER_CELL,
+                 max_rows: int = ROWS_PER_TABLE) -> Path:
+    """Write `report.html` into `out_dir` from the database's comparison views; return its path.
+
+    Each heatmap cell carries its `max_quotes` strongest quotes and each locality table its first
+    `max_rows` rows; the report says how many more there are and where to find them."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     con = connect_read_only(db_path)
@@ -53,7 +69,8 @@ def write_report(db_path: str | Path, out_dir: str | Path) -> Path:
         con.close()
     path = out / REPORT_FILENAME
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(render(data, source=Path(db_path).name), encoding="utf-8")
+    tmp.write_text(render(data, source=Path(db_path).name, max_quotes=max_quotes, max_rows=max_rows),
+                   encoding="utf-8")
     tmp.replace(path)
     return path
 
@@ -175,13 +192,14 @@ def _cell_title(cell: dict) -> str:
             f"({cell['n_docs_evidencing']} of {cell['n_docs']} readable papers{best})")
 
 
-def render(data: ReportData, *, source: str = "") -> str:
+def render(data: ReportData, *, source: str = "", max_quotes: int = QUOTES_PER_CELL,
+           max_rows: int = ROWS_PER_TABLE) -> str:
     script = _SCRIPT
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     csp = f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'; base-uri 'none'; " \
           "form-action 'none'"
     payload = {
-        "cells": [_cell_payload(cell) for cell in data.cells],
+        "cells": [_cell_payload(cell, max_quotes) for cell in data.cells],
         "principles": [{k: p[k] for k in ("principle_id", "principle_name", "definition", "framework")}
                        for p in data.principles],
     }
@@ -202,7 +220,7 @@ def render(data: ReportData, *, source: str = "") -> str:
         _nav(data),
         "</header>\n<main>\n",
         _heatmap(data),
-        "\n".join(_locality_section(data, i, loc) for i, loc in enumerate(data.localities)),
+        "\n".join(_locality_section(data, i, loc, max_rows) for i, loc in enumerate(data.localities)),
         "</main>\n",
         f"<script type=\"application/json\" id=\"report-data\">{script_json(payload)}</script>\n",
         f"<script>{script}</script>\n</body>\n</html>\n",
@@ -210,10 +228,11 @@ def render(data: ReportData, *, source: str = "") -> str:
     return "".join(parts)
 
 
-def _cell_payload(cell: dict) -> dict:
+def _cell_payload(cell: dict, max_quotes: int) -> dict:
     keep = ("locality", "principle_id", "principle_name", "framework", "n_docs", "n_docs_evidencing",
             "n_sections", "best_score", "status")
     payload = {k: cell[k] for k in keep}
+    payload["n_evidence"] = len(cell["evidence"])
     payload["evidence"] = [
         {
             "doc_id": e["doc_id"],
@@ -223,7 +242,7 @@ def _cell_payload(cell: dict) -> dict:
             "score": e["score"],
             "quote": e["quote"],
         }
-        for e in cell["evidence"]
+        for e in cell["evidence"][:max_quotes]  # strongest first
     ]
     return payload
 
@@ -284,7 +303,7 @@ _NOWRAP_ATTR = ' class="nw"'
 _NOWRAP = {"meeting_date", "first_seen", "last_seen", "date", "page", "n_docs", "n_mentions", "n_pages"}
 
 
-def _table(title: str, rows: list[dict], columns: list[tuple[str, str]], *,
+def _table(title: str, rows: list[dict], columns: list[tuple[str, str]], *, max_rows: int,
            empty: str = "None found.") -> str:
     is_open = " open" if len(rows) <= TABLE_OPEN_LIMIT else ""
     out = [f"<details{is_open}><summary>{esc(title)} ({len(rows)})</summary>\n"]
@@ -294,14 +313,18 @@ def _table(title: str, rows: list[dict], columns: list[tuple[str, str]], *,
     out.append("<table class=\"data\"><thead><tr>")
     out += [f"<th scope=\"col\">{esc(label)}</th>" for _, label in columns]
     out.append("</tr></thead><tbody>\n")
-    for row in rows:
+    for row in rows[:max_rows]:
         tds = (f"<td{_NOWRAP_ATTR if key in _NOWRAP else ''}>{esc(row.get(key))}</td>" for key, _ in columns)
         out.append("<tr>" + "".join(tds) + "</tr>\n")
-    out.append("</tbody></table></details>\n")
+    out.append("</tbody></table>")
+    if len(rows) > max_rows:
+        out.append(f"<p class=\"muted more\">Showing the first {max_rows} of {len(rows)} rows; all are in "
+                   f"{esc(FULL_SOURCE.get(title, 'the database'))}.</p>")
+    out.append("</details>\n")
     return "".join(out)
 
 
-def _locality_section(data: ReportData, index: int, locality: str) -> str:
+def _locality_section(data: ReportData, index: int, locality: str, max_rows: int) -> str:
     docs = data.documents.get(locality, [])
     cells = [c for c in data.cells if c["locality"] == locality]
     evidenced = [c for c in cells if c["status"] == STATUS_EVIDENCED]
@@ -324,27 +347,27 @@ def _locality_section(data: ReportData, index: int, locality: str) -> str:
     out.append(_table("Papers", docs, [
         ("filename", "File"), ("title", "Title"), ("doc_type", "Type"), ("meeting_body", "Meeting"),
         ("meeting_date", "Date"), ("n_pages", "Pages"), ("status", "Status"), ("error", "Problem"),
-    ]))
+    ], max_rows=max_rows))
     tables = data.tables
     out.append(_table("Bodies", tables["bodies"].get(locality, []), [
         ("body", "Body"), ("n_docs", "Papers"), ("n_mentions", "Mentions"), ("first_seen", "First seen"),
         ("last_seen", "Last seen"),
-    ]))
+    ], max_rows=max_rows))
     out.append(_table("Roles", tables["roles"].get(locality, []), [
         ("role", "Role"), ("n_docs", "Papers"), ("n_mentions", "Mentions"), ("first_seen", "First seen"),
         ("last_seen", "Last seen"),
-    ]))
+    ], max_rows=max_rows))
     out.append(_table("Memberships", tables["memberships"].get(locality, []), [
         ("body", "Body"), ("member", "Member"), ("member_kind", "Kind"), ("filename", "Paper"),
         ("page", "Page"),
-    ]))
+    ], max_rows=max_rows))
     out.append(_table("Recommendations", tables["recommendations"].get(locality, []), [
         ("meeting_date", "Date"), ("meeting_body", "Meeting"), ("kind", "Kind"), ("text", "Recommendation"),
         ("addressed_to", "Addressed to"), ("filename", "Paper"), ("page", "Page"),
-    ]))
+    ], max_rows=max_rows))
     out.append(_table("Timeline", tables["timeline"].get(locality, []), [
         ("date", "Date"), ("context", "Context"), ("filename", "Paper"), ("page", "Page"),
-    ]))
+    ], max_rows=max_rows))
     out.append("</section>\n")
     return "".join(out)
 
@@ -474,6 +497,11 @@ _SCRIPT = """
         list.appendChild(item);
       });
       panel.appendChild(list);
+      if (c.n_evidence > c.evidence.length) {
+        panel.appendChild(el("p", "muted more", "Showing the " + c.evidence.length + " strongest of " +
+          c.n_evidence + " quotes; all are in evidence.csv (icsdocs compare) and the principle_evidence " +
+          "view."));
+      }
     }
     panel.scrollIntoView({block: "nearest"});
   }

@@ -183,6 +183,23 @@ def test_locality_sections(report):
     assert "Encrypted." in wigan.text()
 
 
+def test_long_lists_are_cut_and_say_where_the_rest_are(tmp_path):
+    db = build_sample_db(tmp_path / "icsdocs.duckdb")
+    path = write_report(db, tmp_path / "out", max_quotes=1, max_rows=2)
+    html_text = path.read_text(encoding="utf-8")
+    raw = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', html_text, re.S)
+    (cell,) = [c for c in json.loads(raw.group(1))["cells"]
+               if c["locality"] == "Bury" and c["principle_id"] == "LC_NEIGHBOURHOODS"]
+    assert cell["n_evidence"] == 2
+    quotes = [e["quote"] for e in cell["evidence"]]
+    assert quotes == ["Integrated neighbourhood teams will be built around PCNs."]
+    bury = [s for s in parse(html_text).find_all("section") if s.attrs.get("class") == "locality"][0]
+    papers = bury.find_all("details")[0]
+    assert len(papers.find_all("tr")) == 1 + 2  # header and the first two of three papers
+    assert "Showing the first 2 of 3 rows" in papers.text()
+    assert "Showing the first" not in bury.find_all("details")[1].text()  # two bodies: all shown
+
+
 def test_report_of_an_empty_database(tmp_path):
     con = duckdb.connect(str(tmp_path / "empty.duckdb"))
     migrate(con)
@@ -261,6 +278,16 @@ def test_browser_drill_down_lists_every_passage_and_explains_failures(report, tm
     assert "No paper from Wigan could be read" in drill.text()
     page = dump_dom(report, cell_hash("Bury", "LC_HWB"), tmp_path / "profile")
     assert "best score 0.55 (below the threshold)" in page.find_id("drill").text()
+
+
+@needs_chromium
+def test_browser_drill_down_says_how_many_quotes_it_leaves_out(tmp_path):
+    db = build_sample_db(tmp_path / "icsdocs.duckdb")
+    path = write_report(db, tmp_path / "out", max_quotes=1)
+    drill = dump_dom(path, cell_hash("Bury", "LC_NEIGHBOURHOODS"), tmp_path / "profile").find_id("drill")
+    assert [q.text() for q in drill.find_all("blockquote")] == [
+        "Integrated neighbourhood teams will be built around PCNs."]
+    assert "Showing the 1 strongest of 2 quotes; all are in evidence.csv" in drill.text()
 
 
 @needs_chromium
