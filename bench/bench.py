@@ -163,6 +163,18 @@ def bench_queries(db: Path, copies: int) -> None:
             rows = con.execute(f"SELECT * FROM {view}").fetchall()
             best = min(best, time.perf_counter() - started)
         print(f"  {view:<28} {len(rows):>7} rows  {best * 1000:>8.1f} ms")
+    con.close()
+    bench_report(big, n_docs)
+
+
+def bench_report(db: Path, n_docs: int) -> None:
+    """Seconds to write the HTML report of the grown database, and the size of the file."""
+    from pipeline.report import write_report
+
+    started = time.perf_counter()
+    path = write_report(db, db.parent / "report")
+    seconds = time.perf_counter() - started
+    print(f"\nHTML report of {n_docs} documents: {path.stat().st_size / 2**20:.1f} MiB in {seconds:.1f} s")
 
 
 def main() -> None:
