@@ -103,6 +103,9 @@ def test_body_boundaries(nlp, text, expected):
     "C. Partnership System",
     "Staff group\tTotal headcount",
     "Age group\t0-15",
+    # a capitalised "The" opens a sentence: minutes items run into their first line
+    "5. CCTV Policy The Board accepted this policy.",
+    "Appointment of Additional Board Members The board had received two expressions of interest.",
 ])
 def test_not_bodies(nlp, text):
     assert spans(nlp, text) == []

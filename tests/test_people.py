@@ -87,6 +87,8 @@ def test_cover_field_names_found_in_text(blank):
         "Strategic Commissioning Board\nMeeting Date\t07 June 2021",
         "Present: Bury Council representatives, all partners",
         "A Board was formed. A New Plan was agreed.",
+        "The Chair thanked Suffolk Libraries colleagues and the volunteers.",
+        "The report was prepared on behalf of Calderdale Cares staff.",
     ],
 )
 def test_not_people(blank, text):

@@ -67,6 +67,7 @@ class BodyGrammar:
     lowercase_modifiers: frozenset[str]
     connectors: frozenset[str]
     stop_first: frozenset[str]
+    run_breakers: frozenset[str]
     head_blockers: frozenset[str]
     lowercase_head_blockers: frozenset[str]
     generic: frozenset[str]
@@ -141,6 +142,7 @@ def body_grammar() -> BodyGrammar:
         lowercase_modifiers=words("lowercase_modifiers"),
         connectors=words("connectors"),
         stop_first=words("stop_first"),
+        run_breakers=words("run_breakers"),
         head_blockers=words("head_blockers"),
         lowercase_head_blockers=words("lowercase_head_blockers"),
         generic=words("generic"),
@@ -498,7 +500,7 @@ class BodyGrammarComponent:
                         break  # "Partnership - System Board" is two names; "Sub-Committee" is one
                     if t.text == "," and not any(doc[j].lower_ in {"and", "&"} for j in range(k + 1, i)):
                         break  # a comma only inside "Health, Care and Well Being Partnership"
-                elif not self._is_name_word(t):
+                elif not self._is_name_word(t) or (t.lower_ in g.run_breakers and not t.is_lower):
                     break
                 k -= 1
             start = k + 1

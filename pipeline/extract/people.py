@@ -83,6 +83,7 @@ class _Rules:
     contact: re.Pattern[str]
     post_cue: re.Pattern[str]
     stopwords: frozenset[str]
+    collective_after: re.Pattern[str]
     # What a cue pattern needs, tested cheaply so that most sections skip the pattern: a word of each cue
     # phrase (`_cue_words`) among the section's words, a contact detail, a date.
     honorific_words: frozenset[str]
@@ -129,6 +130,7 @@ def _rules() -> _Rules:
         contact=re.compile(rf"(?P<name>{LEADING_NAME}){CONTACT_AFTER}"),
         post_cue=re.compile(rf"(?P<name>{LEADING_NAME}){post}(?![\w-])"),
         stopwords=frozenset(data["stopwords"]),
+        collective_after=re.compile(rf"[ \t]+(?:{_alt(data['collective_nouns'])})\b"),
         honorific_words=_cue_words(data["honorifics"]),
         before_words=_cue_words([p.lower() for p in data["before_phrases"]]),
         after_words=_cue_words(data["after_phrases"]),
@@ -220,7 +222,7 @@ def find_people(
 
     def add(start: int, end: int, *, min_tokens: int = 2) -> None:
         span = _trim(rules, text, start, end, min_tokens=min_tokens)
-        if span:
+        if span and not rules.collective_after.match(text, span[1]):  # "Suffolk Libraries colleagues"
             candidates.append(span)
 
     if not rules.honorific_words.isdisjoint(words):
