@@ -124,6 +124,8 @@ def fit(
         # The terms dropped by min_df / max_features: not needed to transform, and most of the file.
         if hasattr(part, "stop_words_"):
             del part.stop_words_
+        # Plain ints: skops writes every numpy scalar as a file of its own (15k+ files, seconds to save).
+        part.vocabulary_ = {term: int(col) for term, col in part.vocabulary_.items()}
     n_features, n_p = x.shape[1], len(principles)
     weights = np.zeros((n_features, n_p), dtype=np.float64)
     bias = np.zeros(n_p)
