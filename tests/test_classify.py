@@ -136,7 +136,32 @@ def test_made_up_passage_gets_its_principle(model):
     assert parsed.text[funding.evidence_start:funding.evidence_end] == text
     assert funding.page == 2
     assert funding.framework == "gm_locality"
-    assert funding.method == "tfidf-lr-v1"
+    assert funding.method == "tfidf-lex-lr-v2"
+
+
+def test_codebook_lexicon_comes_from_the_codebook_and_scores_its_wording():
+    from pipeline.classify.lexicon import build_lexicon, lexical_features
+
+    principles = load_codebooks()
+    lexicon = build_lexicon(principles)
+    ids = [p.principle_id for p in principles]
+    assert len(lexicon) == 17
+    # Words every principle shares weigh less than a principle's own; phrase pairs weigh more than words.
+    hwb = lexicon[ids.index("LC_HWB")]
+    assert hwb["wellbe_board"] > hwb["wellbe"]
+    features = lexical_features(["The pooling of budgets under a section 75 agreement.",
+                                 "The library opening hours on Saturdays will change."], lexicon)
+    assert features.shape == (2, 17)
+    assert features[0].argmax() == ids.index("LC_PRIORITIES_FUNDING")
+    assert features[1].max() < features[0].max() / 2  # only a shared word ("change")
+
+
+def test_model_archive_holds_only_trusted_types(model, tmp_path):
+    from pipeline.classify.model import TRUSTED_TYPES, archive_types
+
+    save_model(model, tmp_path / MODEL_FILE)
+    assert archive_types(tmp_path / MODEL_FILE) <= set(TRUSTED_TYPES)
+    assert model.lexicon and model.lexical_weights is not None
 
 
 def test_unrelated_passage_is_below_every_threshold(model):

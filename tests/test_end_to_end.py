@@ -51,10 +51,11 @@ def test_localities_are_inferred_as_gold_has_them(sample_db):
     ]
 
 
-# Where the committed classifier and gold disagree on the sample corpus, cell by cell: the classifier's
-# strongest LC_ACCOUNTABILITY passage in the GM consultation response scores just above its cut (0.54).
+# Where the committed classifier and gold disagree on the sample corpus, cell by cell: none since the
+# tfidf-lex-lr-v2 model (the v1 model put LC_ACCOUNTABILITY in the GM consultation response at 0.54).
+# The model was trained on these papers, so this is an in-sample check, not a measure of accuracy.
 # Pinned exactly, so any change in the matrix, better or worse, fails here and is looked at.
-KNOWN_DISAGREEMENTS = {("Greater Manchester", "LC_ACCOUNTABILITY")}
+KNOWN_DISAGREEMENTS: set[tuple[str, str]] = set()
 
 
 def _cells(by_locality: dict[str, set[str]]) -> set[tuple[str, str]]:

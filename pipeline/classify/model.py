@@ -2,12 +2,15 @@
 
 A section is split into passages (paragraphs; long paragraphs into groups of sentences of at most
 ~400 characters, the size of the gold evidence passages).  Every passage of a document is vectorised in
-one call; a section's score for a principle is its best passage's calibrated probability, and that
-passage is the label's evidence.  A document is then decided from its strongest section (the
-`doc_principles` view), so a one-page minute is judged by the same rule as a 60-page report.
+one call; a passage's decision value is a linear model over its TF-IDF features plus, per principle, a
+weighted lexical score of the codebook's own vocabulary (`lexicon.py`); a section's score for a principle
+is its best passage's calibrated probability, and that passage is the label's evidence.  A document is
+then decided from its strongest section (the `doc_principles` view), so a one-page minute is judged by
+the same rule as a 60-page report.
 
 The model file is a skops archive of plain data: the fitted TF-IDF `FeatureUnion`, the stacked linear
-weights, Platt calibration and per-principle thresholds.  It is loaded with an explicit list of trusted
+weights, the codebook lexicon (lists of {term: weight}) and its weights, Platt calibration and
+per-principle thresholds.  It is loaded with an explicit list of trusted
 types, never as a pickle.
 """
 
@@ -25,7 +28,7 @@ from ..records import ParsedDocument, Section, SectionLabel
 
 MODEL_DIR = Path(__file__).parents[2] / "models"
 MODEL_FILE = "principles.skops"
-METHOD = "tfidf-lr-v1"
+METHOD = "tfidf-lex-lr-v2"
 FLOOR = 0.2
 DECISION = 0.5  # calibration puts every principle's cross-validated decision boundary at this score
 MIN_SECTION_CHARS = 40
@@ -104,10 +107,17 @@ class PrincipleModel:
     definitions: tuple[str, ...] = ()
     method: str = METHOD
     floor: float = FLOOR
+    lexicon: tuple[dict[str, float], ...] = ()  # per principle {codebook term: weight}; () = no lexical part
+    lexical_weights: np.ndarray | None = None  # (n_principles,): weight of each principle's lexical score
 
     def decision(self, texts: Sequence[str]) -> np.ndarray:
-        features = self.vectorizer.transform([normalise(t) for t in texts])
-        return np.asarray(features @ self.weights) + self.bias
+        texts = [normalise(t) for t in texts]
+        z = np.asarray(self.vectorizer.transform(texts) @ self.weights) + self.bias
+        if self.lexicon and self.lexical_weights is not None:
+            from .lexicon import lexical_features
+
+            z = z + lexical_features(texts, list(self.lexicon)) * self.lexical_weights
+        return z
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -138,6 +148,9 @@ class PrincipleModel:
             "definitions": list(self.definitions),
             "method": self.method,
             "floor": float(self.floor),
+            "lexicon": [dict(entries) for entries in self.lexicon],
+            "lexical_weights": np.asarray(self.lexical_weights if self.lexical_weights is not None
+                                          else np.zeros(len(self.principle_ids)), dtype=np.float64),
         }
 
     @classmethod
@@ -155,6 +168,9 @@ class PrincipleModel:
                 definitions=tuple(data.get("definitions", ())),
                 method=str(data["method"]),
                 floor=float(data["floor"]),
+                lexicon=tuple({str(k): float(v) for k, v in entries.items()}
+                              for entries in data.get("lexicon", [])),
+                lexical_weights=np.asarray(data["lexical_weights"]) if "lexical_weights" in data else None,
             )
         except (KeyError, TypeError) as exc:
             raise ModelError(f"model file is incomplete or from another version ({exc}); "
