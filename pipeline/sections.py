@@ -157,21 +157,34 @@ def _cover_key(cell: str) -> str:
     return re.sub(r"\s+", " ", cell.replace(":", " ")).strip().lower()
 
 
+NUMBERED_SCHEMES = frozenset({"number", "paren", "letter", "roman"})
+
+
 class HeadingStack:
     """The open headings on the current path: (scheme, depth, section index) from the top down."""
 
     def __init__(self) -> None:
         self.entries: list[tuple[HeadingMark, int]] = []
 
-    def push(self, mark: HeadingMark, index: int) -> int:
-        """Close what this heading ends, open it, and return its level (1 = top)."""
-        for position, (open_mark, _) in enumerate(self.entries):
-            if open_mark.scheme == mark.scheme and open_mark.depth >= mark.depth:
-                del self.entries[position:]
-                break
-        else:
-            if mark.scheme.startswith("part:") or mark.scheme == "markdown" and mark.depth == 1:
-                self.entries.clear()
+    def push(self, mark: HeadingMark, index: int, *, top_is_empty: bool = False) -> int:
+        """Close what this heading ends, open it, and return its level (1 = top).
+
+        A heading closes the open heading of its own scheme (and what is under it).  Papers often put
+        the same unnumbered sub-headings ("Overview", "Progress") under every numbered item, in a style
+        also used higher up; so an unnumbered heading straight after a numbered one (`top_is_empty`:
+        nothing between them) opens inside it, and its later siblings close only it.
+        """
+        same = [p for p, (m, _) in enumerate(self.entries)
+                if m.scheme == mark.scheme and m.depth >= mark.depth]
+        numbered = [p for p, (m, _) in enumerate(self.entries) if m.scheme in NUMBERED_SCHEMES]
+        inside_item = [p for p in same if numbered and p > numbered[-1]]
+        if inside_item:
+            del self.entries[inside_item[0]:]
+        elif same and not (top_is_empty and mark.scheme not in NUMBERED_SCHEMES
+                           and self.entries[-1][0].scheme in NUMBERED_SCHEMES):
+            del self.entries[same[0]:]
+        elif not same and (mark.scheme.startswith("part:") or mark.scheme == "markdown" and mark.depth == 1):
+            self.entries.clear()
         self.entries.append((mark, index))
         return len(self.entries)
 
@@ -208,7 +221,9 @@ def build_sections(doc_id: str, parsed: ParsedDocument) -> tuple[Section, ...]:
             if in_numbered_run(_strip_emphasis(block.text), before, after):
                 mark = None
         if mark is not None:
-            level = stack.push(mark, len(drafts))
+            top = stack.top_index()
+            top_is_empty = top is not None and top == len(drafts) - 1 and len(drafts[top].blocks) == 1
+            level = stack.push(mark, len(drafts), top_is_empty=top_is_empty)
             parent = stack.parent_index()
             heading = _strip_emphasis(block.text)
             path = (drafts[parent].path if parent is not None else ()) + (heading,)

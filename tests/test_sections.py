@@ -82,6 +82,36 @@ def test_heading_stack_nests_and_closes_levels():
     assert sections[4].text == "2. Findings\n\nBody."
 
 
+def _sections(texts):
+    blocks, offset = [], 0
+    for text in texts:
+        blocks.append(PlacedBlock(_para(text), offset, offset + len(text)))
+        offset += len(text) + 2
+    parsed = ParsedDocument(path="x", format="text", n_pages=1, text="\n\n".join(texts), blocks=tuple(blocks))
+    return build_sections("x", parsed)
+
+
+def test_repeated_subheadings_stay_under_their_numbered_item():
+    # the plain style of "Overview" / "Progress" is also used higher up ("Transition Programme")
+    sections = _sections([
+        "Transition Programme", "The programme has ten parts.",
+        "1. Locality Plan", "Overview", "The plan was refreshed.", "Progress", "A draft is out.",
+        "2. Place Based Lead", "Overview", "A lead is to be named.", "Progress", "Interviews in May.",
+    ])
+    assert [s.heading_path for s in sections if s.heading in ("Overview", "Progress")] == [
+        ("Transition Programme", "1. Locality Plan", "Overview"),
+        ("Transition Programme", "1. Locality Plan", "Progress"),
+        ("Transition Programme", "2. Place Based Lead", "Overview"),
+        ("Transition Programme", "2. Place Based Lead", "Progress"),
+    ]
+
+
+def test_unnumbered_heading_after_a_numbered_item_with_text_closes_it():
+    sections = _sections(["Background", "Text.", "1. Scope", "The scope is wide.", "Next Steps", "We will."])
+    assert [s.heading_path for s in sections] == [
+        ("Background",), ("Background", "1. Scope"), ("Next Steps",)]
+
+
 NUMBERED = re.compile(r"^(\d+(\.\d+)*\.?|[A-Z][.)]|\d+\))\s")
 
 
