@@ -64,11 +64,6 @@ def normalise(text: str) -> str:
     return " ".join(_MARKUP.sub(" ", text).split())
 
 
-def heading_text(path: Sequence[str]) -> str:
-    """A section's heading path as one string, as the heading features see it."""
-    return " > ".join(path)
-
-
 def split_passages(text: str) -> list[tuple[int, int]]:
     """Local (start, end) spans of the passages of `text`: lines, long ones cut at sentence ends."""
     spans: list[tuple[int, int]] = []
@@ -114,29 +109,20 @@ class PrincipleModel:
     floor: float = FLOOR
     lexicon: tuple[dict[str, float], ...] = ()  # per principle {codebook term: weight}; () = no lexical part
     lexical_weights: np.ndarray | None = None  # (n_principles,): weight of each principle's lexical score
-    heading_vectorizer: object | None = None  # TF-IDF of section heading paths; rows follow in weights
 
-    def decision(self, texts: Sequence[str], headings: Sequence[str] | None = None) -> np.ndarray:
-        """Linear decision values; `headings` (one heading path per text, " > "-joined) are used when the
-        model has heading features, and count as empty when not given."""
+    def decision(self, texts: Sequence[str]) -> np.ndarray:
         texts = [normalise(t) for t in texts]
-        x = self.vectorizer.transform(texts)
-        if self.heading_vectorizer is not None:
-            from scipy.sparse import hstack
-
-            heads = [normalise(h) for h in headings] if headings is not None else [""] * len(texts)
-            x = hstack([x, self.heading_vectorizer.transform(heads)]).tocsr()
-        z = np.asarray(x @ self.weights) + self.bias
+        z = np.asarray(self.vectorizer.transform(texts) @ self.weights) + self.bias
         if self.lexicon and self.lexical_weights is not None:
             from .lexicon import lexical_features
 
             z = z + lexical_features(texts, list(self.lexicon)) * self.lexical_weights
         return z
 
-    def scores(self, texts: Sequence[str], headings: Sequence[str] | None = None) -> np.ndarray:
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, len(self.principle_ids)))
-        z = self.decision(texts, headings)
+        z = self.decision(texts)
         return 1.0 / (1.0 + np.exp(-(z * self.platt[:, 0] + self.platt[:, 1])))
 
     def threshold(self, principle_id: str) -> float:
@@ -150,9 +136,7 @@ class PrincipleModel:
                 zip(self.frameworks, self.principle_ids, names, definitions, self.thresholds, strict=True)]
 
     def to_dict(self) -> dict:
-        heading = {} if self.heading_vectorizer is None else {"heading_vectorizer": self.heading_vectorizer}
         return {
-            **heading,
             "vectorizer": self.vectorizer,
             "weights": np.asarray(self.weights, dtype=np.float32),
             "bias": np.asarray(self.bias, dtype=np.float64),
@@ -187,7 +171,6 @@ class PrincipleModel:
                 lexicon=tuple({str(k): float(v) for k, v in entries.items()}
                               for entries in data.get("lexicon", [])),
                 lexical_weights=np.asarray(data["lexical_weights"]) if "lexical_weights" in data else None,
-                heading_vectorizer=data.get("heading_vectorizer"),
             )
         except (KeyError, TypeError) as exc:
             raise ModelError(f"model file is incomplete or from another version ({exc}); "
@@ -262,7 +245,6 @@ def classify_sections(
     owners: list[int] = []
     spans: list[tuple[int, int]] = []
     texts: list[str] = []
-    headings: list[str] = []
     for i, section in enumerate(sections):
         if section.kind in SKIP_KINDS or len(section.text.strip()) < MIN_SECTION_CHARS:
             continue
@@ -271,10 +253,9 @@ def classify_sections(
             owners.append(i)
             spans.append((start, end))
             texts.append(section.text[start:end])
-            headings.append(heading_text(section.heading_path))
     if not texts:
         return []
-    scores = model.scores(texts, headings)
+    scores = model.scores(texts)
     owner_arr = np.asarray(owners)
     labels: list[SectionLabel] = []
     for i in dict.fromkeys(owners):

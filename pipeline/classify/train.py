@@ -53,9 +53,6 @@ PARAMS = {
     "section_rows": True,  # gold sections as training rows (weight section_weight)
     "section_weight": 1.0,
     "lexical_blend": 0.3,  # share of the codebook-lexicon score in a passage's decision value (of 0.2-0.4)
-    "heading_features": False,  # a third TF-IDF on the passage's section heading path (tagged features)
-    "heading_ngrams": [1, 2],
-    "heading_scale": 1.0,  # multiplier on the heading block (relative weight under one C)
 }
 
 
@@ -66,10 +63,6 @@ class TrainingSet:
     y: np.ndarray  # (n_texts, n_principles) int8: 1, 0, or -1 unknown
     weights: np.ndarray  # (n_texts,)
     kinds: tuple[str, ...] = ()  # per row: "passage" (label files), "codebook" or "section"
-    headings: tuple[str, ...] = ()  # per row: the section heading path ("" unknown: codebook, analyst rows)
-
-    def heading(self, i: int) -> str:
-        return self.headings[i] if self.headings else ""
 
     def kind(self, name: str) -> np.ndarray:
         return np.asarray([k == name for k in self.kinds or ("passage",) * len(self.texts)], dtype=bool)
@@ -111,30 +104,14 @@ def with_sections(data: TrainingSet, sections: GoldSections, *, weight: float) -
     """`data` plus one row per classifiable section of the gold documents, grouped by its document."""
     texts, groups, y, weights, kinds = list(data.texts), list(data.groups), [data.y], [data.weights], \
         list(data.kinds or ("passage",) * len(data.texts))
-    headings = list(data.headings or ("",) * len(data.texts))
     for doc in sorted(sections.texts):
-        headings.extend(sections.section_headings[doc])
         texts.extend(sections.texts[doc])
         groups.extend([doc] * len(sections.texts[doc]))
         y.append(sections.labels[doc])
         weights.append(np.full(len(sections.texts[doc]), weight))
         kinds.extend(["section"] * len(sections.texts[doc]))
     return TrainingSet(tuple(texts), tuple(groups), np.vstack(y).astype(np.int8), np.concatenate(weights),
-                       tuple(kinds), tuple(headings))
-
-
-def with_headings(data: TrainingSet, sections: GoldSections) -> TrainingSet:
-    """`data` with each gold passage row given the heading path of the seed section that holds it."""
-    from .evaluate import match_key
-
-    headings = list(data.headings or ("",) * len(data.texts))
-    kinds = data.kind("passage")
-    for i, (text, doc) in enumerate(zip(data.texts, data.groups, strict=True)):
-        if doc is None or not kinds[i] or doc not in sections.keys:
-            continue
-        needle = match_key(text)
-        headings[i] = next((h for key, h in sections.keys[doc] if needle in key), "")
-    return replace(data, headings=tuple(headings))
+                       tuple(kinds))
 
 
 def build_vectorizer(params: dict = PARAMS):
@@ -183,20 +160,6 @@ def fit(
     sections = data.kind("section")[rows]
     vectorizer.fit([t for t, is_section in zip(texts, sections, strict=True) if not is_section])
     x = vectorizer.transform(texts)
-    heading_vectorizer = None
-    if params.get("heading_features"):
-        from scipy.sparse import hstack
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        heads = [normalise(data.heading(i)) for i in rows]
-        heading_vectorizer = TfidfVectorizer(ngram_range=tuple(params["heading_ngrams"]), sublinear_tf=True,
-                                             stop_words="english")
-        # A scale on the block: the heading's weight against the passage's, under the one C.
-        h = heading_vectorizer.fit_transform(heads) * float(params["heading_scale"])
-        heading_vectorizer.vocabulary_ = {t: int(c) for t, c in heading_vectorizer.vocabulary_.items()}
-        if hasattr(heading_vectorizer, "stop_words_"):
-            del heading_vectorizer.stop_words_
-        x = hstack([x, h]).tocsr()
     for _, part in vectorizer.transformer_list:
         # The terms dropped by min_df / max_features: not needed to transform, and most of the file.
         if hasattr(part, "stop_words_"):
@@ -241,7 +204,6 @@ def fit(
         definitions=tuple(p.definition for p in principles),
         lexicon=tuple(lexicon),
         lexical_weights=lexical_weights if lexicon else None,
-        heading_vectorizer=heading_vectorizer,
     )
 
 
@@ -254,31 +216,25 @@ class GoldSections:
     gold: dict[str, np.ndarray]  # doc_id -> (n_sections, n_principles) bool
     texts: dict[str, list[str]]  # doc_id -> normalised text of each classifiable section (training rows)
     labels: dict[str, np.ndarray]  # doc_id -> (n_classifiable, n_principles) int8 1 / 0 / -1 (capped)
-    headings: dict[str, list[str]]  # doc_id -> heading path of each passage's section
-    section_headings: dict[str, list[str]]  # doc_id -> heading path of each classifiable section
-    keys: dict[str, list[tuple[str, str]]]  # doc_id -> (match key, heading path) of every section
 
 
 def gold_sections(
     gold_dir: Path, seeds_dir: Path, ids: Sequence[str], docs: Sequence[str]
 ) -> GoldSections | None:
     """Section the seed texts with the project's sectioner and match gold evidence to the sections."""
-    from .evaluate import load_gold, match_key, section_gold, seed_sections
+    from .evaluate import load_gold, section_gold, seed_sections
     from .labels import EVIDENCE_CAP
-    from .model import MIN_SECTION_CHARS, SKIP_KINDS, heading_text, split_passages
+    from .model import MIN_SECTION_CHARS, SKIP_KINDS, split_passages
 
     if not Path(gold_dir).is_dir() or not Path(seeds_dir).is_dir():
         return None
     gold = load_gold(gold_dir)
     passages, owners, golds, section_texts, section_labels = {}, {}, {}, {}, {}
-    headings, section_headings, keys = {}, {}, {}
     for doc in docs:
         seed = Path(seeds_dir) / f"{doc}.txt"
         if doc not in gold or not seed.is_file():
             return None
         _, sections = seed_sections(seed)
-        heads = [heading_text(s.heading_path) for s in sections]
-        keys[doc] = [(match_key(normalise(s.text)), h) for s, h in zip(sections, heads, strict=True)]
         texts, own = [], []
         for i, section in enumerate(sections):
             if section.kind in SKIP_KINDS or len(section.text.strip()) < MIN_SECTION_CHARS:
@@ -287,19 +243,16 @@ def gold_sections(
                 texts.append(section.text[start:end])
                 own.append(i)
         passages[doc], owners[doc] = texts, np.asarray(own, dtype=int)
-        headings[doc] = [heads[i] for i in own]
         golds[doc] = section_gold(gold[doc], [s.text for s in sections], ids)
         # Where the annotators hit the evidence cap, a section without evidence is not a sure negative.
         capped = np.array([len(gold[doc]["principles"].get(pid, {}).get("evidence", [])) >= EVIDENCE_CAP
                            for pid in ids])
         kept = list(dict.fromkeys(own))
         section_texts[doc] = [normalise(sections[i].text) for i in kept]
-        section_headings[doc] = [heads[i] for i in kept]
         labels = golds[doc][kept].astype(np.int8).reshape(len(kept), len(ids))
         labels[(labels == 0) & capped] = -1
         section_labels[doc] = labels
-    return GoldSections(passages, owners, golds, section_texts, section_labels, headings, section_headings,
-                        keys)
+    return GoldSections(passages, owners, golds, section_texts, section_labels)
 
 
 def out_of_fold(
@@ -314,9 +267,9 @@ def out_of_fold(
     for doc in docs:
         test = np.flatnonzero(groups == doc)
         model = fit(data, np.flatnonzero(groups != doc), principles, seed=seed)
-        z[test] = model.decision([data.texts[i] for i in test], [data.heading(i) for i in test])
+        z[test] = model.decision([data.texts[i] for i in test])
         if sections is not None:
-            z_sections[doc] = model.decision(sections.passages[doc], sections.headings[doc])
+            z_sections[doc] = model.decision(sections.passages[doc])
     return z, docs, z_sections
 
 
@@ -331,8 +284,8 @@ def inner_out_of_fold(
     out: dict[tuple[str, str], np.ndarray] = {}
     for a, b in combinations(docs, 2):
         model = fit(data, np.flatnonzero((groups != a) & (groups != b)), principles, seed=seed)
-        out[(a, b)] = model.decision(sections.passages[b], sections.headings[b])
-        out[(b, a)] = model.decision(sections.passages[a], sections.headings[a])
+        out[(a, b)] = model.decision(sections.passages[b])
+        out[(b, a)] = model.decision(sections.passages[a])
     return out
 
 
@@ -486,8 +439,6 @@ def train(labels_dir: Path = Path("corpus/labels"), model_dir: Path = Path("mode
         sections = gold_sections(Path(gold_dir), Path(seeds_dir), ids, gold_docs)
     if sections is not None and PARAMS["section_rows"]:
         data = with_sections(data, sections, weight=PARAMS["section_weight"])
-    if sections is not None and PARAMS["heading_features"]:
-        data = with_headings(data, sections)
 
     z, docs, z_sec = out_of_fold(data, principles, seed=seed, sections=sections)
     # Passage-level figures and the Platt slope: the label files' passages only (not sections, codebook).
