@@ -53,8 +53,6 @@ PARAMS = {
     "section_rows": True,  # gold sections as training rows (weight section_weight)
     "section_weight": 1.0,
     "lexical_blend": 0.3,  # share of the codebook-lexicon score in a passage's decision value (of 0.2-0.4)
-    "context": "negative",  # other passages of a section positive for p: "negative", "unknown" or "weak"
-    "context_weight": 0.3,  # weight of those passages as positives ("weak")
 }
 
 
@@ -65,7 +63,6 @@ class TrainingSet:
     y: np.ndarray  # (n_texts, n_principles) int8: 1, 0, or -1 unknown
     weights: np.ndarray  # (n_texts,)
     kinds: tuple[str, ...] = ()  # per row: "passage" (label files), "codebook" or "section"
-    cell_weights: np.ndarray | None = None  # (n_texts, n_principles) when a row's weight varies by principle
 
     def kind(self, name: str) -> np.ndarray:
         return np.asarray([k == name for k in self.kinds or ("passage",) * len(self.texts)], dtype=bool)
@@ -113,50 +110,8 @@ def with_sections(data: TrainingSet, sections: GoldSections, *, weight: float) -
         y.append(sections.labels[doc])
         weights.append(np.full(len(sections.texts[doc]), weight))
         kinds.extend(["section"] * len(sections.texts[doc]))
-    cells = None
-    if data.cell_weights is not None:
-        extra = np.concatenate(weights[1:])
-        cells = np.vstack([data.cell_weights, np.tile(extra[:, None], (1, data.y.shape[1]))])
     return TrainingSet(tuple(texts), tuple(groups), np.vstack(y).astype(np.int8), np.concatenate(weights),
-                       tuple(kinds), cells)
-
-
-def with_context(data: TrainingSet, sections: GoldSections, *, mode: str, weight: float) -> TrainingSet:
-    """Relabel the gold passage rows that sit in a section positive for a principle without being its
-    evidence: "unknown" drops them for that principle, "weak" makes them positives of weight `weight`."""
-    from .evaluate import match_key
-
-    if mode == "negative":
-        return data
-    y = data.y.copy()
-    cells = np.tile(data.weights[:, None], (1, y.shape[1])) if data.cell_weights is None \
-        else data.cell_weights.copy()
-    kinds = data.kind("passage")
-    owners = np.full(len(data.texts), -1)
-    for i, (text, doc) in enumerate(zip(data.texts, data.groups, strict=True)):
-        if doc is None or not kinds[i] or doc not in sections.keys:
-            continue
-        needle = match_key(text)
-        owners[i] = next((k for k, key in enumerate(sections.keys[doc]) if needle in key), -1)
-    for i, doc in enumerate(data.groups):
-        if owners[i] < 0:
-            continue
-        if mode == "adjacent":
-            # The passages either side of an evidence passage (rows are in document order), same section.
-            near = [k for k in (i - 1, i + 1) if 0 <= k < len(owners) and data.groups[k] == doc
-                    and owners[k] == owners[i] and not (data.y[k] == 1).any()]  # not itself evidence
-            for k in near:
-                context = (y[k] == 0) & (data.y[i] == 1)
-                y[k, context] = 1
-                cells[k, context] = weight * data.weights[k]
-            continue
-        context = (data.y[i] == 0) & sections.gold[doc][owners[i]]
-        if mode == "unknown":
-            y[i, context] = -1
-        else:
-            y[i, context] = 1
-            cells[i, context] = weight * data.weights[i]
-    return replace(data, y=y, cell_weights=cells)
+                       tuple(kinds))
 
 
 def build_vectorizer(params: dict = PARAMS):
@@ -226,15 +181,14 @@ def fit(
             continue
         clf = LogisticRegression(C=params["C"], class_weight="balanced", solver="liblinear",
                                  random_state=seed)
-        row_weights = data.weights[rows] if data.cell_weights is None else data.cell_weights[rows, j]
-        clf.fit(x[known], labels[known], sample_weight=row_weights[known])
+        clf.fit(x[known], labels[known], sample_weight=data.weights[rows][known])
         weights[:, j] = clf.coef_[0]
         bias[j] = clf.intercept_[0]
         if lex is not None:
             # The same rows through the principle's codebook-lexicon score alone, blended in.
             lexical = LogisticRegression(C=params["C"], class_weight="balanced", solver="liblinear",
                                          random_state=seed)
-            lexical.fit(lex[known][:, [j]], labels[known], sample_weight=row_weights[known])
+            lexical.fit(lex[known][:, [j]], labels[known], sample_weight=data.weights[rows][known])
             weights[:, j] *= 1.0 - blend
             bias[j] = (1.0 - blend) * bias[j] + blend * lexical.intercept_[0]
             lexical_weights[j] = blend * lexical.coef_[0, 0]
@@ -262,27 +216,25 @@ class GoldSections:
     gold: dict[str, np.ndarray]  # doc_id -> (n_sections, n_principles) bool
     texts: dict[str, list[str]]  # doc_id -> normalised text of each classifiable section (training rows)
     labels: dict[str, np.ndarray]  # doc_id -> (n_classifiable, n_principles) int8 1 / 0 / -1 (capped)
-    keys: dict[str, list[str]]  # doc_id -> match key of every section (the rows of `gold`)
 
 
 def gold_sections(
     gold_dir: Path, seeds_dir: Path, ids: Sequence[str], docs: Sequence[str]
 ) -> GoldSections | None:
     """Section the seed texts with the project's sectioner and match gold evidence to the sections."""
-    from .evaluate import load_gold, match_key, section_gold, seed_sections
+    from .evaluate import load_gold, section_gold, seed_sections
     from .labels import EVIDENCE_CAP
     from .model import MIN_SECTION_CHARS, SKIP_KINDS, split_passages
 
     if not Path(gold_dir).is_dir() or not Path(seeds_dir).is_dir():
         return None
     gold = load_gold(gold_dir)
-    passages, owners, golds, section_texts, section_labels, keys = {}, {}, {}, {}, {}, {}
+    passages, owners, golds, section_texts, section_labels = {}, {}, {}, {}, {}
     for doc in docs:
         seed = Path(seeds_dir) / f"{doc}.txt"
         if doc not in gold or not seed.is_file():
             return None
         _, sections = seed_sections(seed)
-        keys[doc] = [match_key(normalise(s.text)) for s in sections]
         texts, own = [], []
         for i, section in enumerate(sections):
             if section.kind in SKIP_KINDS or len(section.text.strip()) < MIN_SECTION_CHARS:
@@ -300,7 +252,7 @@ def gold_sections(
         labels = golds[doc][kept].astype(np.int8).reshape(len(kept), len(ids))
         labels[(labels == 0) & capped] = -1
         section_labels[doc] = labels
-    return GoldSections(passages, owners, golds, section_texts, section_labels, keys)
+    return GoldSections(passages, owners, golds, section_texts, section_labels)
 
 
 def out_of_fold(
@@ -485,16 +437,13 @@ def train(labels_dir: Path = Path("corpus/labels"), model_dir: Path = Path("mode
     sections = None
     if gold_dir is not None and seeds_dir is not None:
         sections = gold_sections(Path(gold_dir), Path(seeds_dir), ids, gold_docs)
-    passage_y = data.y  # the label files' own labels: what the passage-level figures are scored against
-    if sections is not None:
-        data = with_context(data, sections, mode=PARAMS["context"], weight=PARAMS["context_weight"])
     if sections is not None and PARAMS["section_rows"]:
         data = with_sections(data, sections, weight=PARAMS["section_weight"])
 
     z, docs, z_sec = out_of_fold(data, principles, seed=seed, sections=sections)
     # Passage-level figures and the Platt slope: the label files' passages only (not sections, codebook).
     gold_rows = np.flatnonzero(~np.isnan(z[:, 0]) & data.kind("passage"))
-    z_oof, y_oof = z[gold_rows], passage_y[gold_rows]
+    z_oof, y_oof = z[gold_rows], data.y[gold_rows]
     slopes = np.array([platt_slope(z_oof[:, j], y_oof[:, j]) for j in range(len(ids))])
     if sections is None:
         # No sectioned gold documents: choose the cut on the out-of-fold passages instead.
