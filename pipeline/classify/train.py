@@ -53,7 +53,6 @@ PARAMS = {
     "section_rows": True,  # gold sections as training rows (weight section_weight)
     "section_weight": 1.0,
     "lexical_blend": 0.3,  # share of the codebook-lexicon score in a passage's decision value (of 0.2-0.4)
-    "document_balance": 0.0,  # 1: each gold document's rows weigh the same in total (0 = by row count)
 }
 
 
@@ -113,21 +112,6 @@ def with_sections(data: TrainingSet, sections: GoldSections, *, weight: float) -
         kinds.extend(["section"] * len(sections.texts[doc]))
     return TrainingSet(tuple(texts), tuple(groups), np.vstack(y).astype(np.int8), np.concatenate(weights),
                        tuple(kinds))
-
-
-def balance_documents(data: TrainingSet, power: float) -> TrainingSet:
-    """Scale each gold document's row weights by (mean rows per document / its rows) ** power, kind by
-    kind, so a long paper does not outweigh a short one."""
-    weights = data.weights.copy()
-    groups = np.asarray([g or "" for g in data.groups])
-    kinds = np.asarray(data.kinds or ("passage",) * len(data.texts))
-    for kind in set(kinds.tolist()):
-        docs = sorted({g for g, k in zip(groups, kinds, strict=True) if g and k == kind})
-        counts = {d: int(((groups == d) & (kinds == kind)).sum()) for d in docs}
-        mean = np.mean(list(counts.values())) if counts else 0
-        for d, n in counts.items():
-            weights[(groups == d) & (kinds == kind)] *= (mean / n) ** power
-    return replace(data, weights=weights)
 
 
 def build_vectorizer(params: dict = PARAMS):
@@ -456,8 +440,6 @@ def train(labels_dir: Path = Path("corpus/labels"), model_dir: Path = Path("mode
     if sections is not None and PARAMS["section_rows"]:
         data = with_sections(data, sections, weight=PARAMS["section_weight"])
 
-    if PARAMS["document_balance"]:
-        data = balance_documents(data, PARAMS["document_balance"])
     z, docs, z_sec = out_of_fold(data, principles, seed=seed, sections=sections)
     # Passage-level figures and the Platt slope: the label files' passages only (not sections, codebook).
     gold_rows = np.flatnonzero(~np.isnan(z[:, 0]) & data.kind("passage"))
