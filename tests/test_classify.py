@@ -239,3 +239,20 @@ def test_train_on_a_small_subset(tmp_path):
     assert set(card["thresholds"]) == CONTRACT_IDS
     assert card["train_seconds"] < 30
     assert load_model(model_dir).principle_ids == tuple(card["thresholds"])
+
+
+def test_fully_nested_cuts_use_only_scores_from_models_without_the_held_out_document():
+    from pipeline.classify.train import section_levels
+
+    docs = ["a", "b", "c"]
+    gold = {d: np.array([[True], [False]]) for d in docs}
+    # Ordinary out-of-fold scores: every document separates its sections at 0.
+    sec_z = {d: np.array([[1.0], [-1.0]]) for d in docs}
+    # Scores from models without the held-out document too: the other documents' positives fall to -2,
+    # so the cuts chosen on them (below -2) let the held-out document's negative through.
+    inner_z = {(d, e): np.array([[-2.0], [-3.0]]) for d in docs for e in docs if e != d}
+    levels = section_levels(sec_z, gold, docs, np.zeros(1), ["P"], inner_z)
+    assert levels["section_cuts_on_oof"]["macro_f1"] == 1.0
+    assert levels["section"]["per_principle"]["P"]["fp"] == 3
+    assert levels["section"]["per_principle"]["P"]["tp"] == 3
+    assert section_levels(sec_z, gold, docs, np.zeros(1), ["P"])["section"]["macro_f1"] == 1.0
