@@ -4,6 +4,8 @@
 - `prefilter.gate_for` (skip a regex whose required literals are absent) never blocks a match;
 - the people patterns rewritten to start with a character class, and `_before_matches`, against the
   patterns as first written;
+- the date patterns scanned without their leading weekday and opening with a digit or a month name, against
+  the patterns as first written;
 - the meeting body of a paper with no cover sheet, from the body its recommendations are addressed to.
 """
 
@@ -13,6 +15,7 @@ import pytest
 from spacy.matcher import Matcher
 
 from pipeline.extract import _addressed_body
+from pipeline.extract.dates import DAY, _alternation, _matches, _tables, _word_start_alternation
 from pipeline.extract.memberships import _cues
 from pipeline.extract.nlp import AnchoredMatcher, pattern_anchor, role_patterns
 from pipeline.extract.people import LEADING_NAME, NAME, _before_matches, _rules
@@ -128,6 +131,36 @@ def test_patterns_that_open_with_a_name_match_as_first_written(text):
 def test_before_matches_equal_a_plain_scan(text):
     rules = _rules()
     assert [m.span() for m in _before_matches(rules, text)] == [m.span() for m in rules.before.finditer(text)]
+
+
+DATE_TEXTS = [
+    "held on Monday 7 June 2021, Monday, 7 June and Wednesday,\n\n 3 March; XMonday 7 June; Monday,7 June",
+    "Tuesday 1st April 2022 and Thursday, June 3 2021; WEDNESDAY 5 MAY 2021; Sat 1 Jan 2022 Sun, Jan 2 2022",
+    "Monday 7 June 2021 Tuesday 8 June 2021; 7 June 2021Monday 8 June; Wednesday Wednesday 7 June",
+    "Fri. 7 June, 20th-26th May 2021, 20 to 26 May, £12 June 2021, 3.5 June, x1 June, a-1 June, May 20th",
+    "June 21, Sept. 2021, SEPT 2021, SUMMARY 2021, Mar 2020 MAR 2020 Marching 2020, AMay 2020",
+    "1/4/22, 26/05/2021, 7.6.2021, 7-6-2021, 2021-06-07, x2021-06-07, -2021-06-07, on 31/02/2021",
+    "12/25/2021, 1/2/2021-3-2021, 2021-22 and 2022/23",
+    "",
+]
+WRITTEN_DAY = r"(?<![\w£$/.:-])\d{1,2}"
+
+
+@pytest.mark.parametrize("text", DATE_TEXTS)
+def test_date_patterns_match_as_first_written(text):
+    tables = _tables()
+    for spec in tables.patterns:
+        written = re.compile(spec.pattern.pattern.replace(DAY, WRITTEN_DAY))
+        found = [(m.span(), m.groupdict()) for m in _matches(tables, spec, text)]
+        assert found == [(m.span(), m.groupdict()) for m in written.finditer(text)], spec.kind
+
+
+@pytest.mark.parametrize("text", DATE_TEXTS)
+def test_word_start_alternation_is_a_word_boundary_then_the_words(text):
+    words = ["March", "Mar", "May", "Sept"]
+    fast = re.compile(_word_start_alternation(words, r"\.?"))
+    written = re.compile(r"\b(?:" + "|".join(rf"(?:{w})\.?" for w in _alternation(words).split("|")) + ")")
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in written.finditer(text)]
 
 
 def _recommendation(addressed_to):
