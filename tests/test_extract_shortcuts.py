@@ -12,14 +12,24 @@
 import re
 
 import pytest
+import yaml
 from spacy.matcher import Matcher
 
 from pipeline.extract import _addressed_body
 from pipeline.extract.dates import DAY, _alternation, _matches, _tables, _word_start_alternation
 from pipeline.extract.memberships import _cues
 from pipeline.extract.nlp import AnchoredMatcher, pattern_anchor, role_patterns
-from pipeline.extract.people import LEADING_NAME, NAME, _before_matches, _rules
+from pipeline.extract.people import (
+    LEADING_NAME,
+    NAME,
+    WORD,
+    _alt,
+    _before_matches,
+    _rules,
+    _word_start_alt,
+)
 from pipeline.extract.prefilter import gate_for
+from pipeline.extract.resources import data_path
 from pipeline.records import Recommendation
 
 TEXTS = [
@@ -130,7 +140,26 @@ def test_patterns_that_open_with_a_name_match_as_first_written(text):
 )
 def test_before_matches_equal_a_plain_scan(text):
     rules = _rules()
-    assert [m.span() for m in _before_matches(rules, text)] == [m.span() for m in rules.before.finditer(text)]
+    plain = [m.span() for m in rules.before.finditer(text)]
+    assert [m.span() for m in _before_matches(rules, text)] == plain
+    cues = rules.before_words & {word.lower() for word in WORD.findall(text)}  # as find_people passes them
+    assert [m.span() for m in _before_matches(rules, text, cues)] == plain
+
+
+@pytest.mark.parametrize("text", [
+    "Cllr Jane Smith and The Rt Hon Tom Kerr MP; XDr Jane Smith; Dr.Jane Smith; Director Sam Hill",
+    "Mr. J. Smith; Prof Dr A Lee; Chief Executive Mo Farah; the DPH Lesley Jones; XChair Bo Li",
+])
+def test_patterns_that_open_with_a_word_start_alternation_match_as_first_written(text):
+    rules = _rules()
+    data = yaml.safe_load(data_path("people.yaml").read_text(encoding="utf-8"))
+    for written, words in ((rules.honorific, data["honorifics"]), (rules.role_before, data["role_heads"])):
+        fast = f"(?:{_word_start_alt(words)})"
+        assert fast in written.pattern
+        original = re.compile(written.pattern.replace(fast, rf"\b(?:{_alt(words)})"))
+        found = [(m.span(), m.groupdict()) for m in written.finditer(text)]
+        assert found == [(m.span(), m.groupdict()) for m in original.finditer(text)]
+        assert found  # the texts hold both kinds of cue
 
 
 DATE_TEXTS = [

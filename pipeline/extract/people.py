@@ -16,6 +16,7 @@ in `doc.spans["icsdocs"]` are dropped.  `norm` has honorifics and post-nominals 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -61,6 +62,28 @@ def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
+def _word_start_alt(words: list[str]) -> str:
+    """`\\b(?:{_alt(words)})` with each alternative checking the word boundary in a look-behind after its
+    first word, so that the alternation opens with literals and `re` jumps to their first letters.
+    """
+    alternatives = []
+    for phrase in sorted(words, key=len, reverse=True):
+        first, *rest = (re.escape(word) for word in phrase.split(" "))
+        head = rf"{first}(?<!\w{first})" if re.match(r"\w", phrase) else rf"\b{first}"
+        alternatives.append(head + "".join(rf"\s+{word}" for word in rest))
+    return "|".join(alternatives)
+
+
+def _phrase_starts(phrases: list[str]) -> dict[str, re.Pattern[str]]:
+    """For each cue word (`_cue_words`), where a phrase holding it starts: a flat alternation of the
+    lower-cased phrases, each opening with its first word.
+    """
+    by_cue: dict[str, list[str]] = {}
+    for phrase in phrases:
+        by_cue.setdefault(max(WORD.findall(phrase.lower()), key=len), []).append(phrase.lower())
+    return {cue: re.compile(_word_start_alt(group)) for cue, group in by_cue.items()}
+
+
 def _cue_words(phrases: list[str]) -> frozenset[str]:
     """One word of each phrase (its longest), which a text must contain for the phrase to occur in it."""
     return frozenset(max(WORD.findall(phrase), key=len) for phrase in phrases)
@@ -74,7 +97,7 @@ class _Rules:
     post_nominals: re.Pattern[str]
     post_set: frozenset[str]
     before: re.Pattern[str]
-    before_start: re.Pattern[str]  # where a `before` phrase starts, in the lower-cased text
+    before_starts: dict[str, re.Pattern[str]]  # cue word -> where a `before` phrase holding it starts
     after: re.Pattern[str]
     field: re.Pattern[str]
     list_label: re.Pattern[str]
@@ -98,21 +121,21 @@ class _Rules:
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     data = yaml.safe_load(data_path("people.yaml").read_text(encoding="utf-8"))
-    hon = rf"(?P<hon>(?:{_alt(data['honorifics'])})\.?(?:[ \t]+(?:{_alt(data['honorifics'])})\.?)*)"
+    more_hon = rf"\.?(?:[ \t]+(?:{_alt(data['honorifics'])})\.?)*"
+    hon = rf"(?P<hon>(?:{_alt(data['honorifics'])}){more_hon})"
+    word_hon = rf"(?P<hon>(?:{_word_start_alt(data['honorifics'])}){more_hon})"  # `\b{hon}`, scanned quickly
     post = rf"(?:,?[ \t]+(?:{_alt(data['post_nominals'])})\b)+"
     roles = _alt(data["role_heads"])
     return _Rules(
-        honorific=re.compile(rf"\b{hon}[ \t]+(?P<name>(?:{INITIAL}\s){{0,2}}{TOKEN}(?:[ \t]{TOKEN}){{0,2}})"),
+        honorific=re.compile(
+            rf"{word_hon}[ \t]+(?P<name>(?:{INITIAL}\s){{0,2}}{TOKEN}(?:[ \t]{TOKEN}){{0,2}})"
+        ),
         hon=hon,
         honorifics=frozenset(h.lower() for h in data["honorifics"]),
         post_nominals=re.compile(post),
         post_set=frozenset(data["post_nominals"]),
         before=re.compile(rf"\b(?i:{_alt(data['before_phrases'])})[ \t]+(?:{hon}[ \t]+)?(?P<name>{NAME})"),
-        before_start=re.compile("|".join(
-            rf"{re.escape(words[0])}(?<!\w{re.escape(words[0])})"
-            + "".join(rf"\s+{re.escape(word)}" for word in words[1:])
-            for words in (p.lower().split() for p in data["before_phrases"])
-        )),
+        before_starts=_phrase_starts(data["before_phrases"]),
         after=re.compile(rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]+(?:{_alt(data['after_phrases'])})\b"),
         field=re.compile(
             rf"(?im)^[ \t]*(?:{_alt(data['field_labels'])})[ \t]*(?::|\t)[ \t]*(?:{hon}[ \t]+)?"
@@ -125,7 +148,7 @@ def _rules() -> _Rules:
             rf"(?:(?i:(?:[A-Za-z&]+[ \t]+){{0,4}}?(?:{roles}))\b"
             rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{{4}})"
         ),
-        role_before=re.compile(rf"\b(?:{roles})[ \t]+(?P<name>{NAME})"),
+        role_before=re.compile(rf"(?:{_word_start_alt(data['role_heads'])})[ \t]+(?P<name>{NAME})"),
         contact=re.compile(rf"(?P<name>{LEADING_NAME}){CONTACT_AFTER}"),
         post_cue=re.compile(rf"(?P<name>{LEADING_NAME}){post}(?![\w-])"),
         stopwords=frozenset(data["stopwords"]),
@@ -188,21 +211,34 @@ def _list_items(rules: _Rules, text: str) -> list[tuple[int, int, bool]]:
     return found
 
 
-def _before_matches(rules: _Rules, text: str) -> list[re.Match[str]]:
+def _before_matches(rules: _Rules, text: str, cue_words: Iterable[str] | None = None) -> list[re.Match[str]]:
     """`rules.before.finditer(text)`, tried only where a phrase starts (found quickly in the lower-cased
-    text, as the phrases are case-insensitive) instead of at every word.
+    text, as the phrases are case-insensitive) instead of at every word.  `cue_words` are the cue words the
+    text holds (a phrase without its cue word cannot occur); all of them when not given.
     """
     lower = text.lower()
     if len(lower) != len(text):  # case folding changed the length: no shortcut
         return list(rules.before.finditer(text))
-    found = []
-    start = rules.before_start.search(lower)
-    while start:
-        match = rules.before.match(text, start.start())
+    words = rules.before_starts if cue_words is None else cue_words
+    starts = sorted({start for word in words for start in _starts(rules.before_starts[word], lower)})
+    found: list[re.Match[str]] = []
+    end = 0
+    for start in starts:
+        if start < end:
+            continue
+        match = rules.before.match(text, start)
         if match:
             found.append(match)
-        start = rules.before_start.search(lower, match.end() if match else start.start() + 1)
+            end = match.end()
     return found
+
+
+def _starts(pattern: re.Pattern[str], text: str) -> Iterator[int]:
+    """Every position where `pattern` matches, overlapping ones included."""
+    found = pattern.search(text)
+    while found:
+        yield found.start()
+        found = pattern.search(text, found.start() + 1)
 
 
 def find_people(
@@ -226,8 +262,8 @@ def find_people(
     if not rules.honorific_words.isdisjoint(words):
         for match in rules.honorific.finditer(text):
             add(match.start("name"), match.end("name"), min_tokens=1)
-    has_before = not rules.before_words.isdisjoint(lower_words)
-    for match in _before_matches(rules, text) if has_before else ():
+    before_cues = rules.before_words & lower_words
+    for match in _before_matches(rules, text, before_cues) if before_cues else ():
         add(match.start("name"), match.end("name"), min_tokens=1 if match.group("hon") else 2)
     for match in rules.field.finditer(text):
         add(match.start("name"), match.end("name"), min_tokens=1 if match.group("hon") else 2)
