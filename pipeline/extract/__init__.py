@@ -106,8 +106,12 @@ def _reference_date(meeting_date: str | None, chunks: Sequence[_Chunk]) -> date 
     return None
 
 
-def _span_founds(doc: Doc) -> list[Found]:
-    return [Found(s.label_, s.start_char, s.end_char, s.text, s.id_) for s in doc.spans.get(SPANS_KEY, [])]
+def _span_founds(doc: Doc, text: str) -> list[Found]:
+    """The pipeline's spans in `doc` (made from `text`), their surface cut from `text` (`span.text` would
+    rebuild it token by token).
+    """
+    return [Found(s.label_, s.start_char, s.end_char, text[s.start_char:s.end_char], s.id_)
+            for s in doc.spans.get(SPANS_KEY, [])]
 
 
 def _document_bodies(chunks: Sequence[_Chunk], founds: list[list[Found]]) -> list[list[Found]]:
@@ -182,7 +186,7 @@ def extract_document(doc_id: str, parsed: ParsedDocument, sections: Sequence[Sec
     reference = _reference_date(cover.meeting_date, chunks)
     year = reference.year if reference else None
 
-    founds = [_span_founds(doc) for doc in docs]
+    founds = [_span_founds(doc, chunk.text) for chunk, doc in zip(chunks, docs, strict=True)]
     for found, extra in zip(founds, _document_bodies(chunks, founds), strict=True):
         found.extend(extra)
 

@@ -81,6 +81,12 @@ def _read_jsonl(name: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
+# Memoised: the resolver and the body grammar fold and normalise the same few hundred names over and over
+# (the gazetteers these read are loaded once and never change).
+NORM_CACHE = 16_384
+
+
+@lru_cache(maxsize=NORM_CACHE)
 def _fold(text: str) -> str:
     """Key for alias look-up: case, '&', a leading 'the', punctuation spacing and 'GM' folded away."""
     text = GM.sub("Greater Manchester", collapse(text))
@@ -145,6 +151,7 @@ def body_grammar() -> BodyGrammar:
 
 # --------------------------------------------------------------------------------------------- norms
 
+@lru_cache(maxsize=NORM_CACHE)
 def body_norm(text: str) -> str:
     """Canonical body name: the gazetteer's canonical for a known alias, else a normalised surface form.
 
@@ -171,6 +178,7 @@ def body_norm(text: str) -> str:
     return " ".join(out)
 
 
+@lru_cache(maxsize=NORM_CACHE)
 def role_norm(text: str) -> str:
     """Canonical post title: the gazetteer's canonical, else the title with small words lower-cased."""
     text = collapse(text)
