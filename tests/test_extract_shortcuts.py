@@ -6,19 +6,30 @@
   patterns as first written;
 - the date patterns scanned without their leading weekday and opening with a digit or a month name, against
   the patterns as first written;
+- the lexical attributes the blank pipeline does not compute: none are tested (a pattern testing one is
+  refused), and the lexeme flags of the rulers do not take their ids;
 - the meeting body of a paper with no cover sheet, from the body its recommendations are addressed to.
 """
 
 import re
 
 import pytest
+import spacy
 import yaml
+from spacy.attrs import IDS
 from spacy.matcher import Matcher
 
 from pipeline.extract import _addressed_body
 from pipeline.extract.dates import DAY, _alternation, _matches, _tables, _word_start_alternation
 from pipeline.extract.memberships import _cues
-from pipeline.extract.nlp import AnchoredMatcher, pattern_anchor, role_patterns
+from pipeline.extract.nlp import (
+    UNREAD_LEXEME_ATTRS,
+    AnchoredMatcher,
+    _drop_getters,
+    _unread_getters,
+    pattern_anchor,
+    role_patterns,
+)
 from pipeline.extract.people import (
     LEADING_NAME,
     NAME,
@@ -190,6 +201,19 @@ def test_word_start_alternation_is_a_word_boundary_then_the_words(text):
     fast = re.compile(_word_start_alternation(words, r"\.?"))
     written = re.compile(r"\b(?:" + "|".join(rf"(?:{w})\.?" for w in _alternation(words).split("|")) + ")")
     assert [m.span() for m in fast.finditer(text)] == [m.span() for m in written.finditer(text)]
+
+
+def test_a_pattern_testing_an_attribute_the_pipeline_does_not_compute_is_refused(nlp):
+    assert nlp.make_doc("fourteen")[0].like_num is False  # not computed: a pattern testing it never matches
+    assert all(getattr(nlp.make_doc("fourteen,")[0], a) is False for a in ("is_ascii", "like_url", "is_stop"))
+    flags = {c.tokens.anchor_flag for _, c in nlp.pipeline if hasattr(c, "tokens")}
+    assert not flags & {IDS[name] for name in UNREAD_LEXEME_ATTRS}
+    blank = spacy.blank("en")
+    unread = _unread_getters(blank.vocab)
+    ruler = blank.add_pipe("icsdocs_ruler_v2", name="money", config={"rules": "roles"})
+    ruler.tested_attrs = ruler.tested_attrs | {"LIKE_NUM"}
+    with pytest.raises(ValueError, match="LIKE_NUM"):
+        _drop_getters(blank, unread)
 
 
 def _recommendation(addressed_to):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -309,6 +310,14 @@ def pattern_anchor(pattern: list[dict[str, Any]]) -> tuple[tuple[str, Any], ...]
     return (anchor, *(test for test in tests if test is not None))
 
 
+def add_flag(vocab: Vocab, getter: Callable[[str], bool]) -> int:
+    """`vocab.add_flag(getter)` on an id of its own, never one of spaCy's attributes (ids below FLAG19):
+    `build_nlp` stops computing some of those, which frees their ids.
+    """
+    free = next(flag for flag in range(attrs.FLAG19, attrs.FLAG63 + 1) if flag not in vocab.lex_attr_getters)
+    return vocab.add_flag(getter, flag_id=free)
+
+
 class AnchoredMatcher:
     """A spaCy Matcher run only on the stretches of a Doc where its token patterns can match.
 
@@ -343,13 +352,15 @@ class AnchoredMatcher:
         lower_anchors, orth_anchors = frozenset(anchors["LOWER"]), frozenset(anchors["ORTH"])
         flag_tests = [(getters[FLAG_KEYS[attr]], value) for attr, value in sorted(flags)]
 
+        def passes_words(text: str) -> bool:
+            return text.lower() in lower_words or text in orth_words
+
         def passes(text: str) -> bool:
-            return (text.lower() in lower_words or text in orth_words
-                    or any(bool(getter(text)) == value for getter, value in flag_tests))
+            return passes_words(text) or any(bool(getter(text)) == value for getter, value in flag_tests)
 
         # Lexeme flags: computed once per word type, read per token by `Doc.to_array`.
-        self.anchor_flag = vocab.add_flag(lambda text: text.lower() in lower_anchors or text in orth_anchors)
-        self.pass_flag = vocab.add_flag(passes)
+        self.anchor_flag = add_flag(vocab, lambda text: text.lower() in lower_anchors or text in orth_anchors)
+        self.pass_flag = add_flag(vocab, passes if flag_tests else passes_words)
 
     def runs(self, doc: Doc) -> list[tuple[int, int]]:
         """(start, end) token runs on which the anchored patterns can match."""
@@ -396,6 +407,8 @@ class RulerComponent:
                 token_patterns.append((key, entry["pattern"]))
         for key, texts in phrase_keys.items():
             self.phrases.add(key, [nlp.make_doc(text) for text in texts])
+        self.tested_attrs = frozenset(str(key).upper() for _, pattern in token_patterns
+                                      for token in pattern for key in token)
         self.tokens = AnchoredMatcher(nlp.vocab, token_patterns)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -420,7 +433,7 @@ class BodyGrammarComponent:
     def __init__(self, vocab: Vocab, grammar: BodyGrammar):
         self.grammar = grammar
         words, acronyms = grammar.heads | frozenset(grammar.conditional_heads), grammar.acronym_heads
-        self.head_flag = vocab.add_flag(lambda text: text.lower() in words or text in acronyms)
+        self.head_flag = add_flag(vocab, lambda text: text.lower() in words or text in acronyms)
 
     def _is_head(self, doc: Doc, i: int) -> bool:
         token = doc[i]
@@ -562,6 +575,32 @@ class ResolveComponent:
         return doc
 
 
+# Lexical attributes spaCy computes for every new word type and nothing here reads (the rules read ORTH,
+# LOWER and the IS_* flags; the extractors read text, offsets and spans).  The blank pipeline does not
+# compute them: on text with many new words this is about a tenth of extraction.
+UNREAD_LEXEME_ATTRS = ("NORM", "PREFIX", "SUFFIX", "SHAPE", "LANG", "IS_STOP", "IS_ASCII", "IS_BRACKET",
+                       "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT", "IS_CURRENCY", "LIKE_URL", "LIKE_EMAIL",
+                       "LIKE_NUM")
+
+
+def _unread_getters(vocab: Vocab) -> list[int]:
+    """The ids of spaCy's own getters of `UNREAD_LEXEME_ATTRS` (taken before the components add theirs)."""
+    return [attrs.IDS[name] for name in UNREAD_LEXEME_ATTRS if attrs.IDS[name] in vocab.lex_attr_getters]
+
+
+def _drop_getters(nlp: Language, ids: list[int]) -> None:
+    """Stop computing the attributes `ids` for new words; refused if a ruler's token patterns test one of
+    `UNREAD_LEXEME_ATTRS` (it would never match).
+    """
+    tested = {name for _, component in nlp.pipeline for name in getattr(component, "tested_attrs", ())}
+    unread = sorted(tested & set(UNREAD_LEXEME_ATTRS))
+    if unread:
+        raise ValueError(f"token patterns test {', '.join(unread)}: remove them from UNREAD_LEXEME_ATTRS in "
+                         "pipeline/extract/nlp.py")
+    for getter_id in ids:
+        del nlp.vocab.lex_attr_getters[getter_id]
+
+
 # Pattern sets of the rulers: name -> (patterns, attribute the gazetteer phrases are matched on).
 RULERS = {
     "bodies": (body_patterns, "ORTH"),
@@ -594,8 +633,12 @@ def _blank() -> Language:
 
 
 def build_nlp(*, use_model: bool = False) -> Language:
-    """The project's spaCy pipeline; blank English unless `use_model` and a small model is installed."""
+    """The project's spaCy pipeline; blank English unless `use_model` and a small model is installed.
+
+    The blank pipeline's tokens have no NORM, SHAPE, LIKE_NUM and the other `UNREAD_LEXEME_ATTRS`.
+    """
     nlp = _blank() if use_model else spacy.blank("en")
+    unread = [] if use_model else _unread_getters(nlp.vocab)  # a statistical model's components read them
     nlp.max_length = 2_000_000
     if not Span.has_extension("icsdocs_norm"):
         Span.set_extension("icsdocs_norm", getter=lambda span: span.id_ or norm_for(span.label_, span.text))
@@ -603,6 +646,7 @@ def build_nlp(*, use_model: bool = False) -> Language:
         nlp.add_pipe("icsdocs_ruler_v2", name=f"icsdocs_{rules}_v2", config={"rules": rules})
     nlp.add_pipe("icsdocs_body_grammar_v1")
     nlp.add_pipe("icsdocs_resolve_v1")
+    _drop_getters(nlp, unread)
     from pipeline.extract import warm_up  # the extractors import this module
 
     warm_up(nlp)
