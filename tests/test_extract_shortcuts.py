@@ -138,6 +138,13 @@ def test_patterns_that_open_with_a_name_match_as_first_written(text):
         assert found == [m.groupdict() for m in original.finditer(text)]
 
 
+@pytest.mark.parametrize("text", [*LEADING_NAMES, "Su Long will lead the work", "Su Long\twill be leading"])
+def test_after_phrase_gate_never_blocks_an_after_match(text):
+    rules = _rules()
+    if rules.after.search(text):
+        assert rules.after_phrase.search(text)
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -111,6 +111,7 @@ class _Rules:
     honorific_words: frozenset[str]
     before_words: frozenset[str]  # lower-cased
     after_words: frozenset[str]
+    after_phrase: re.Pattern[str]  # an `after` phrase after a space ("will lead"; "will" alone is common)
     role_words: frozenset[str]
     role_words_lower: frozenset[str]
     post_words: frozenset[str]
@@ -155,6 +156,7 @@ def _rules() -> _Rules:
         honorific_words=_cue_words(data["honorifics"]),
         before_words=_cue_words([p.lower() for p in data["before_phrases"]]),
         after_words=_cue_words(data["after_phrases"]),
+        after_phrase=re.compile(rf"[ \t](?:{_alt(data['after_phrases'])})\b"),
         role_words=_cue_words(data["role_heads"]),
         role_words_lower=_cue_words([r.lower() for r in data["role_heads"]]),
         post_words=_cue_words(data["post_nominals"]),
@@ -268,7 +270,7 @@ def find_people(
     for match in rules.field.finditer(text):
         add(match.start("name"), match.end("name"), min_tokens=1 if match.group("hon") else 2)
     led = (
-        (rules.after, not rules.after_words.isdisjoint(words)),
+        (rules.after, not rules.after_words.isdisjoint(words) and rules.after_phrase.search(text)),
         (rules.apposition, not rules.role_words_lower.isdisjoint(lower_words) or rules.has_date.search(text)),
         (rules.contact, rules.has_contact.search(text)),
         (rules.post_cue, not rules.post_words.isdisjoint(words)),
