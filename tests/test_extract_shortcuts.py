@@ -6,12 +6,16 @@
   patterns as first written;
 - the date patterns scanned without their leading weekday and opening with a digit or a month name, against
   the patterns as first written;
+- the tokenizer skipping its rules for words of ASCII letters: no rule matches one, the tokens are the same;
 - the lexical attributes the blank pipeline does not compute: none are tested (a pattern testing one is
   refused), and the lexeme flags of the rulers do not take their ids;
 - the meeting body of a paper with no cover sheet, from the body its recommendations are addressed to.
 """
 
+import itertools
 import re
+import string
+from pathlib import Path
 
 import pytest
 import spacy
@@ -23,6 +27,7 @@ from pipeline.extract import _addressed_body
 from pipeline.extract.dates import DAY, _alternation, _matches, _tables, _word_start_alternation
 from pipeline.extract.memberships import _cues
 from pipeline.extract.nlp import (
+    PLAIN_WORD,
     UNREAD_LEXEME_ATTRS,
     AnchoredMatcher,
     _drop_getters,
@@ -43,6 +48,7 @@ from pipeline.extract.prefilter import gate_for
 from pipeline.extract.resources import data_path
 from pipeline.records import Recommendation
 
+SAMPLE_TEXTS = sorted((Path(__file__).parents[1] / "corpus" / "samples" / "txt").glob("*.txt"))
 TEXTS = [
     "The Interim Deputy Chief Executive and the Director of Adult Social Care and Housing attended.",
     "Moved by the Executive Director of Place, seconded by the ICB Chief Executive (Kent and Medway).",
@@ -208,6 +214,24 @@ def test_word_start_alternation_is_a_word_boundary_then_the_words(text):
     fast = re.compile(_word_start_alternation(words, r"\.?"))
     written = re.compile(r"\b(?:" + "|".join(rf"(?:{w})\.?" for w in _alternation(words).split("|")) + ")")
     assert [m.span() for m in fast.finditer(text)] == [m.span() for m in written.finditer(text)]
+
+
+def test_no_tokenizer_rule_matches_a_word_of_ascii_letters():
+    rules = spacy.blank("en").tokenizer
+    letters = string.ascii_letters
+    short = ["".join(word) for n in (1, 2, 3) for word in itertools.product(letters, repeat=n)]  # all of them
+    texts = " ".join(path.read_text(encoding="utf-8") for path in SAMPLE_TEXTS)
+    words = short + sorted(set(re.findall(r"[A-Za-z]+", texts))) + ["Supercalifragilistic" * 5]
+    assert all(PLAIN_WORD.fullmatch(word) for word in words)
+    for word in words:
+        assert rules.prefix_search(word) is None and rules.suffix_search(word) is None, word
+        assert not list(rules.infix_finditer(word)) and rules.url_match(word) is None, word
+
+
+def test_tokens_are_those_of_the_plain_tokenizer(nlp):
+    plain = spacy.blank("en")
+    for text in [*TEXTS, *DATE_TEXTS, *(path.read_text(encoding="utf-8") for path in SAMPLE_TEXTS)]:
+        assert [t.text_with_ws for t in nlp.make_doc(text)] == [t.text_with_ws for t in plain.make_doc(text)]
 
 
 def test_a_pattern_testing_an_attribute_the_pipeline_does_not_compute_is_refused(nlp):

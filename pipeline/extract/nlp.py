@@ -625,6 +625,32 @@ def make_resolve(nlp: Language, name: str) -> ResolveComponent:
     return ResolveComponent(gazetteers(), body_grammar())
 
 
+# A word of ASCII letters only ("Board", "transformation"): most of the words new to a worker.
+PLAIN_WORD = re.compile(r"[A-Za-z]+")
+
+
+class _UnlessPlainWord:
+    """A tokenizer rule (prefix, suffix or infix search, URL match) that gives `no_match` at once for a
+    `PLAIN_WORD`.  Under the English rules none of them can match one (every prefix, suffix and infix
+    holds a digit, a punctuation mark or a symbol, or needs one next to it; a URL needs a dot), so the
+    tokens are the same (`tests/test_extract_shortcuts.py` checks both); tokenising new text is faster.
+    """
+
+    def __init__(self, rule: Callable[[str], Any], no_match: Any):
+        self.rule, self.no_match = rule, no_match
+
+    def __call__(self, text: str) -> Any:
+        return self.no_match if PLAIN_WORD.fullmatch(text) else self.rule(text)
+
+
+def _skip_rules_for_plain_words(nlp: Language) -> None:
+    tokenizer = nlp.tokenizer
+    tokenizer.prefix_search = _UnlessPlainWord(tokenizer.prefix_search, None)
+    tokenizer.suffix_search = _UnlessPlainWord(tokenizer.suffix_search, None)
+    tokenizer.infix_finditer = _UnlessPlainWord(tokenizer.infix_finditer, ())
+    tokenizer.url_match = _UnlessPlainWord(tokenizer.url_match, None)
+
+
 def _blank() -> Language:
     try:
         return spacy.load("en_core_web_sm", exclude=["parser", "lemmatizer", "ner", "attribute_ruler"])
@@ -638,7 +664,10 @@ def build_nlp(*, use_model: bool = False) -> Language:
     The blank pipeline's tokens have no NORM, SHAPE, LIKE_NUM and the other `UNREAD_LEXEME_ATTRS`.
     """
     nlp = _blank() if use_model else spacy.blank("en")
-    unread = [] if use_model else _unread_getters(nlp.vocab)  # a statistical model's components read them
+    unread: list[int] = []
+    if not use_model:  # a statistical model's components read the attributes, its tokenizer has its own rules
+        unread = _unread_getters(nlp.vocab)
+        _skip_rules_for_plain_words(nlp)
     nlp.max_length = 2_000_000
     if not Span.has_extension("icsdocs_norm"):
         Span.set_extension("icsdocs_norm", getter=lambda span: span.id_ or norm_for(span.label_, span.text))
