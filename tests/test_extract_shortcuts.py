@@ -41,6 +41,7 @@ from pipeline.extract.people import (
     WORD,
     _alt,
     _before_matches,
+    _literal,
     _rules,
     _word_start_alt,
 )
@@ -142,6 +143,15 @@ def test_patterns_that_open_with_a_name_match_as_first_written(text):
         original = re.compile(written.pattern.replace(LEADING_NAME, NAME))
         found = [m.groupdict() for m in written.finditer(text)]
         assert found == [m.groupdict() for m in original.finditer(text)]
+
+
+@pytest.mark.parametrize("name", ["Will Blandamer", "Chris O'Gorman", "A Smith", "Mel  McGuiness"])
+def test_literal_names_match_as_first_written(name):
+    text = f"{name}, x{name} -{name} ({name}) {name}s {name}-Jones {name}. {name.upper()} {name}"
+    for not_before, after, written in ((r"[\w-]", r"(?![\w-])", rf"(?<![\w-]){re.escape(name)}(?![\w-])"),
+                                       (r"\w", r"\b", rf"\b{re.escape(name)}\b")):
+        fast = _literal(name, not_before, after)
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in re.finditer(written, text)]
 
 
 @pytest.mark.parametrize("text", [*LEADING_NAMES, "Su Long will lead the work", "Su Long\twill be leading"])

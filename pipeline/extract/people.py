@@ -243,6 +243,32 @@ def _starts(pattern: re.Pattern[str], text: str) -> Iterator[int]:
         found = pattern.search(text, found.start() + 1)
 
 
+@lru_cache(maxsize=64)
+def _cover_names(cover_fields: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], ...]:
+    """The names leading the cover-sheet values that name a person (`NAME_FIELDS`), as patterns to find
+    them by; cached, as every section of a document asks with the same cover sheet.
+    """
+    rules = _rules()
+    names = []
+    for key, value in cover_fields:
+        if key in NAME_FIELDS:
+            lead = re.match(rf"\s*(?:{rules.hon}\s+)?(?P<name>{NAME})", value)
+            if lead:
+                span = _trim(rules, value, lead.start("name"), lead.end("name"), min_tokens=2)
+                if span:
+                    # `\b{name}\b`: a name opens with a capital, so \b before it is "no \w before it"
+                    names.append(_literal(value[span[0] : span[1]], r"\w", r"\b"))
+    return tuple(names)
+
+
+def _literal(text: str, not_before: str, after: str) -> re.Pattern[str]:
+    """`(?<!{not_before}){text}{after}` with `text` as written, the look-behind checked after its first
+    character so that `re` searches for the literal text instead of trying every position.
+    """
+    first = re.escape(text[:1])
+    return re.compile(rf"{first}(?<!{not_before}{first}){re.escape(text[1:])}{after}")
+
+
 def find_people(
     doc: Doc, *, cover_fields: dict[str, str] | None = None, text: str | None = None
 ) -> list[Found]:
@@ -286,24 +312,14 @@ def find_people(
             add(match.start("name"), match.end("name"))
     for start, end, has_hon in _list_items(rules, text):
         add(start, end, min_tokens=1 if has_hon else 2)
-    for key, value in (cover_fields or {}).items():
-        if key in NAME_FIELDS:
-            lead = re.match(rf"\s*(?:{rules.hon}\s+)?(?P<name>{NAME})", value)
-            if lead:
-                span = _trim(rules, value, lead.start("name"), lead.end("name"), min_tokens=2)
-                if span:
-                    name = value[span[0] : span[1]]
-                    candidates.extend(
-                        (m.start(), m.end()) for m in re.finditer(rf"\b{re.escape(name)}\b", text)
-                    )
+    for name in _cover_names(tuple((cover_fields or {}).items())):
+        candidates.extend((m.start(), m.end()) for m in name.finditer(text))
 
     blocked = _blocked_spans(doc)
     confirmed = [(s, e) for s, e in candidates if not any(s < be and bs < e for bs, be in blocked)]
     names = {text[s:e] for s, e in confirmed if " " in text[s:e].strip()}
     for name in names:
-        confirmed.extend(
-            (m.start(), m.end()) for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)
-        )
+        confirmed.extend((m.start(), m.end()) for m in _literal(name, r"[\w-]", r"(?![\w-])").finditer(text))
     return _to_found(rules, text, confirmed, blocked)
 
 
