@@ -9,6 +9,7 @@
 - the tokenizer skipping its rules for words of ASCII letters: no rule matches one, the tokens are the same;
 - the lexical attributes the blank pipeline does not compute: none are tested (a pattern testing one is
   refused), and the lexeme flags of the rulers do not take their ids;
+- the document's body names grouped by first word, against one alternative per name;
 - the meeting body of a paper with no cover sheet, from the body its recommendations are addressed to.
 """
 
@@ -23,7 +24,7 @@ import yaml
 from spacy.attrs import IDS
 from spacy.matcher import Matcher
 
-from pipeline.extract import _addressed_body
+from pipeline.extract import _addressed_body, _names_pattern
 from pipeline.extract.dates import DAY, _alternation, _matches, _tables, _word_start_alternation
 from pipeline.extract.memberships import _cues
 from pipeline.extract.nlp import (
@@ -255,6 +256,20 @@ def test_a_pattern_testing_an_attribute_the_pipeline_does_not_compute_is_refused
     ruler.tested_attrs = ruler.tested_attrs | {"LIKE_NUM"}
     with pytest.raises(ValueError, match="LIKE_NUM"):
         _drop_getters(blank, unread)
+
+
+def test_names_grouped_by_first_word_match_as_a_flat_alternation():
+    names = sorted(["bury strategic commissioning board", "bury health and care partnership board",
+                    "bury health and care partnership", "care quality commission", "career pathways group",
+                    "gm health and care partnership", "health and care partnership"], key=len, reverse=True)
+    flat = re.compile("(?:" + "|".join(
+        rf"{re.escape(n.split()[0])}(?<![\w-]{re.escape(n.split()[0])})"
+        + "".join(rf"\s+{re.escape(w)}" for w in n.split()[1:]) for n in names) + r")(?![\w-])")
+    text = ("the bury health and care partnership board and bury health and care partnership; "
+            "xbury strategic commissioning board, career pathways group, care quality commissions, "
+            "gm health and care partnership-x, health  and\ncare partnership")
+    grouped = re.compile(_names_pattern(names))
+    assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in flat.finditer(text)]
 
 
 def _recommendation(addressed_to):

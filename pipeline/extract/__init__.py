@@ -141,11 +141,7 @@ def _document_bodies(chunks: Sequence[_Chunk], founds: list[list[Found]]) -> lis
         acronym_re = re.compile("(?:" + "|".join(
             rf"{re.escape(a)}(?<![\w&/-]{re.escape(a)})" for a in sorted(acronyms, key=len, reverse=True)
         ) + r")(?![\w&/-])")
-    name_source = "(?:" + "|".join(
-        rf"{re.escape(name.split()[0])}(?<![\w-]{re.escape(name.split()[0])})"
-        + "".join(rf"\s+{re.escape(word)}" for word in name.split()[1:])
-        for name in sorted(variants, key=len, reverse=True)
-    ) + r")(?![\w-])"
+    name_source = _names_pattern(sorted(variants, key=len, reverse=True))
     if variants:
         name_re = re.compile(name_source)
 
@@ -174,6 +170,23 @@ def _document_bodies(chunks: Sequence[_Chunk], founds: list[list[Found]]) -> lis
                 extra.append(Found("BODY", start, end, surface, norm, "document_alias"))
         added.append(extra)
     return added
+
+
+def _names_pattern(names: list[str]) -> str:
+    """Any of `names` (of two words or more), the first in the list where several match at one place.
+
+    Names are grouped by their first word, written once with its look-behind: `re` tries one alternative
+    per first word instead of one per name (names with different first words cannot match at one place,
+    as a second word must follow the first after a space).
+    """
+    rests: dict[str, list[str]] = {}
+    for name in names:
+        first, *words = name.split()
+        rests.setdefault(first, []).append("".join(rf"\s+{re.escape(word)}" for word in words))
+    return "(?:" + "|".join(
+        rf"{re.escape(first)}(?<![\w-]{re.escape(first)})(?:{'|'.join(group)})"
+        for first, group in rests.items()
+    ) + r")(?![\w-])"
 
 
 def extract_document(doc_id: str, parsed: ParsedDocument, sections: Sequence[Section],
