@@ -110,6 +110,10 @@ def test_gate_reads_required_literals_from_the_pattern():
     assert either.allows("it shall comprise", "it shall comprise")
     assert not either.allows("It Shall Comprise", "it shall comprise")  # case-sensitive pattern
     assert gate_for(re.compile(r"\d+\s*[a-z]")).allows("", "")  # no literal: always open
+    both = gate_for(re.compile(r"\b(?:will|shall)\s+(?:include|comprise)\b", re.IGNORECASE))
+    assert len(both.needs) == 2  # each part requires one of its words
+    assert not both.allows("it will be fine", "it will be fine")
+    assert both.allows("It Will Include", "it will include")
 
 
 @pytest.mark.parametrize(
