@@ -32,6 +32,7 @@ import yaml
 from spacy import attrs
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
@@ -644,11 +645,17 @@ class _UnlessPlainWord:
 
 
 def _skip_rules_for_plain_words(nlp: Language) -> None:
-    tokenizer = nlp.tokenizer
-    tokenizer.prefix_search = _UnlessPlainWord(tokenizer.prefix_search, None)
-    tokenizer.suffix_search = _UnlessPlainWord(tokenizer.suffix_search, None)
-    tokenizer.infix_finditer = _UnlessPlainWord(tokenizer.infix_finditer, ())
-    tokenizer.url_match = _UnlessPlainWord(tokenizer.url_match, None)
+    # A new tokenizer with the same rules: setting each rule on the old one would reload its thousands
+    # of special cases each time.
+    old = nlp.tokenizer
+    nlp.tokenizer = Tokenizer(
+        nlp.vocab, rules=old.rules, token_match=old.token_match,
+        prefix_search=_UnlessPlainWord(old.prefix_search, None),
+        suffix_search=_UnlessPlainWord(old.suffix_search, None),
+        infix_finditer=_UnlessPlainWord(old.infix_finditer, ()),
+        url_match=_UnlessPlainWord(old.url_match, None),
+        faster_heuristics=old.faster_heuristics, max_cache_size=old.max_cache_size,
+    )
 
 
 def _blank() -> Language:
