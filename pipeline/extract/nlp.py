@@ -464,13 +464,17 @@ class BodyGrammarComponent:
         places = {span.start: span for span in raw if span.label_ == "PLACE"}
         found: list[Span] = []
         n = len(doc)
-        for i in doc.to_array([self.head_flag]).reshape(-1).nonzero()[0].tolist():  # possible heads
-            if not self._is_head(doc, i) or i in role_tokens:
+        flagged = doc.to_array([self.head_flag]).reshape(-1)
+        # A head has the flag: tested first, so that `_is_head` runs only on the few tokens that have it.
+        possible = [bool(flag) for flag in flagged.tolist()] + [False, False]
+        for i in flagged.nonzero()[0].tolist():
+            if i in role_tokens or not self._is_head(doc, i):
                 continue
             token = doc[i]
             nxt = doc[i + 1] if i + 1 < n else None
             if nxt is not None and not nxt.is_space:
-                if self._is_head(doc, i + 1) or (nxt.text == "-" and i + 2 < n and self._is_head(doc, i + 2)):
+                if ((possible[i + 1] and self._is_head(doc, i + 1))
+                        or (nxt.text == "-" and possible[i + 2] and self._is_head(doc, i + 2))):
                     continue  # "Partnership Board", "Sub-Committee": the later head makes the longer span
                 if nxt.lower_ in g.head_blockers and nxt.is_lower:
                     continue  # "partnership working", "Board members"
@@ -482,7 +486,8 @@ class BodyGrammarComponent:
                 if t.lower_ in g.connectors:
                     if k == i - 1 and (t.lower_ in {"and", "&", ","} or (t.text == "-" and t.whitespace_)):
                         break  # "Locality and Collaborative": a head follows a name word
-                    if k > 0 and self._is_head(doc, k - 1) and t.text != "-" and not doc[k - 1].is_lower:
+                    if k > 0 and possible[k - 1] and self._is_head(doc, k - 1) and t.text != "-" \
+                            and not doc[k - 1].is_lower:
                         break  # "Bury Council and Bury CCG"
                     if t.text == "-" and (t.whitespace_ or doc[k - 1].whitespace_):
                         break  # "Partnership - System Board" is two names; "Sub-Committee" is one
