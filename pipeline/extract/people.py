@@ -315,6 +315,8 @@ def find_people(
     for name in _cover_names(tuple((cover_fields or {}).items())):
         candidates.extend((m.start(), m.end()) for m in name.finditer(text))
 
+    if not candidates:  # most sections: nothing to check against the BODY and ROLE spans
+        return []
     blocked = _blocked_spans(doc)
     confirmed = [(s, e) for s, e in candidates if not any(s < be and bs < e for bs, be in blocked)]
     names = {text[s:e] for s, e in confirmed if " " in text[s:e].strip()}
