@@ -4,10 +4,10 @@ The extractors run dozens of regular expressions (most from the data files) over
 pattern that opens with `\\b`, a look-behind or a case-insensitive alternation makes `re` try every
 position of the text.  Most sections hold none of the words such a pattern needs, so each pattern gets a
 gate (`Gate`) built from the pattern itself: the literal strings one of which every match must contain
-("membership", "made", or one of "include" / "comprise" / "consist"), found as a flat alternation of
-literals, which `re` scans for quickly; for a pattern of parts that each require one ("will|shall ...
-include|comprise"), the two most selective parts, both needed.  A gate never changes what a pattern
-finds; a pattern with no required literal gets no gate and always runs.
+("membership", "made", or one of "include" / "comprise" / "consist"), looked for as plain substrings; for
+a pattern of parts that each require one ("will|shall ... include|comprise"), the two most selective
+parts, both needed.  A gate never changes what a pattern finds; a pattern with no required literal gets
+no gate and always runs.
 """
 
 from __future__ import annotations
@@ -95,22 +95,22 @@ def _requirements(items, ignore_case: bool) -> list[_Options]:  # noqa: ANN001 -
 class Gate:
     """`gate.allows(text, lower)` is False only when `pattern` cannot match `text`: every match holds one
     literal of each of `needs`, each (literals to find in the text as written, lower-cased literals to
-    find in the lower-cased text).
+    find in the lower-cased text).  Plain substring tests: quicker than a regex for a few literals.
     """
 
-    needs: tuple[tuple[re.Pattern[str] | None, re.Pattern[str] | None], ...]
+    needs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
 
     def allows(self, text: str, lower: str) -> bool:
         if not self.needs:
             return True
         if len(lower) != len(text):
             return True  # case folding changed the length (rare characters): no shortcut
-        return all((exact and exact.search(text)) or (folded and folded.search(lower))
+        return all(any(literal in text for literal in exact) or any(literal in lower for literal in folded)
                    for exact, folded in self.needs)
 
 
 OPEN = Gate(())
-# More literal sets than this are not worth a search each (the first one or two select nearly all).
+# More literal sets than this are not worth a test each (the first one or two select nearly all).
 MAX_NEEDS = 2
 
 
@@ -121,12 +121,7 @@ def gate_for(pattern: re.Pattern[str]) -> Gate:
     except Exception:  # noqa: BLE001 - an unusual pattern simply gets no gate
         return OPEN
     required = _requirements(tree.data, bool(pattern.flags & re.IGNORECASE))
-
-    def alternation(texts: list[str]) -> re.Pattern[str] | None:
-        ordered = sorted(set(texts), key=len, reverse=True)
-        return re.compile("|".join(re.escape(t) for t in ordered)) if ordered else None
-
     return Gate(tuple(
-        (alternation([t for t, ci in options if not ci]), alternation([t for t, ci in options if ci]))
+        (tuple(sorted(t for t, ci in options if not ci)), tuple(sorted(t for t, ci in options if ci)))
         for options in required[:MAX_NEEDS]
     ))
