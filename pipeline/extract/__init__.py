@@ -27,7 +27,7 @@ from pipeline.extract.found import Found
 from pipeline.extract.legislation import find_legislation
 from pipeline.extract.memberships import find_memberships
 from pipeline.extract.money import find_money
-from pipeline.extract.nlp import SPANS_KEY, body_grammar, body_norm, collapse
+from pipeline.extract.nlp import SPANS_KEY, body_cue, body_grammar, body_norm, collapse
 from pipeline.extract.people import find_people
 from pipeline.extract.recommendations import find_recommendations
 from pipeline.records import Entity, Extraction, Membership, ParsedDocument, Recommendation, Section
@@ -79,6 +79,8 @@ def warm_up(nlp: Language) -> None:
     for load in (cover._rules, legislation._rules, money._rules, recommendations._rules):
         load()
     doc = nlp(WARM_UP_TEXT)
+    if cue := body_cue(nlp):
+        cue.could_hold(WARM_UP_TEXT)  # compiles its patterns
     find_people(doc, text=WARM_UP_TEXT)
     find_memberships(doc, text=WARM_UP_TEXT)
     find_dates(WARM_UP_TEXT, default_year=None)
@@ -253,7 +255,8 @@ def _addressed_body(recommendations: Sequence[Recommendation], nlp: Language) ->
 
 def _heading_bodies(sections: Sequence[Section], nlp: Language) -> dict[str, str]:
     """Canonical body named in each section's heading path (the deepest heading naming one)."""
-    headings = sorted({h for s in sections for h in s.heading_path})
+    cue = body_cue(nlp)
+    headings = sorted({h for s in sections for h in s.heading_path if cue is None or cue.could_hold(h)})
     named: dict[str, str] = {}
     for heading, doc in zip(headings, nlp.pipe(headings, batch_size=BATCH_SIZE), strict=True):
         bodies = [s for s in doc.spans.get(SPANS_KEY, []) if s.label_ == "BODY"]
