@@ -116,6 +116,9 @@ class _Rules:
     role_words_lower: frozenset[str]
     post_words: frozenset[str]
     has_contact: re.Pattern[str]
+    list_item: re.Pattern[str]  # a name opening an attendance-list item
+    field_value: re.Pattern[str]  # a name opening a cover-sheet value
+    hon_before: re.Pattern[str]  # an honorific just before a name
     has_date: re.Pattern[str]
 
 
@@ -161,6 +164,10 @@ def _rules() -> _Rules:
         role_words_lower=_cue_words([r.lower() for r in data["role_heads"]]),
         post_words=_cue_words(data["post_nominals"]),
         has_contact=re.compile(r"@|\d[\d ]{8,}"),
+        # compiled here, once, rather than on first use in each worker (they hold the long `hon`)
+        list_item=re.compile(rf"\s*(?:and\s+)?(?:[-•*]\s*)?(?:{hon}\s+)?(?P<name>{NAME})"),
+        field_value=re.compile(rf"\s*(?:{hon}\s+)?(?P<name>{NAME})"),
+        hon_before=re.compile(rf"\b{hon}\s+$"),
         has_date=re.compile(r"\d{1,2}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{4}"),
     )
 
@@ -200,7 +207,7 @@ def _list_items(rules: _Rules, text: str) -> list[tuple[int, int, bool]]:
         pos = label.end()
         for item in re.finditer(r"[^,;\n\t]+", text[pos:block_end]):
             raw = item.group(0)
-            piece = re.match(rf"\s*(?:and\s+)?(?:[-•*]\s*)?(?:{rules.hon}\s+)?(?P<name>{NAME})", raw)
+            piece = rules.list_item.match(raw)
             if not piece:
                 continue
             tail = raw[piece.end() :].strip()
@@ -252,7 +259,7 @@ def _cover_names(cover_fields: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[
     names = []
     for key, value in cover_fields:
         if key in NAME_FIELDS:
-            lead = re.match(rf"\s*(?:{rules.hon}\s+)?(?P<name>{NAME})", value)
+            lead = rules.field_value.match(value)
             if lead:
                 span = _trim(rules, value, lead.start("name"), lead.end("name"), min_tokens=2)
                 if span:
@@ -335,7 +342,7 @@ def _to_found(
             continue
         norm = _norm(text[start:end])
         span_start, span_end = start, end
-        hon = re.search(rf"\b{rules.hon}\s+$", text[max(0, start - 20) : start])
+        hon = rules.hon_before.search(text[max(0, start - 20) : start])
         if hon:
             span_start = start - (len(hon.group(0)))
         post = rules.post_nominals.match(text, end)
