@@ -45,6 +45,7 @@ from pipeline.extract.people import (
     WORD,
     _alt,
     _before_matches,
+    _by_first_letter,
     _literal,
     _rules,
     _word_start_alt,
@@ -151,6 +152,14 @@ def test_patterns_that_open_with_a_name_match_as_first_written(text):
         original = re.compile(written.pattern.replace(LEADING_NAME, NAME))
         found = [m.groupdict() for m in written.finditer(text)]
         assert found == [m.groupdict() for m in original.finditer(text)]
+
+
+def test_roles_grouped_by_first_letter_match_as_a_flat_alternation():
+    words = ["Chair", "Chairman", "Chief", "Clerk", "CEO", "Co-ordinator", "Director", "DPH", "SRO", "Vice"]
+    text = "the chairman, CHIEF, ceo and co-ordinator; dph. Sro, vices, Directorate, clerks and the chair"
+    flat = re.compile(rf"(?i:(?:{_alt(words)}))\b")
+    grouped = re.compile(rf"(?i:(?:{_by_first_letter(words)}))\b")
+    assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in flat.finditer(text)]
 
 
 @pytest.mark.parametrize("name", ["Will Blandamer", "Chris O'Gorman", "A Smith", "Mel  McGuiness"])

@@ -62,6 +62,17 @@ def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
+def _by_first_letter(words: list[str]) -> str:
+    """`_alt(words)` for a case-insensitive pattern, grouped by first letter ("c(?:hief|hair|...)"): `re`
+    cannot skip case-insensitive alternatives by their first letter, so it tries one per letter instead
+    of one per word (words with different first letters cannot match at one place).
+    """
+    groups: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        groups.setdefault(word[0].lower(), []).append(re.escape(word[1:]).replace(r"\ ", r"\s+"))
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
 def _word_start_alt(words: list[str]) -> str:
     """`\\b(?:{_alt(words)})` with each alternative checking the word boundary in a look-behind after its
     first word, so that the alternation opens with literals and `re` jumps to their first letters.
@@ -129,7 +140,7 @@ def _rules() -> _Rules:
     hon = rf"(?P<hon>(?:{_alt(data['honorifics'])}){more_hon})"
     word_hon = rf"(?P<hon>(?:{_word_start_alt(data['honorifics'])}){more_hon})"  # `\b{hon}`, scanned quickly
     post = rf"(?:,?[ \t]+(?:{_alt(data['post_nominals'])})\b)+"
-    roles = _alt(data["role_heads"])
+    roles = _by_first_letter(data["role_heads"])
     return _Rules(
         honorific=re.compile(
             rf"{word_hon}[ \t]+(?P<name>(?:{INITIAL}\s){{0,2}}{TOKEN}(?:[ \t]{TOKEN}){{0,2}})"
