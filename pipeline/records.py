@@ -7,7 +7,10 @@ can be shown in context and traced to its page.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import accumulate
 from typing import Literal
 
 BlockKind = Literal["heading", "paragraph", "list_item", "table", "cover_field", "page_furniture"]
@@ -64,13 +67,16 @@ class ParsedDocument:
     title: str | None = None
 
     def page_at(self, offset: int) -> int:
-        """Page holding character `offset` (the last block starting at or before it)."""
-        page = self.blocks[0].block.page if self.blocks else 1
-        for placed in self.blocks:
-            if placed.char_start > offset:
-                break
-            page = placed.block.page
-        return page
+        """Page holding character `offset` (the last block starting at or before it, in reading order)."""
+        if not self.blocks:
+            return 1
+        before = bisect_right(self._start_bounds, offset)  # blocks before the first starting after offset
+        return self.blocks[max(before - 1, 0)].block.page
+
+    @cached_property
+    def _start_bounds(self) -> list[int]:
+        """Running maximum of the blocks' starts: sorted, so `page_at` can bisect it (called per entity)."""
+        return list(accumulate((placed.char_start for placed in self.blocks), max))
 
 
 @dataclass(frozen=True)

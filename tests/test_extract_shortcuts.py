@@ -4,21 +4,57 @@
 - `prefilter.gate_for` (skip a regex whose required literals are absent) never blocks a match;
 - the people patterns rewritten to start with a character class, and `_before_matches`, against the
   patterns as first written;
+- the date patterns scanned without their leading weekday and opening with a digit or a month name, against
+  the patterns as first written;
+- the tokenizer skipping its rules for words of ASCII letters: no rule matches one, the tokens are the same;
+- the lexical attributes the blank pipeline does not compute: none are tested (a pattern testing one is
+  refused), and the lexeme flags of the rulers do not take their ids;
+- the document's body names grouped by first word, against one alternative per name;
+- the headings skipped by the body cue: no text without it has a BODY;
 - the meeting body of a paper with no cover sheet, from the body its recommendations are addressed to.
 """
 
+import itertools
 import re
+import string
+from pathlib import Path
 
 import pytest
+import spacy
+import yaml
+from spacy.attrs import IDS
 from spacy.matcher import Matcher
 
-from pipeline.extract import _addressed_body
+from pipeline.extract import _addressed_body, _names_pattern
+from pipeline.extract.dates import DAY, _alternation, _matches, _tables, _word_start_alternation
 from pipeline.extract.memberships import _cues
-from pipeline.extract.nlp import AnchoredMatcher, pattern_anchor, role_patterns
-from pipeline.extract.people import LEADING_NAME, NAME, _before_matches, _rules
+from pipeline.extract.nlp import (
+    PLAIN_WORD,
+    SPANS_KEY,
+    UNREAD_LEXEME_ATTRS,
+    AnchoredMatcher,
+    _drop_getters,
+    _unread_getters,
+    body_cue,
+    pattern_anchor,
+    role_patterns,
+)
+from pipeline.extract.people import (
+    LEADING_NAME,
+    NAME,
+    WORD,
+    _alt,
+    _before_matches,
+    _by_first_letter,
+    _literal,
+    _rules,
+    _word_start_alt,
+)
 from pipeline.extract.prefilter import gate_for
+from pipeline.extract.resources import data_path
 from pipeline.records import Recommendation
 
+SAMPLE_TEXTS = sorted((Path(__file__).parents[1] / "corpus" / "samples" / "txt").glob("*.txt"))
 TEXTS = [
     "The Interim Deputy Chief Executive and the Director of Adult Social Care and Housing attended.",
     "Moved by the Executive Director of Place, seconded by the ICB Chief Executive (Kent and Medway).",
@@ -78,6 +114,10 @@ def test_gate_reads_required_literals_from_the_pattern():
     assert either.allows("it shall comprise", "it shall comprise")
     assert not either.allows("It Shall Comprise", "it shall comprise")  # case-sensitive pattern
     assert gate_for(re.compile(r"\d+\s*[a-z]")).allows("", "")  # no literal: always open
+    both = gate_for(re.compile(r"\b(?:will|shall)\s+(?:include|comprise)\b", re.IGNORECASE))
+    assert len(both.needs) == 2  # each part requires one of its words
+    assert not both.allows("it will be fine", "it will be fine")
+    assert both.allows("It Will Include", "it will include")
 
 
 @pytest.mark.parametrize(
@@ -114,6 +154,30 @@ def test_patterns_that_open_with_a_name_match_as_first_written(text):
         assert found == [m.groupdict() for m in original.finditer(text)]
 
 
+def test_roles_grouped_by_first_letter_match_as_a_flat_alternation():
+    words = ["Chair", "Chairman", "Chief", "Clerk", "CEO", "Co-ordinator", "Director", "DPH", "SRO", "Vice"]
+    text = "the chairman, CHIEF, ceo and co-ordinator; dph. Sro, vices, Directorate, clerks and the chair"
+    flat = re.compile(rf"(?i:(?:{_alt(words)}))\b")
+    grouped = re.compile(rf"(?i:(?:{_by_first_letter(words)}))\b")
+    assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in flat.finditer(text)]
+
+
+@pytest.mark.parametrize("name", ["Will Blandamer", "Chris O'Gorman", "A Smith", "Mel  McGuiness"])
+def test_literal_names_match_as_first_written(name):
+    text = f"{name}, x{name} -{name} ({name}) {name}s {name}-Jones {name}. {name.upper()} {name}"
+    for not_before, after, written in ((r"[\w-]", r"(?![\w-])", rf"(?<![\w-]){re.escape(name)}(?![\w-])"),
+                                       (r"\w", r"\b", rf"\b{re.escape(name)}\b")):
+        fast = _literal(name, not_before, after)
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in re.finditer(written, text)]
+
+
+@pytest.mark.parametrize("text", [*LEADING_NAMES, "Su Long will lead the work", "Su Long\twill be leading"])
+def test_after_phrase_gate_never_blocks_an_after_match(text):
+    rules = _rules()
+    if rules.after.search(text):
+        assert rules.after_phrase.search(text)
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -127,7 +191,111 @@ def test_patterns_that_open_with_a_name_match_as_first_written(text):
 )
 def test_before_matches_equal_a_plain_scan(text):
     rules = _rules()
-    assert [m.span() for m in _before_matches(rules, text)] == [m.span() for m in rules.before.finditer(text)]
+    plain = [m.span() for m in rules.before.finditer(text)]
+    assert [m.span() for m in _before_matches(rules, text)] == plain
+    cues = rules.before_words & {word.lower() for word in WORD.findall(text)}  # as find_people passes them
+    assert [m.span() for m in _before_matches(rules, text, cues)] == plain
+
+
+@pytest.mark.parametrize("text", [
+    "Cllr Jane Smith and The Rt Hon Tom Kerr MP; XDr Jane Smith; Dr.Jane Smith; Director Sam Hill",
+    "Mr. J. Smith; Prof Dr A Lee; Chief Executive Mo Farah; the DPH Lesley Jones; XChair Bo Li",
+])
+def test_patterns_that_open_with_a_word_start_alternation_match_as_first_written(text):
+    rules = _rules()
+    data = yaml.safe_load(data_path("people.yaml").read_text(encoding="utf-8"))
+    for written, words in ((rules.honorific, data["honorifics"]), (rules.role_before, data["role_heads"])):
+        fast = f"(?:{_word_start_alt(words)})"
+        assert fast in written.pattern
+        original = re.compile(written.pattern.replace(fast, rf"\b(?:{_alt(words)})"))
+        found = [(m.span(), m.groupdict()) for m in written.finditer(text)]
+        assert found == [(m.span(), m.groupdict()) for m in original.finditer(text)]
+        assert found  # the texts hold both kinds of cue
+
+
+DATE_TEXTS = [
+    "held on Monday 7 June 2021, Monday, 7 June and Wednesday,\n\n 3 March; XMonday 7 June; Monday,7 June",
+    "Tuesday 1st April 2022 and Thursday, June 3 2021; WEDNESDAY 5 MAY 2021; Sat 1 Jan 2022 Sun, Jan 2 2022",
+    "Monday 7 June 2021 Tuesday 8 June 2021; 7 June 2021Monday 8 June; Wednesday Wednesday 7 June",
+    "Fri. 7 June, 20th-26th May 2021, 20 to 26 May, £12 June 2021, 3.5 June, x1 June, a-1 June, May 20th",
+    "June 21, Sept. 2021, SEPT 2021, SUMMARY 2021, Mar 2020 MAR 2020 Marching 2020, AMay 2020",
+    "1/4/22, 26/05/2021, 7.6.2021, 7-6-2021, 2021-06-07, x2021-06-07, -2021-06-07, on 31/02/2021",
+    "12/25/2021, 1/2/2021-3-2021, 2021-22 and 2022/23",
+    "",
+]
+WRITTEN_DAY = r"(?<![\w£$/.:-])\d{1,2}"
+
+
+@pytest.mark.parametrize("text", DATE_TEXTS)
+def test_date_patterns_match_as_first_written(text):
+    tables = _tables()
+    for spec in tables.patterns:
+        written = re.compile(spec.pattern.pattern.replace(DAY, WRITTEN_DAY))
+        found = [(m.span(), m.groupdict()) for m in _matches(tables, spec, text)]
+        assert found == [(m.span(), m.groupdict()) for m in written.finditer(text)], spec.kind
+
+
+@pytest.mark.parametrize("text", DATE_TEXTS)
+def test_word_start_alternation_is_a_word_boundary_then_the_words(text):
+    words = ["March", "Mar", "May", "Sept"]
+    fast = re.compile(_word_start_alternation(words, r"\.?"))
+    written = re.compile(r"\b(?:" + "|".join(rf"(?:{w})\.?" for w in _alternation(words).split("|")) + ")")
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in written.finditer(text)]
+
+
+def test_no_tokenizer_rule_matches_a_word_of_ascii_letters():
+    rules = spacy.blank("en").tokenizer
+    letters = string.ascii_letters
+    short = ["".join(word) for n in (1, 2, 3) for word in itertools.product(letters, repeat=n)]  # all of them
+    texts = " ".join(path.read_text(encoding="utf-8") for path in SAMPLE_TEXTS)
+    words = short + sorted(set(re.findall(r"[A-Za-z]+", texts))) + ["Supercalifragilistic" * 5]
+    assert all(PLAIN_WORD.fullmatch(word) for word in words)
+    for word in words:
+        assert rules.prefix_search(word) is None and rules.suffix_search(word) is None, word
+        assert not list(rules.infix_finditer(word)) and rules.url_match(word) is None, word
+
+
+def test_tokens_are_those_of_the_plain_tokenizer(nlp):
+    plain = spacy.blank("en")
+    for text in [*TEXTS, *DATE_TEXTS, *(path.read_text(encoding="utf-8") for path in SAMPLE_TEXTS)]:
+        assert [t.text_with_ws for t in nlp.make_doc(text)] == [t.text_with_ws for t in plain.make_doc(text)]
+
+
+def test_a_pattern_testing_an_attribute_the_pipeline_does_not_compute_is_refused(nlp):
+    assert nlp.make_doc("fourteen")[0].like_num is False  # not computed: a pattern testing it never matches
+    assert all(getattr(nlp.make_doc("fourteen,")[0], a) is False for a in ("is_ascii", "like_url", "is_stop"))
+    flags = {c.tokens.anchor_flag for _, c in nlp.pipeline if hasattr(c, "tokens")}
+    assert not flags & {IDS[name] for name in UNREAD_LEXEME_ATTRS}
+    blank = spacy.blank("en")
+    unread = _unread_getters(blank.vocab)
+    ruler = blank.add_pipe("icsdocs_ruler_v2", name="money", config={"rules": "roles"})
+    ruler.tested_attrs = ruler.tested_attrs | {"LIKE_NUM"}
+    with pytest.raises(ValueError, match="LIKE_NUM"):
+        _drop_getters(blank, unread)
+
+
+def test_names_grouped_by_first_word_match_as_a_flat_alternation():
+    names = sorted(["bury strategic commissioning board", "bury health and care partnership board",
+                    "bury health and care partnership", "care quality commission", "career pathways group",
+                    "gm health and care partnership", "health and care partnership"], key=len, reverse=True)
+    flat = re.compile("(?:" + "|".join(
+        rf"{re.escape(n.split()[0])}(?<![\w-]{re.escape(n.split()[0])})"
+        + "".join(rf"\s+{re.escape(w)}" for w in n.split()[1:]) for n in names) + r")(?![\w-])")
+    text = ("the bury health and care partnership board and bury health and care partnership; "
+            "xbury strategic commissioning board, career pathways group, care quality commissions, "
+            "gm health and care partnership-x, health  and\ncare partnership")
+    grouped = re.compile(_names_pattern(names))
+    assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in flat.finditer(text)]
+
+
+def test_a_text_without_the_body_cue_has_no_body(nlp):
+    cue = body_cue(nlp)
+    lines = [line for path in SAMPLE_TEXTS for line in path.read_text(encoding="utf-8").splitlines()]
+    lines += ["1. Introduction", "Bury Locality Board", "the lco (lco) board", "GM ICS Transition"]
+    for line, doc in zip(lines, nlp.pipe(lines), strict=True):
+        if any(span.label_ == "BODY" for span in doc.spans[SPANS_KEY]):
+            assert cue.could_hold(line), line
+    assert not cue.could_hold("1. Introduction") and cue.could_hold("Bury Locality Board")
 
 
 def _recommendation(addressed_to):

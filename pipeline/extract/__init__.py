@@ -27,7 +27,7 @@ from pipeline.extract.found import Found
 from pipeline.extract.legislation import find_legislation
 from pipeline.extract.memberships import find_memberships
 from pipeline.extract.money import find_money
-from pipeline.extract.nlp import SPANS_KEY, body_grammar, body_norm, collapse
+from pipeline.extract.nlp import SPANS_KEY, body_cue, body_grammar, body_norm, collapse
 from pipeline.extract.people import find_people
 from pipeline.extract.recommendations import find_recommendations
 from pipeline.records import Entity, Extraction, Membership, ParsedDocument, Recommendation, Section
@@ -79,6 +79,8 @@ def warm_up(nlp: Language) -> None:
     for load in (cover._rules, legislation._rules, money._rules, recommendations._rules):
         load()
     doc = nlp(WARM_UP_TEXT)
+    if cue := body_cue(nlp):
+        cue.could_hold(WARM_UP_TEXT)  # compiles its patterns
     find_people(doc, text=WARM_UP_TEXT)
     find_memberships(doc, text=WARM_UP_TEXT)
     find_dates(WARM_UP_TEXT, default_year=None)
@@ -106,8 +108,12 @@ def _reference_date(meeting_date: str | None, chunks: Sequence[_Chunk]) -> date 
     return None
 
 
-def _span_founds(doc: Doc) -> list[Found]:
-    return [Found(s.label_, s.start_char, s.end_char, s.text, s.id_) for s in doc.spans.get(SPANS_KEY, [])]
+def _span_founds(doc: Doc, text: str) -> list[Found]:
+    """The pipeline's spans in `doc` (made from `text`), their surface cut from `text` (`span.text` would
+    rebuild it token by token).
+    """
+    return [Found(s.label_, s.start_char, s.end_char, text[s.start_char:s.end_char], s.id_)
+            for s in doc.spans.get(SPANS_KEY, [])]
 
 
 def _document_bodies(chunks: Sequence[_Chunk], founds: list[list[Found]]) -> list[list[Found]]:
@@ -137,11 +143,7 @@ def _document_bodies(chunks: Sequence[_Chunk], founds: list[list[Found]]) -> lis
         acronym_re = re.compile("(?:" + "|".join(
             rf"{re.escape(a)}(?<![\w&/-]{re.escape(a)})" for a in sorted(acronyms, key=len, reverse=True)
         ) + r")(?![\w&/-])")
-    name_source = "(?:" + "|".join(
-        rf"{re.escape(name.split()[0])}(?<![\w-]{re.escape(name.split()[0])})"
-        + "".join(rf"\s+{re.escape(word)}" for word in name.split()[1:])
-        for name in sorted(variants, key=len, reverse=True)
-    ) + r")(?![\w-])"
+    name_source = _names_pattern(sorted(variants, key=len, reverse=True))
     if variants:
         name_re = re.compile(name_source)
 
@@ -172,6 +174,23 @@ def _document_bodies(chunks: Sequence[_Chunk], founds: list[list[Found]]) -> lis
     return added
 
 
+def _names_pattern(names: list[str]) -> str:
+    """Any of `names` (of two words or more), the first in the list where several match at one place.
+
+    Names are grouped by their first word, written once with its look-behind: `re` tries one alternative
+    per first word instead of one per name (names with different first words cannot match at one place,
+    as a second word must follow the first after a space).
+    """
+    rests: dict[str, list[str]] = {}
+    for name in names:
+        first, *words = name.split()
+        rests.setdefault(first, []).append("".join(rf"\s+{re.escape(word)}" for word in words))
+    return "(?:" + "|".join(
+        rf"{re.escape(first)}(?<![\w-]{re.escape(first)})(?:{'|'.join(group)})"
+        for first, group in rests.items()
+    ) + r")(?![\w-])"
+
+
 def extract_document(doc_id: str, parsed: ParsedDocument, sections: Sequence[Section],
                      nlp: Language) -> Extraction:
     """Everything the extractors find in one document; offsets index `parsed.text`."""
@@ -182,7 +201,7 @@ def extract_document(doc_id: str, parsed: ParsedDocument, sections: Sequence[Sec
     reference = _reference_date(cover.meeting_date, chunks)
     year = reference.year if reference else None
 
-    founds = [_span_founds(doc) for doc in docs]
+    founds = [_span_founds(doc, chunk.text) for chunk, doc in zip(chunks, docs, strict=True)]
     for found, extra in zip(founds, _document_bodies(chunks, founds), strict=True):
         found.extend(extra)
 
@@ -236,7 +255,8 @@ def _addressed_body(recommendations: Sequence[Recommendation], nlp: Language) ->
 
 def _heading_bodies(sections: Sequence[Section], nlp: Language) -> dict[str, str]:
     """Canonical body named in each section's heading path (the deepest heading naming one)."""
-    headings = sorted({h for s in sections for h in s.heading_path})
+    cue = body_cue(nlp)
+    headings = sorted({h for s in sections for h in s.heading_path if cue is None or cue.could_hold(h)})
     named: dict[str, str] = {}
     for heading, doc in zip(headings, nlp.pipe(headings, batch_size=BATCH_SIZE), strict=True):
         bodies = [s for s in doc.spans.get(SPANS_KEY, []) if s.label_ == "BODY"]

@@ -19,6 +19,7 @@ Flags (`Found.flag`) say where the norm was not read straight off the page:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -29,6 +30,34 @@ from pipeline.extract.found import Found
 from pipeline.extract.resources import data_path
 
 ORDINAL = r"(?:\s?(?:st|nd|rd|th))"
+# A day of the month not inside a number or a reference ("£12", "7/21", "3.5"): `(?<![\w£$/.:-])\d{1,2}`
+# written to open with a character class, so that `re` skips quickly to the digits (same matches).
+DAY = r"\d(?<![\w£$/.:-]\d)\d?"
+DOT = r"\.?"
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    kind: str
+    pattern: re.Pattern[str]  # what a match is
+    # Finds where `pattern` can match, quickly: `pattern` without its leading optional weekday, written
+    # to open with a literal or a character class (a leading optional group or look-behind makes `re`
+    # try every position of the text).  `scan is pattern` when there is nothing to leave out.
+    scan: re.Pattern[str]
+
+    @property
+    def weekday(self) -> bool:
+        """A match may open with a weekday before where `scan` finds it."""
+        return self.scan is not self.pattern
+
+    @classmethod
+    def plain(cls, kind: str, source: str) -> _Pattern:
+        pattern = re.compile(source)
+        return cls(kind, pattern, pattern)
+
+    @classmethod
+    def after_weekday(cls, kind: str, weekday: str, source: str) -> _Pattern:
+        return cls(kind, re.compile(weekday + source), re.compile(source))
 
 
 @dataclass(frozen=True)
@@ -36,7 +65,9 @@ class _Tables:
     month_number: dict[str, int]
     weekday_number: dict[str, int]
     century: int
-    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    patterns: tuple[_Pattern, ...]
+    weekday_end: re.Pattern[str]  # a weekday name ending where the searched stretch ends
+    longest_weekday: int
     # What the patterns need, tested first so that most texts skip most patterns (`re` scans quickly for
     # a pattern that opens with a literal or a character class): a month name, digits around a separator.
     needs: dict[str, re.Pattern[str]]
@@ -45,6 +76,15 @@ class _Tables:
 def _alternation(words: list[str]) -> str:
     variants = {w for word in words for w in (word, word.upper())}
     return "|".join(re.escape(w) for w in sorted(variants, key=len, reverse=True))
+
+
+def _word_start_alternation(words: list[str], after: str = "") -> str:
+    """`\\b(?:{_alternation(words)}){after}` written as a flat alternation of literals (each checks the word
+    boundary before it in a look-behind of its own), so that `re` jumps to the words' first letters.
+    """
+    variants = {w for word in words for w in (word, word.upper())}
+    return "|".join(rf"{re.escape(w)}(?<!\w{re.escape(w)}){after}"
+                    for w in sorted(variants, key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
@@ -62,50 +102,48 @@ def _tables() -> _Tables:
     full = _alternation([names[0] for names in data["months"].values()])
     short = _alternation([n for names in data["months"].values() for n in names[1:]])
     mon = rf"(?:(?:{full})|(?:{short})\.?)"
-    wd = rf"(?:(?P<wd>{_alternation(data['weekdays'])}),?\s+)?"
-    start = r"(?<![\w£$/.:-])"
+    # `\b{mon}`, opening with the month names' first letters
+    full_names = [names[0] for names in data["months"].values()]
+    short_names = [n for names in data["months"].values() for n in names[1:]]
+    word_mon = f"(?:{_word_start_alternation(full_names)}|{_word_start_alternation(short_names, DOT)})"
+    weekday_alt = _alternation(data["weekdays"])
+    wd = rf"(?:(?P<wd>{weekday_alt}),?\s+)?"
     year4 = r"(?P<y>(?:19|20)\d{2})(?![\d/-]\d|\d)"
+    dmy = rf"(?P<d>{DAY}){ORDINAL}?\s+(?:of\s+)?(?P<m>{mon})(?:,?\s+{year4})?(?![A-Za-z0-9])"
+    mdy = rf"\s+(?P<d>\d{{1,2}}){ORDINAL}?,?\s+{year4}"
     patterns = (
         # 20th-26th May 2021, 20 to 26 May: two dates sharing month and year
-        (
+        _Pattern.plain(
             "day_range",
-            re.compile(
-                rf"{start}(?P<first>(?P<d1>\d{{1,2}}){ORDINAL}?)\s*(?:-|–|to|and|&)\s*(?P<d>\d{{1,2}}){ORDINAL}?\s+(?:of\s+)?"
-                rf"(?P<m>{mon})(?:,?\s+{year4})?\b"
-            ),
+            rf"(?P<first>(?P<d1>{DAY}){ORDINAL}?)\s*(?:-|–|to|and|&)\s*(?P<d>\d{{1,2}}){ORDINAL}?\s+(?:of\s+)?"
+            rf"(?P<m>{mon})(?:,?\s+{year4})?\b",
         ),
         # Monday 7 June 2021, 1st April 2022, 3rd of March 2022, 3 rd June, 26 Nov
-        (
-            "dmy",
-            re.compile(
-                rf"{wd}{start}(?P<d>\d{{1,2}}){ORDINAL}?\s+(?:of\s+)?(?P<m>{mon})(?:,?\s+{year4})?(?![A-Za-z0-9])"
-            ),
-        ),
+        _Pattern.after_weekday("dmy", wd, dmy),
         # June 7, 2021; Monday, June 7 2021
-        ("mdy", re.compile(rf"{wd}\b(?P<m>{mon})\s+(?P<d>\d{{1,2}}){ORDINAL}?,?\s+{year4}")),
+        _Pattern("mdy", re.compile(rf"{wd}\b(?P<m>{mon}){mdy}"), re.compile(rf"(?P<m>{word_mon}){mdy}")),
         # May 20th (ordinal required, else "June 21" is a month-year)
-        ("md", re.compile(rf"\b(?P<m>{mon})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)\b")),
+        _Pattern.plain("md", rf"(?P<m>{word_mon})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)\b"),
         # April 2022, Jan 2020
-        ("my", re.compile(rf"\b(?P<m>{mon}),?\s+{year4}")),
+        _Pattern.plain("my", rf"(?P<m>{word_mon}),?\s+{year4}"),
         # June 21, Sep 19 (month + two-digit year)
-        ("myy", re.compile(rf"\b(?P<m>{mon})\s+'?(?P<yy>\d{{2}})(?![\d:/.,]?\d|st|nd|rd|th)")),
-        # 26/05/2021, 1/4/22, 7.6.2021, 7-6-2021
-        (
+        _Pattern.plain("myy", rf"(?P<m>{word_mon})\s+'?(?P<yy>\d{{2}})(?![\d:/.,]?\d|st|nd|rd|th)"),
+        # 26/05/2021, 1/4/22; then 7.6.2021, 7-6-2021 (two patterns rather than two alternatives of one, so
+        # that each opens with a character class; their matches cannot overlap)
+        _Pattern.plain("numeric", rf"(?P<d>{DAY})/(?P<m>\d{{1,2}})/(?P<y>\d{{4}}|\d{{2}})(?![\w/]|[.,]\d)"),
+        _Pattern.plain(
             "numeric",
-            re.compile(
-                rf"{start}(?P<d>\d{{1,2}})(?P<sep>/)(?P<m>\d{{1,2}})/(?P<y>\d{{4}}|\d{{2}})(?![\w/]|[.,]\d)"
-                rf"|{start}(?P<d_>\d{{1,2}})(?P<sep_>[.-])(?P<m_>\d{{1,2}})(?P=sep_)(?P<y_>(?:19|20)\d{{2}})"
-                rf"(?![\w.-]\d)"
-            ),
+            rf"(?P<d>{DAY})(?P<sep>[.-])(?P<m>\d{{1,2}})(?P=sep)(?P<y>(?:19|20)\d{{2}})(?![\w.-]\d)",
         ),
-        # ISO 2021-06-07
-        ("iso", re.compile(r"(?<![\w-])(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?![\w-])")),
+        # ISO 2021-06-07; `(?<![\w-])` checked after the century digits, so that the pattern opens with them
+        _Pattern.plain("iso", r"(?P<y>(?:19|20)(?<![\w-]\d\d)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?![\w-])"),
     )
     # a flat alternation of literals: `re` jumps to their first letters
     has_month = re.compile(_alternation([name for names in data["months"].values() for name in names]))
     needs = {"day_range": has_month, "dmy": has_month, "mdy": has_month, "md": has_month, "my": has_month,
              "myy": has_month, "numeric": re.compile(r"\d[/.-]\d"), "iso": re.compile(r"\d-\d")}
-    return _Tables(month_number, weekday_number, int(data.get("century", 2000)), patterns, needs)
+    return _Tables(month_number, weekday_number, int(data.get("century", 2000)), patterns,
+                   re.compile(rf"(?:{weekday_alt})\Z"), max(map(len, data["weekdays"])), needs)
 
 
 def _month(tables: _Tables, text: str) -> int:
@@ -162,9 +200,8 @@ def _read(kind: str, match: re.Match[str], tables: _Tables, default_year: int | 
     text = match.group(0)
     start, end = match.start(), match.end()
     if kind == "numeric":
-        d, m, y = (g["d"], g["m"], g["y"]) if g["d"] else (g["d_"], g["m_"], g["y_"])
-        day, month, year = int(d), int(m), int(y)
-        if len(y) == 2:
+        day, month, year = int(g["d"]), int(g["m"]), int(g["y"])
+        if len(g["y"]) == 2:
             year += tables.century
         flag = None
         if month > 12 and day <= 12:
@@ -201,6 +238,41 @@ def _read(kind: str, match: re.Match[str], tables: _Tables, default_year: int | 
     ]
 
 
+def _matches(tables: _Tables, spec: _Pattern, text: str) -> Iterator[re.Match[str]]:
+    """`spec.pattern.finditer(text)`, found with `spec.scan`: the pattern is tried only where the scan
+    finds its core, or at a weekday just before it.
+    """
+    if not spec.weekday:
+        yield from spec.pattern.finditer(text)
+        return
+    floor = 0  # the end of the previous match: the next cannot start before it
+    hit = spec.scan.search(text)
+    while hit:
+        start = _weekday_start(tables, text, floor, hit.start())
+        match = spec.pattern.match(text, start) or spec.pattern.match(text, hit.start())
+        if match:
+            yield match
+            floor = match.end()
+            hit = spec.scan.search(text, floor)
+        else:
+            hit = spec.scan.search(text, hit.start() + 1)
+
+
+def _weekday_start(tables: _Tables, text: str, floor: int, start: int) -> int:
+    """Where a weekday naming the date at `start` begins ("Monday 7 June", "Monday, June 7"), else `start`;
+    never before `floor`.
+    """
+    end = start
+    while end > floor and text[end - 1].isspace():  # str.isspace is re's \s
+        end -= 1
+    if end == start:
+        return start
+    if end > floor and text[end - 1] == ",":
+        end -= 1
+    weekday = tables.weekday_end.search(text, max(floor, end - tables.longest_weekday), end)
+    return weekday.start() if weekday else start
+
+
 def find_dates(text: str, *, default_year: int | None, reference: date | None = None) -> list[Found]:
     """Every explicit date and month-year in `text`, in text order, without overlaps.
 
@@ -215,10 +287,11 @@ def find_dates(text: str, *, default_year: int | None, reference: date | None = 
     tables = _tables()
     candidates: list[tuple[int, int, int, list[Found]]] = []
     present = {need: need.search(text) is not None for need in set(tables.needs.values())}
-    for priority, (kind, pattern) in enumerate(tables.patterns):
+    for priority, spec in enumerate(tables.patterns):
+        kind = spec.kind
         if not present[tables.needs[kind]]:
             continue
-        for match in pattern.finditer(text):
+        for match in _matches(tables, spec, text):
             found = _read(kind, match, tables, default_year, reference)
             if found:
                 candidates.append((match.start(), match.end(), priority, found))

@@ -28,6 +28,7 @@ class _Rules:
     title_skip: frozenset[str]
     act_gate: Gate
     paper_gate: Gate
+    section_gate: re.Pattern[str]  # the section numbers: a match holds one (too short for `gate_for`)
 
 
 @lru_cache(maxsize=1)
@@ -53,6 +54,7 @@ def _rules() -> _Rules:
         ),
         title_skip=frozenset(data["title_skip"]),
         paper=paper,
+        section_gate=re.compile(sections),
     )
 
 
@@ -77,7 +79,7 @@ def find_legislation(text: str) -> list[Found]:
         found.append(
             Found("LEGISLATION", start, match.end(), text[start : match.end()], " ".join(norm.split()))
         )
-    for match in rules.section.finditer(text):
+    for match in rules.section.finditer(text) if rules.section_gate.search(text) else ():
         found.append(
             Found("LEGISLATION", match.start(), match.end(), match.group(0), f"section {match.group('num')}")
         )

@@ -152,38 +152,39 @@ def find_memberships(doc: Doc, *, heading_body: str | None = None,
     """
     cues = _cues()
     text = doc.text if text is None else text
+    lower = text.lower()
+    active = [(explicit, pattern) for explicit, patterns in ((True, cues.explicit), (False, cues.verb))
+              for pattern in patterns if cues.gates[pattern].allows(text, lower)]
+    if not active:  # most sections: no cue can occur, so no need for the spans either
+        return []
     spans = sorted(doc.spans.get(SPANS_KEY, []), key=lambda s: s.start_char)
     bodies = [s for s in spans if s.label_ == "BODY"]
     results: list[MemberFound] = []
     seen_cues: list[tuple[int, int]] = []
-    lower = text.lower()
-    for explicit, patterns in ((True, cues.explicit), (False, cues.verb)):
-        for pattern in patterns:
-            if not cues.gates[pattern].allows(text, lower):
+    for explicit, pattern in active:
+        for match in pattern.finditer(text):
+            if any(a <= match.start() < b or a < match.end() <= b for a, b in seen_cues):
                 continue
-            for match in pattern.finditer(text):
-                if any(a <= match.start() < b or a < match.end() <= b for a, b in seen_cues):
-                    continue
-                sentence_start = _sentence_start(text, match.start())
-                subject = [b for b in bodies if sentence_start <= b.start_char and b.end_char <= match.end()]
-                if subject:
-                    body = subject[-1].id_ or body_norm(subject[-1].text)
-                elif explicit:
-                    before = [b for b in bodies if b.end_char <= match.start()]
-                    body = heading_body or (before[-1].id_ if before else None)
-                else:
-                    body = None
-                if not body:
-                    continue
-                seen_cues.append((match.start(), match.end()))
-                rest_end = _sentence_end(text, match.end())
-                if text[match.end():rest_end].strip(" :\t"):
-                    items = _pieces(text, match.end(), rest_end, spans, cues)
-                else:
-                    items = _list_after(text, match.end(), cues)
-                for start, end in items:
-                    member = _member(text, start, end, spans, cues, people)
-                    if member and member[0] != body:
-                        results.append(MemberFound(body, member[0], member[1], member[2], member[3]))
+            sentence_start = _sentence_start(text, match.start())
+            subject = [b for b in bodies if sentence_start <= b.start_char and b.end_char <= match.end()]
+            if subject:
+                body = subject[-1].id_ or body_norm(subject[-1].text)
+            elif explicit:
+                before = [b for b in bodies if b.end_char <= match.start()]
+                body = heading_body or (before[-1].id_ if before else None)
+            else:
+                body = None
+            if not body:
+                continue
+            seen_cues.append((match.start(), match.end()))
+            rest_end = _sentence_end(text, match.end())
+            if text[match.end():rest_end].strip(" :\t"):
+                items = _pieces(text, match.end(), rest_end, spans, cues)
+            else:
+                items = _list_after(text, match.end(), cues)
+            for start, end in items:
+                member = _member(text, start, end, spans, cues, people)
+                if member and member[0] != body:
+                    results.append(MemberFound(body, member[0], member[1], member[2], member[3]))
     results.sort(key=lambda m: m.start)
     return results

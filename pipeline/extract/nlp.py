@@ -22,8 +22,9 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import spacy
@@ -31,6 +32,7 @@ import yaml
 from spacy import attrs
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
@@ -86,6 +88,12 @@ def _read_jsonl(name: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
+# Memoised: the resolver and the body grammar fold and normalise the same few hundred names over and over
+# (the gazetteers these read are loaded once and never change).
+NORM_CACHE = 16_384
+
+
+@lru_cache(maxsize=NORM_CACHE)
 def _fold(text: str) -> str:
     """Key for alias look-up: case, '&', a leading 'the', punctuation spacing and 'GM' folded away."""
     text = GM.sub("Greater Manchester", collapse(text))
@@ -154,6 +162,7 @@ def body_grammar() -> BodyGrammar:
 
 # --------------------------------------------------------------------------------------------- norms
 
+@lru_cache(maxsize=NORM_CACHE)
 def body_norm(text: str) -> str:
     """Canonical body name: the gazetteer's canonical for a known alias, else a normalised surface form.
 
@@ -180,6 +189,7 @@ def body_norm(text: str) -> str:
     return " ".join(out)
 
 
+@lru_cache(maxsize=NORM_CACHE)
 def role_norm(text: str) -> str:
     """Canonical post title: the gazetteer's canonical, else the title with small words lower-cased."""
     text = collapse(text)
@@ -310,6 +320,50 @@ def pattern_anchor(pattern: list[dict[str, Any]]) -> tuple[tuple[str, Any], ...]
     return (anchor, *(test for test in tests if test is not None))
 
 
+@dataclass(frozen=True)
+class Cue:
+    """Words one of which every span a component adds holds as a token: `exact` as written, `folded`
+    lower-cased.  A token is a piece of the text, so a text holding none of them (`could_hold`) gets no
+    such span and need not go through the pipeline for it.
+    """
+
+    exact: frozenset[str] = frozenset()
+    folded: frozenset[str] = frozenset()
+
+    def __or__(self, other: Cue) -> Cue:
+        return Cue(self.exact | other.exact, self.folded | other.folded)
+
+    @cached_property
+    def _patterns(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        def alternation(words: frozenset[str]) -> re.Pattern[str] | None:  # flat: `re` jumps to first letters
+            ordered = sorted(words, key=len, reverse=True)
+            return re.compile("|".join(map(re.escape, ordered))) if words else None
+
+        return alternation(self.exact), alternation(self.folded)
+
+    def could_hold(self, text: str) -> bool:
+        exact, folded = self._patterns
+        return bool((exact and exact.search(text)) or (folded and folded.search(text.lower())))
+
+
+@lru_cache(maxsize=4)
+def body_cue(nlp: Language) -> Cue | None:
+    """What a text must hold for the pipeline to find a BODY in it (None: cannot tell): a BODY comes from
+    the bodies ruler (a gazetteer alias, whose first word it holds, or a token pattern, whose anchor word
+    it holds) or from the body grammar (a head word); the other components only drop candidates.
+    """
+    ruler = nlp.get_pipe("icsdocs_bodies_v2").cue
+    return ruler | nlp.get_pipe("icsdocs_body_grammar_v1").cue if ruler else None
+
+
+def add_flag(vocab: Vocab, getter: Callable[[str], bool]) -> int:
+    """`vocab.add_flag(getter)` on an id of its own, never one of spaCy's attributes (ids below FLAG19):
+    `build_nlp` stops computing some of those, which frees their ids.
+    """
+    free = next(flag for flag in range(attrs.FLAG19, attrs.FLAG63 + 1) if flag not in vocab.lex_attr_getters)
+    return vocab.add_flag(getter, flag_id=free)
+
+
 class AnchoredMatcher:
     """A spaCy Matcher run only on the stretches of a Doc where its token patterns can match.
 
@@ -342,15 +396,19 @@ class AnchoredMatcher:
                     flags.add((attr, value))
         lower_words, orth_words = frozenset(words["LOWER"]), frozenset(words["ORTH"])
         lower_anchors, orth_anchors = frozenset(anchors["LOWER"]), frozenset(anchors["ORTH"])
+        # Every match holds an anchor word, unless some pattern has none (see `Cue`).
+        self.cue = None if len(self.free) else Cue(orth_anchors, lower_anchors)
         flag_tests = [(getters[FLAG_KEYS[attr]], value) for attr, value in sorted(flags)]
 
+        def passes_words(text: str) -> bool:
+            return text.lower() in lower_words or text in orth_words
+
         def passes(text: str) -> bool:
-            return (text.lower() in lower_words or text in orth_words
-                    or any(bool(getter(text)) == value for getter, value in flag_tests))
+            return passes_words(text) or any(bool(getter(text)) == value for getter, value in flag_tests)
 
         # Lexeme flags: computed once per word type, read per token by `Doc.to_array`.
-        self.anchor_flag = vocab.add_flag(lambda text: text.lower() in lower_anchors or text in orth_anchors)
-        self.pass_flag = vocab.add_flag(passes)
+        self.anchor_flag = add_flag(vocab, lambda text: text.lower() in lower_anchors or text in orth_anchors)
+        self.pass_flag = add_flag(vocab, passes if flag_tests else passes_words)
 
     def runs(self, doc: Doc) -> list[tuple[int, int]]:
         """(start, end) token runs on which the anchored patterns can match."""
@@ -395,9 +453,16 @@ class RulerComponent:
                 phrase_keys.setdefault(key, []).append(entry["pattern"])
             else:
                 token_patterns.append((key, entry["pattern"]))
+        first_words: set[str] = set()
         for key, texts in phrase_keys.items():
-            self.phrases.add(key, [nlp.make_doc(text) for text in texts])
+            docs = [nlp.make_doc(text) for text in texts]
+            self.phrases.add(key, docs)
+            first_words.update(doc[0].lower_ if attr == "LOWER" else doc[0].text for doc in docs if len(doc))
+        self.tested_attrs = frozenset(str(key).upper() for _, pattern in token_patterns
+                                      for token in pattern for key in token)
         self.tokens = AnchoredMatcher(nlp.vocab, token_patterns)
+        phrases = Cue(frozenset(), frozenset(first_words)) if attr == "LOWER" else Cue(frozenset(first_words))
+        self.cue = phrases | self.tokens.cue if self.tokens.cue else None
 
     def __call__(self, doc: Doc) -> Doc:
         matches = self.tokens(doc) + list(self.phrases(doc))
@@ -421,7 +486,8 @@ class BodyGrammarComponent:
     def __init__(self, vocab: Vocab, grammar: BodyGrammar):
         self.grammar = grammar
         words, acronyms = grammar.heads | frozenset(grammar.conditional_heads), grammar.acronym_heads
-        self.head_flag = vocab.add_flag(lambda text: text.lower() in words or text in acronyms)
+        self.head_flag = add_flag(vocab, lambda text: text.lower() in words or text in acronyms)
+        self.cue = Cue(acronyms, words)
 
     def _is_head(self, doc: Doc, i: int) -> bool:
         token = doc[i]
@@ -474,13 +540,17 @@ class BodyGrammarComponent:
         places = {span.start: span for span in raw if span.label_ == "PLACE"}
         found: list[Span] = []
         n = len(doc)
-        for i in doc.to_array([self.head_flag]).reshape(-1).nonzero()[0].tolist():  # possible heads
-            if not self._is_head(doc, i) or i in role_tokens:
+        flagged = doc.to_array([self.head_flag]).reshape(-1)
+        # A head has the flag: tested first, so that `_is_head` runs only on the few tokens that have it.
+        possible = [bool(flag) for flag in flagged.tolist()] + [False, False]
+        for i in flagged.nonzero()[0].tolist():
+            if i in role_tokens or not self._is_head(doc, i):
                 continue
             token = doc[i]
             nxt = doc[i + 1] if i + 1 < n else None
             if nxt is not None and not nxt.is_space:
-                if self._is_head(doc, i + 1) or (nxt.text == "-" and i + 2 < n and self._is_head(doc, i + 2)):
+                if ((possible[i + 1] and self._is_head(doc, i + 1))
+                        or (nxt.text == "-" and possible[i + 2] and self._is_head(doc, i + 2))):
                     continue  # "Partnership Board", "Sub-Committee": the later head makes the longer span
                 if self._blocks_head(nxt):
                     continue  # "partnership working", "Board members", "Partnership Arrangements"
@@ -494,7 +564,8 @@ class BodyGrammarComponent:
                 if t.lower_ in g.connectors:
                     if k == i - 1 and (t.lower_ in {"and", "&", ","} or (t.text == "-" and t.whitespace_)):
                         break  # "Locality and Collaborative": a head follows a name word
-                    if k > 0 and self._is_head(doc, k - 1) and t.text != "-" and not doc[k - 1].is_lower:
+                    if k > 0 and possible[k - 1] and self._is_head(doc, k - 1) and t.text != "-" \
+                            and not doc[k - 1].is_lower:
                         break  # "Bury Council and Bury CCG"
                     if t.text == "-" and (t.whitespace_ or doc[k - 1].whitespace_):
                         break  # "Partnership - System Board" is two names; "Sub-Committee" is one
@@ -604,6 +675,32 @@ class ResolveComponent:
         return doc
 
 
+# Lexical attributes spaCy computes for every new word type and nothing here reads (the rules read ORTH,
+# LOWER and the IS_* flags; the extractors read text, offsets and spans).  The blank pipeline does not
+# compute them: on text with many new words this is about a tenth of extraction.
+UNREAD_LEXEME_ATTRS = ("NORM", "PREFIX", "SUFFIX", "SHAPE", "LANG", "IS_STOP", "IS_ASCII", "IS_BRACKET",
+                       "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT", "IS_CURRENCY", "LIKE_URL", "LIKE_EMAIL",
+                       "LIKE_NUM")
+
+
+def _unread_getters(vocab: Vocab) -> list[int]:
+    """The ids of spaCy's own getters of `UNREAD_LEXEME_ATTRS` (taken before the components add theirs)."""
+    return [attrs.IDS[name] for name in UNREAD_LEXEME_ATTRS if attrs.IDS[name] in vocab.lex_attr_getters]
+
+
+def _drop_getters(nlp: Language, ids: list[int]) -> None:
+    """Stop computing the attributes `ids` for new words; refused if a ruler's token patterns test one of
+    `UNREAD_LEXEME_ATTRS` (it would never match).
+    """
+    tested = {name for _, component in nlp.pipeline for name in getattr(component, "tested_attrs", ())}
+    unread = sorted(tested & set(UNREAD_LEXEME_ATTRS))
+    if unread:
+        raise ValueError(f"token patterns test {', '.join(unread)}: remove them from UNREAD_LEXEME_ATTRS in "
+                         "pipeline/extract/nlp.py")
+    for getter_id in ids:
+        del nlp.vocab.lex_attr_getters[getter_id]
+
+
 # Pattern sets of the rulers: name -> (patterns, attribute the gazetteer phrases are matched on).
 RULERS = {
     "bodies": (body_patterns, "ORTH"),
@@ -628,6 +725,38 @@ def make_resolve(nlp: Language, name: str) -> ResolveComponent:
     return ResolveComponent(gazetteers(), body_grammar())
 
 
+# A word of ASCII letters only ("Board", "transformation"): most of the words new to a worker.
+PLAIN_WORD = re.compile(r"[A-Za-z]+")
+
+
+class _UnlessPlainWord:
+    """A tokenizer rule (prefix, suffix or infix search, URL match) that gives `no_match` at once for a
+    `PLAIN_WORD`.  Under the English rules none of them can match one (every prefix, suffix and infix
+    holds a digit, a punctuation mark or a symbol, or needs one next to it; a URL needs a dot), so the
+    tokens are the same (`tests/test_extract_shortcuts.py` checks both); tokenising new text is faster.
+    """
+
+    def __init__(self, rule: Callable[[str], Any], no_match: Any):
+        self.rule, self.no_match = rule, no_match
+
+    def __call__(self, text: str) -> Any:
+        return self.no_match if PLAIN_WORD.fullmatch(text) else self.rule(text)
+
+
+def _skip_rules_for_plain_words(nlp: Language) -> None:
+    # A new tokenizer with the same rules: setting each rule on the old one would reload its thousands
+    # of special cases each time.
+    old = nlp.tokenizer
+    nlp.tokenizer = Tokenizer(
+        nlp.vocab, rules=old.rules, token_match=old.token_match,
+        prefix_search=_UnlessPlainWord(old.prefix_search, None),
+        suffix_search=_UnlessPlainWord(old.suffix_search, None),
+        infix_finditer=_UnlessPlainWord(old.infix_finditer, ()),
+        url_match=_UnlessPlainWord(old.url_match, None),
+        faster_heuristics=old.faster_heuristics, max_cache_size=old.max_cache_size,
+    )
+
+
 def _blank() -> Language:
     try:
         return spacy.load("en_core_web_sm", exclude=["parser", "lemmatizer", "ner", "attribute_ruler"])
@@ -636,8 +765,15 @@ def _blank() -> Language:
 
 
 def build_nlp(*, use_model: bool = False) -> Language:
-    """The project's spaCy pipeline; blank English unless `use_model` and a small model is installed."""
+    """The project's spaCy pipeline; blank English unless `use_model` and a small model is installed.
+
+    The blank pipeline's tokens have no NORM, SHAPE, LIKE_NUM and the other `UNREAD_LEXEME_ATTRS`.
+    """
     nlp = _blank() if use_model else spacy.blank("en")
+    unread: list[int] = []
+    if not use_model:  # a statistical model's components read the attributes, its tokenizer has its own rules
+        unread = _unread_getters(nlp.vocab)
+        _skip_rules_for_plain_words(nlp)
     nlp.max_length = 2_000_000
     if not Span.has_extension("icsdocs_norm"):
         Span.set_extension("icsdocs_norm", getter=lambda span: span.id_ or norm_for(span.label_, span.text))
@@ -645,6 +781,7 @@ def build_nlp(*, use_model: bool = False) -> Language:
         nlp.add_pipe("icsdocs_ruler_v2", name=f"icsdocs_{rules}_v2", config={"rules": rules})
     nlp.add_pipe("icsdocs_body_grammar_v1")
     nlp.add_pipe("icsdocs_resolve_v1")
+    _drop_getters(nlp, unread)
     from pipeline.extract import warm_up  # the extractors import this module
 
     warm_up(nlp)

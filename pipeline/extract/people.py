@@ -16,6 +16,7 @@ in `doc.spans["icsdocs"]` are dropped.  `norm` has honorifics and post-nominals 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -61,6 +62,39 @@ def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
+def _by_first_letter(words: list[str]) -> str:
+    """`_alt(words)` for a case-insensitive pattern, grouped by first letter ("c(?:hief|hair|...)"): `re`
+    cannot skip case-insensitive alternatives by their first letter, so it tries one per letter instead
+    of one per word (words with different first letters cannot match at one place).
+    """
+    groups: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        groups.setdefault(word[0].lower(), []).append(re.escape(word[1:]).replace(r"\ ", r"\s+"))
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+def _word_start_alt(words: list[str]) -> str:
+    """`\\b(?:{_alt(words)})` with each alternative checking the word boundary in a look-behind after its
+    first word, so that the alternation opens with literals and `re` jumps to their first letters.
+    """
+    alternatives = []
+    for phrase in sorted(words, key=len, reverse=True):
+        first, *rest = (re.escape(word) for word in phrase.split(" "))
+        head = rf"{first}(?<!\w{first})" if re.match(r"\w", phrase) else rf"\b{first}"
+        alternatives.append(head + "".join(rf"\s+{word}" for word in rest))
+    return "|".join(alternatives)
+
+
+def _phrase_starts(phrases: list[str]) -> dict[str, re.Pattern[str]]:
+    """For each cue word (`_cue_words`), where a phrase holding it starts: a flat alternation of the
+    lower-cased phrases, each opening with its first word.
+    """
+    by_cue: dict[str, list[str]] = {}
+    for phrase in phrases:
+        by_cue.setdefault(max(WORD.findall(phrase.lower()), key=len), []).append(phrase.lower())
+    return {cue: re.compile(_word_start_alt(group)) for cue, group in by_cue.items()}
+
+
 def _cue_words(phrases: list[str]) -> frozenset[str]:
     """One word of each phrase (its longest), which a text must contain for the phrase to occur in it."""
     return frozenset(max(WORD.findall(phrase), key=len) for phrase in phrases)
@@ -74,7 +108,7 @@ class _Rules:
     post_nominals: re.Pattern[str]
     post_set: frozenset[str]
     before: re.Pattern[str]
-    before_start: re.Pattern[str]  # where a `before` phrase starts, in the lower-cased text
+    before_starts: dict[str, re.Pattern[str]]  # cue word -> where a `before` phrase holding it starts
     after: re.Pattern[str]
     field: re.Pattern[str]
     list_label: re.Pattern[str]
@@ -89,31 +123,35 @@ class _Rules:
     honorific_words: frozenset[str]
     before_words: frozenset[str]  # lower-cased
     after_words: frozenset[str]
+    after_phrase: re.Pattern[str]  # an `after` phrase after a space ("will lead"; "will" alone is common)
     role_words: frozenset[str]
     role_words_lower: frozenset[str]
     post_words: frozenset[str]
     has_contact: re.Pattern[str]
+    list_item: re.Pattern[str]  # a name opening an attendance-list item
+    field_value: re.Pattern[str]  # a name opening a cover-sheet value
+    hon_before: re.Pattern[str]  # an honorific just before a name
     has_date: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     data = yaml.safe_load(data_path("people.yaml").read_text(encoding="utf-8"))
-    hon = rf"(?P<hon>(?:{_alt(data['honorifics'])})\.?(?:[ \t]+(?:{_alt(data['honorifics'])})\.?)*)"
+    more_hon = rf"\.?(?:[ \t]+(?:{_alt(data['honorifics'])})\.?)*"
+    hon = rf"(?P<hon>(?:{_alt(data['honorifics'])}){more_hon})"
+    word_hon = rf"(?P<hon>(?:{_word_start_alt(data['honorifics'])}){more_hon})"  # `\b{hon}`, scanned quickly
     post = rf"(?:,?[ \t]+(?:{_alt(data['post_nominals'])})\b)+"
-    roles = _alt(data["role_heads"])
+    roles = _by_first_letter(data["role_heads"])
     return _Rules(
-        honorific=re.compile(rf"\b{hon}[ \t]+(?P<name>(?:{INITIAL}\s){{0,2}}{TOKEN}(?:[ \t]{TOKEN}){{0,2}})"),
+        honorific=re.compile(
+            rf"{word_hon}[ \t]+(?P<name>(?:{INITIAL}\s){{0,2}}{TOKEN}(?:[ \t]{TOKEN}){{0,2}})"
+        ),
         hon=hon,
         honorifics=frozenset(h.lower() for h in data["honorifics"]),
         post_nominals=re.compile(post),
         post_set=frozenset(data["post_nominals"]),
         before=re.compile(rf"\b(?i:{_alt(data['before_phrases'])})[ \t]+(?:{hon}[ \t]+)?(?P<name>{NAME})"),
-        before_start=re.compile("|".join(
-            rf"{re.escape(words[0])}(?<!\w{re.escape(words[0])})"
-            + "".join(rf"\s+{re.escape(word)}" for word in words[1:])
-            for words in (p.lower().split() for p in data["before_phrases"])
-        )),
+        before_starts=_phrase_starts(data["before_phrases"]),
         after=re.compile(rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]+(?:{_alt(data['after_phrases'])})\b"),
         field=re.compile(
             rf"(?im)^[ \t]*(?:{_alt(data['field_labels'])})[ \t]*(?::|\t)[ \t]*(?:{hon}[ \t]+)?"
@@ -126,7 +164,7 @@ def _rules() -> _Rules:
             rf"(?:(?i:(?:[A-Za-z&]+[ \t]+){{0,4}}?(?:{roles}))\b"
             rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{{4}})"
         ),
-        role_before=re.compile(rf"\b(?:{roles})[ \t]+(?P<name>{NAME})"),
+        role_before=re.compile(rf"(?:{_word_start_alt(data['role_heads'])})[ \t]+(?P<name>{NAME})"),
         contact=re.compile(rf"(?P<name>{LEADING_NAME}){CONTACT_AFTER}"),
         post_cue=re.compile(rf"(?P<name>{LEADING_NAME}){post}(?![\w-])"),
         stopwords=frozenset(data["stopwords"]),
@@ -134,10 +172,15 @@ def _rules() -> _Rules:
         honorific_words=_cue_words(data["honorifics"]),
         before_words=_cue_words([p.lower() for p in data["before_phrases"]]),
         after_words=_cue_words(data["after_phrases"]),
+        after_phrase=re.compile(rf"[ \t](?:{_alt(data['after_phrases'])})\b"),
         role_words=_cue_words(data["role_heads"]),
         role_words_lower=_cue_words([r.lower() for r in data["role_heads"]]),
         post_words=_cue_words(data["post_nominals"]),
         has_contact=re.compile(r"@|\d[\d ]{8,}"),
+        # compiled here, once, rather than on first use in each worker (they hold the long `hon`)
+        list_item=re.compile(rf"\s*(?:and\s+)?(?:[-•*]\s*)?(?:{hon}\s+)?(?P<name>{NAME})"),
+        field_value=re.compile(rf"\s*(?:{hon}\s+)?(?P<name>{NAME})"),
+        hon_before=re.compile(rf"\b{hon}\s+$"),
         has_date=re.compile(r"\d{1,2}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{4}"),
     )
 
@@ -177,7 +220,7 @@ def _list_items(rules: _Rules, text: str) -> list[tuple[int, int, bool]]:
         pos = label.end()
         for item in re.finditer(r"[^,;\n\t]+", text[pos:block_end]):
             raw = item.group(0)
-            piece = re.match(rf"\s*(?:and\s+)?(?:[-•*]\s*)?(?:{rules.hon}\s+)?(?P<name>{NAME})", raw)
+            piece = rules.list_item.match(raw)
             if not piece:
                 continue
             tail = raw[piece.end() :].strip()
@@ -190,21 +233,60 @@ def _list_items(rules: _Rules, text: str) -> list[tuple[int, int, bool]]:
     return found
 
 
-def _before_matches(rules: _Rules, text: str) -> list[re.Match[str]]:
+def _before_matches(rules: _Rules, text: str, cue_words: Iterable[str] | None = None) -> list[re.Match[str]]:
     """`rules.before.finditer(text)`, tried only where a phrase starts (found quickly in the lower-cased
-    text, as the phrases are case-insensitive) instead of at every word.
+    text, as the phrases are case-insensitive) instead of at every word.  `cue_words` are the cue words the
+    text holds (a phrase without its cue word cannot occur); all of them when not given.
     """
     lower = text.lower()
     if len(lower) != len(text):  # case folding changed the length: no shortcut
         return list(rules.before.finditer(text))
-    found = []
-    start = rules.before_start.search(lower)
-    while start:
-        match = rules.before.match(text, start.start())
+    words = rules.before_starts if cue_words is None else cue_words
+    starts = sorted({start for word in words for start in _starts(rules.before_starts[word], lower)})
+    found: list[re.Match[str]] = []
+    end = 0
+    for start in starts:
+        if start < end:
+            continue
+        match = rules.before.match(text, start)
         if match:
             found.append(match)
-        start = rules.before_start.search(lower, match.end() if match else start.start() + 1)
+            end = match.end()
     return found
+
+
+def _starts(pattern: re.Pattern[str], text: str) -> Iterator[int]:
+    """Every position where `pattern` matches, overlapping ones included."""
+    found = pattern.search(text)
+    while found:
+        yield found.start()
+        found = pattern.search(text, found.start() + 1)
+
+
+@lru_cache(maxsize=64)
+def _cover_names(cover_fields: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], ...]:
+    """The names leading the cover-sheet values that name a person (`NAME_FIELDS`), as patterns to find
+    them by; cached, as every section of a document asks with the same cover sheet.
+    """
+    rules = _rules()
+    names = []
+    for key, value in cover_fields:
+        if key in NAME_FIELDS:
+            lead = rules.field_value.match(value)
+            if lead:
+                span = _trim(rules, value, lead.start("name"), lead.end("name"), min_tokens=2)
+                if span:
+                    # `\b{name}\b`: a name opens with a capital, so \b before it is "no \w before it"
+                    names.append(_literal(value[span[0] : span[1]], r"\w", r"\b"))
+    return tuple(names)
+
+
+def _literal(text: str, not_before: str, after: str) -> re.Pattern[str]:
+    """`(?<!{not_before}){text}{after}` with `text` as written, the look-behind checked after its first
+    character so that `re` searches for the literal text instead of trying every position.
+    """
+    first = re.escape(text[:1])
+    return re.compile(rf"{first}(?<!{not_before}{first}){re.escape(text[1:])}{after}")
 
 
 def find_people(
@@ -228,13 +310,13 @@ def find_people(
     if not rules.honorific_words.isdisjoint(words):
         for match in rules.honorific.finditer(text):
             add(match.start("name"), match.end("name"), min_tokens=1)
-    has_before = not rules.before_words.isdisjoint(lower_words)
-    for match in _before_matches(rules, text) if has_before else ():
+    before_cues = rules.before_words & lower_words
+    for match in _before_matches(rules, text, before_cues) if before_cues else ():
         add(match.start("name"), match.end("name"), min_tokens=1 if match.group("hon") else 2)
     for match in rules.field.finditer(text):
         add(match.start("name"), match.end("name"), min_tokens=1 if match.group("hon") else 2)
     led = (
-        (rules.after, not rules.after_words.isdisjoint(words)),
+        (rules.after, not rules.after_words.isdisjoint(words) and rules.after_phrase.search(text)),
         (rules.apposition, not rules.role_words_lower.isdisjoint(lower_words) or rules.has_date.search(text)),
         (rules.contact, rules.has_contact.search(text)),
         (rules.post_cue, not rules.post_words.isdisjoint(words)),
@@ -250,24 +332,16 @@ def find_people(
             add(match.start("name"), match.end("name"))
     for start, end, has_hon in _list_items(rules, text):
         add(start, end, min_tokens=1 if has_hon else 2)
-    for key, value in (cover_fields or {}).items():
-        if key in NAME_FIELDS:
-            lead = re.match(rf"\s*(?:{rules.hon}\s+)?(?P<name>{NAME})", value)
-            if lead:
-                span = _trim(rules, value, lead.start("name"), lead.end("name"), min_tokens=2)
-                if span:
-                    name = value[span[0] : span[1]]
-                    candidates.extend(
-                        (m.start(), m.end()) for m in re.finditer(rf"\b{re.escape(name)}\b", text)
-                    )
+    for name in _cover_names(tuple((cover_fields or {}).items())):
+        candidates.extend((m.start(), m.end()) for m in name.finditer(text))
 
+    if not candidates:  # most sections: nothing to check against the BODY and ROLE spans
+        return []
     blocked = _blocked_spans(doc)
     confirmed = [(s, e) for s, e in candidates if not any(s < be and bs < e for bs, be in blocked)]
     names = {text[s:e] for s, e in confirmed if " " in text[s:e].strip()}
     for name in names:
-        confirmed.extend(
-            (m.start(), m.end()) for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)
-        )
+        confirmed.extend((m.start(), m.end()) for m in _literal(name, r"[\w-]", r"(?![\w-])").finditer(text))
     return _to_found(rules, text, confirmed, blocked)
 
 
@@ -281,7 +355,7 @@ def _to_found(
             continue
         norm = _norm(text[start:end])
         span_start, span_end = start, end
-        hon = re.search(rf"\b{rules.hon}\s+$", text[max(0, start - 20) : start])
+        hon = rules.hon_before.search(text[max(0, start - 20) : start])
         if hon:
             span_start = start - (len(hon.group(0)))
         post = rules.post_nominals.match(text, end)

@@ -4,9 +4,10 @@ The extractors run dozens of regular expressions (most from the data files) over
 pattern that opens with `\\b`, a look-behind or a case-insensitive alternation makes `re` try every
 position of the text.  Most sections hold none of the words such a pattern needs, so each pattern gets a
 gate (`Gate`) built from the pattern itself: the literal strings one of which every match must contain
-("membership", "made", or one of "include" / "comprise" / "consist"), found as a flat alternation of
-literals, which `re` scans for quickly.  A gate never changes what a pattern finds; a pattern with no
-required literal gets no gate and always runs.
+("membership", "made", or one of "include" / "comprise" / "consist"), looked for as plain substrings; for
+a pattern of parts that each require one ("will|shall ... include|comprise"), the two most selective
+parts, both needed.  A gate never changes what a pattern finds; a pattern with no required literal gets
+no gate and always runs.
 """
 
 from __future__ import annotations
@@ -31,13 +32,27 @@ def _score(options: _Options) -> int:
     return min(len(text) for text, _ in options)
 
 
-def _best(candidates: list[_Options]) -> _Options | None:
+def _ranked(candidates: list[_Options]) -> list[_Options]:
+    """The usable candidates, the most selective (longest shortest literal, then fewest options) first."""
     usable = [c for c in candidates if c and _score(c) >= MIN_LITERAL]
-    return max(usable, key=lambda c: (_score(c), -len(c))) if usable else None
+    return sorted(usable, key=lambda c: (-_score(c), len(c)))
+
+
+def _best(candidates: list[_Options]) -> _Options | None:
+    ranked = _ranked(candidates)
+    return ranked[0] if ranked else None
 
 
 def _required(items, ignore_case: bool) -> _Options | None:  # noqa: ANN001 - sre parse tree
     """The most selective set of literal strings one of which every match of `items` contains."""
+    found = _requirements(items, ignore_case)
+    return found[0] if found else None
+
+
+def _requirements(items, ignore_case: bool) -> list[_Options]:  # noqa: ANN001 - sre parse tree
+    """Every usable set of literal strings one of which every match of `items` contains, best first
+    (the parts of a sequence are all required: "will|shall" and then "include|comprise").
+    """
     candidates: list[_Options] = []
     run: list[str] = []
 
@@ -73,25 +88,39 @@ def _required(items, ignore_case: bool) -> _Options | None:  # noqa: ANN001 - sr
             if found:
                 candidates.append(found)
     close_run()
-    return _best(candidates)
+    return _ranked(candidates)
 
 
 @dataclass(frozen=True)
 class Gate:
-    """`gate.allows(text, lower)` is False only when `pattern` cannot match `text`."""
+    """`gate.allows(text, lower)` is False only when `pattern` cannot match `text`: every match holds one
+    literal of each of `needs`, each (literals to find in the text as written, lower-cased literals to
+    find in the lower-cased text).  Plain substring tests: quicker than a regex for a few literals.
+    """
 
-    exact: re.Pattern[str] | None    # required literals to find in the text as written
-    folded: re.Pattern[str] | None   # required literals (lower-cased) to find in the lower-cased text
+    needs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
 
     def allows(self, text: str, lower: str) -> bool:
-        if self.exact is None and self.folded is None:
+        if not self.needs:
             return True
         if len(lower) != len(text):
             return True  # case folding changed the length (rare characters): no shortcut
-        return bool((self.exact and self.exact.search(text)) or (self.folded and self.folded.search(lower)))
+        for exact, folded in self.needs:  # plain loops: every section goes through some twenty gates
+            for literal in exact:
+                if literal in text:
+                    break
+            else:
+                for literal in folded:
+                    if literal in lower:
+                        break
+                else:
+                    return False
+        return True
 
 
-OPEN = Gate(None, None)
+OPEN = Gate(())
+# More literal sets than this are not worth a test each (the first one or two select nearly all).
+MAX_NEEDS = 2
 
 
 def gate_for(pattern: re.Pattern[str]) -> Gate:
@@ -100,12 +129,8 @@ def gate_for(pattern: re.Pattern[str]) -> Gate:
         tree = parser.parse(pattern.pattern, pattern.flags)
     except Exception:  # noqa: BLE001 - an unusual pattern simply gets no gate
         return OPEN
-    options = _required(tree.data, bool(pattern.flags & re.IGNORECASE))
-    if not options:
-        return OPEN
-
-    def alternation(texts: list[str]) -> re.Pattern[str] | None:
-        ordered = sorted(set(texts), key=len, reverse=True)
-        return re.compile("|".join(re.escape(t) for t in ordered)) if ordered else None
-
-    return Gate(alternation([t for t, ci in options if not ci]), alternation([t for t, ci in options if ci]))
+    required = _requirements(tree.data, bool(pattern.flags & re.IGNORECASE))
+    return Gate(tuple(
+        (tuple(sorted(t for t, ci in options if not ci)), tuple(sorted(t for t, ci in options if ci)))
+        for options in required[:MAX_NEEDS]
+    ))

@@ -15,6 +15,7 @@ Three ways an item is found, all driven by the lead-in tables in `pipeline/data/
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -315,7 +316,7 @@ def find_recommendations(
     """Every recommendation, resolution and decision item in the document's sections, in text order."""
     rules = _rules()
     result: list[Recommendation] = []
-    list_item_starts = [p.char_start for p in parsed.blocks if p.block.kind == "list_item"]
+    list_item_starts = sorted(p.char_start for p in parsed.blocks if p.block.kind == "list_item")
     seen_headings: set[tuple[str, ...]] = set()
     for section in sections:
         # A heading opens a lead-in only in the first section under it: later sections under the same heading
@@ -325,9 +326,9 @@ def find_recommendations(
         if path in seen_headings or section.text.lstrip().startswith(heading or "\0"):
             heading = None
         seen_headings.add(path)
-        local_lists = frozenset(
-            s - section.char_start for s in list_item_starts if section.char_start <= s < section.char_end
-        )
+        first = bisect_left(list_item_starts, section.char_start)
+        last = bisect_left(list_item_starts, section.char_end)
+        local_lists = frozenset(s - section.char_start for s in list_item_starts[first:last])
         for item in _scan(section.text, heading, rules, local_lists):
             start, end = _locate(parsed, section, item.start, item.end)
             result.append(
