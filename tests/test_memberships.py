@@ -84,3 +84,20 @@ def test_extract_document_offsets_index_full_text(nlp):
     bodies = {e.norm for e in extraction.entities if e.label == "BODY"}
     assert "NHS Greater Manchester Integrated Care Board" in bodies
     assert "Stockport Council" in bodies
+
+
+def test_heading_path_names_the_body_of_a_list(nlp, tmp_path):
+    from pipeline.read import read_document
+    from pipeline.sections import build_sections
+
+    paper = tmp_path / "paper.md"
+    paper.write_text(
+        "# 3. Calderdale Cares Partnership Board\n\nThe Bradford District Board is separate.\n\n"
+        "## Minimum board membership\n\nMembership: the Chair and the Director of Public Health.\n\n"
+        "# 4. Finance\n\nMembership: the Chief Finance Officer.\n", encoding="utf-8")
+    parsed = read_document(paper)
+    extraction = extract_document("paper.md", parsed, build_sections("paper.md", parsed), nlp)
+    assert [(m.body, m.member) for m in extraction.memberships] == [
+        ("Calderdale Cares Partnership Board", "Chair"),
+        ("Calderdale Cares Partnership Board", "Director of Public Health"),
+    ]

@@ -30,6 +30,7 @@ from pipeline.extract.money import find_money
 from pipeline.extract.nlp import SPANS_KEY, body_cue, body_grammar, body_norm, collapse
 from pipeline.extract.people import find_people
 from pipeline.extract.recommendations import find_recommendations
+from pipeline.read import BLOCK_SEPARATOR
 from pipeline.records import Entity, Extraction, Membership, ParsedDocument, Recommendation, Section
 
 MAX_CHUNK = 100_000
@@ -207,7 +208,7 @@ def extract_document(doc_id: str, parsed: ParsedDocument, sections: Sequence[Sec
 
     entities: list[Entity] = []
     memberships: list[Membership] = []
-    heading_bodies = _heading_bodies(sections, nlp)
+    heading_bodies = _heading_bodies(chunks, docs)
     for chunk, doc, found in zip(chunks, docs, founds, strict=True):
         people = find_people(doc, cover_fields=cover_map, text=chunk.text)
         others = (find_dates(chunk.text, default_year=year, reference=reference) + find_money(chunk.text)
@@ -253,17 +254,25 @@ def _addressed_body(recommendations: Sequence[Recommendation], nlp: Language) ->
     return max(counts, key=counts.__getitem__) if counts else None
 
 
-def _heading_bodies(sections: Sequence[Section], nlp: Language) -> dict[str, str]:
-    """Canonical body named in each section's heading path (the deepest heading naming one)."""
-    cue = body_cue(nlp)
-    headings = sorted({h for s in sections for h in s.heading_path if cue is None or cue.could_hold(h)})
+def _heading_bodies(chunks: Sequence[_Chunk], docs: Sequence[Doc]) -> dict[str, str]:
+    """Canonical body named in each section's heading path (the deepest heading naming one).
+
+    A heading is the first block of its section's text, so its bodies are the BODY spans of the section's
+    first chunk that end within that block (no pattern crosses the blank line after it): the headings
+    need no pipeline run of their own.
+    """
     named: dict[str, str] = {}
-    for heading, doc in zip(headings, nlp.pipe(headings, batch_size=BATCH_SIZE), strict=True):
-        bodies = [s for s in doc.spans.get(SPANS_KEY, []) if s.label_ == "BODY"]
+    for chunk, doc in zip(chunks, docs, strict=True):
+        heading = chunk.section.heading
+        if heading is None or chunk.offset or heading in named:
+            continue
+        block_end = chunk.text.find(BLOCK_SEPARATOR)
+        block_end = len(chunk.text) if block_end < 0 else block_end
+        bodies = [s for s in doc.spans.get(SPANS_KEY, []) if s.label_ == "BODY" and s.end_char <= block_end]
         if bodies:
             named[heading] = bodies[-1].id_
     result = {}
-    for section in sections:
+    for section in {chunk.section.section_id: chunk.section for chunk in chunks}.values():
         for heading in reversed(section.heading_path):
             if heading in named:
                 result[section.section_id] = named[heading]
