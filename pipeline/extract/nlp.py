@@ -9,7 +9,7 @@ installed; it is never required) with five rule components, all reading their da
 - `icsdocs_places_v1` (SpanRuler): `places.csv` names and `place_patterns.jsonl`;
 - `icsdocs_body_grammar_v1`: productive bodies ("Oldham Cares Alliance Board", "Lancashire and South
   Cumbria ICB") from the vocabulary in `body_grammar.yaml`;
-- `icsdocs_resolve_v1`: turns the overlapping candidates in `doc.spans["icsdocs_raw"]` into the final,
+- `icsdocs_resolve_v1`: turns the overlapping candidates in `doc.user_data["icsdocs_raw"]` into the final,
   non-overlapping spans in `doc.spans["icsdocs"]`, each with its canonical form in `span.id_` (also
   readable as `span._.icsdocs_norm`).
 
@@ -433,11 +433,18 @@ class AnchoredMatcher:
         return matches
 
 
+def raw_candidates(doc: Doc) -> list[Span]:
+    """The overlapping candidate spans of the components so far, in `doc.user_data[RAW_KEY]`: a plain
+    list, as a SpanGroup in `doc.spans` would be rebuilt at every component (a tenth of the pipeline)."""
+    return doc.user_data.setdefault(RAW_KEY, [])
+
+
 class RulerComponent:
     """Gazetteer phrases (PhraseMatcher on `attr`) and token patterns (`AnchoredMatcher`) of one label set.
 
     Behaves as a SpanRuler with `overwrite=False`: the matches, deduplicated and sorted, are appended to
-    `doc.spans[RAW_KEY]`, each span's `id_` the pattern's "id" (a gazetteer canonical) if it has one.
+    the document's raw candidates (`raw_candidates`), each span's `id_` the pattern's "id" (a gazetteer
+    canonical) if it has one.
     """
 
     def __init__(self, nlp: Language, patterns: list[dict[str, Any]], attr: str):
@@ -468,8 +475,7 @@ class RulerComponent:
         matches = self.tokens(doc) + list(self.phrases(doc))
         spans = {Span(doc, start, end, label=self.labels[key][0], span_id=self.labels[key][1])
                  for key, start, end in matches if start != end}
-        raw = list(doc.spans[RAW_KEY]) if RAW_KEY in doc.spans else []
-        doc.spans[RAW_KEY] = raw + sorted(spans)
+        raw_candidates(doc).extend(sorted(spans))
         return doc
 
 
@@ -535,7 +541,7 @@ class BodyGrammarComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         g = self.grammar
-        raw = list(doc.spans.get(RAW_KEY, []))
+        raw = raw_candidates(doc)
         role_tokens = {i for span in raw if span.label_ == "ROLE" for i in range(span.start, span.end)}
         places = {span.start: span for span in raw if span.label_ == "PLACE"}
         found: list[Span] = []
@@ -593,7 +599,7 @@ class BodyGrammarComponent:
             if _fold(span.text) in g.generic:
                 continue
             found.append(span)
-        doc.spans[RAW_KEY] = raw + found
+        raw.extend(found)
         return doc
 
 
@@ -656,7 +662,7 @@ class ResolveComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         candidates: list[Span] = []
-        for span in doc.spans.get(RAW_KEY, []):
+        for span in doc.user_data.pop(RAW_KEY, []):
             label = span.label_
             if label == "ROLE":
                 cleaned = self._clean_role(span)
