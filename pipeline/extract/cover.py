@@ -15,10 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
 from pipeline.extract.dates import find_dates
-from pipeline.extract.resources import data_path
+from pipeline.extract.resources import read_yaml
 from pipeline.records import CoverField, Section
 
 HTML_CHECKED = re.compile(r"<input\b[^>]*\bchecked\b[^>]*>", re.IGNORECASE)
@@ -57,7 +55,7 @@ def _alt(words: list[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    data = yaml.safe_load(data_path("cover_fields.yaml").read_text(encoding="utf-8"))
+    data = read_yaml("cover_fields.yaml")
     label_key = {_label(label): key for key, labels in data["fields"].items() for label in labels}
     marks = _alt(data["checked"] + data["unchecked"])
     return _Rules(

@@ -24,10 +24,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-import yaml
-
 from pipeline.extract.found import Found
-from pipeline.extract.resources import data_path
+from pipeline.extract.resources import read_yaml
 
 ORDINAL = r"(?:\s?(?:st|nd|rd|th))"
 # A day of the month not inside a number or a reference ("£12", "7/21", "3.5"): `(?<![\w£$/.:-])\d{1,2}`
@@ -89,7 +87,7 @@ def _word_start_alternation(words: list[str], after: str = "") -> str:
 
 @lru_cache(maxsize=1)
 def _tables() -> _Tables:
-    data = yaml.safe_load(data_path("months.yaml").read_text(encoding="utf-8"))
+    data = read_yaml("months.yaml")
     month_number = {name.lower(): int(num) for num, names in data["months"].items() for name in names}
     weekday_number = {}
     for name in data["weekdays"]:

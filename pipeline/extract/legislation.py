@@ -11,11 +11,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
 from pipeline.extract.found import Found
 from pipeline.extract.prefilter import Gate, gate_for
-from pipeline.extract.resources import data_path
+from pipeline.extract.resources import read_yaml
 
 TITLE_WORD = r"(?:[A-Z][\w'’()-]*|NHS)"
 
@@ -33,7 +31,7 @@ class _Rules:
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    data = yaml.safe_load(data_path("legislation.yaml").read_text(encoding="utf-8"))
+    data = read_yaml("legislation.yaml")
     connectives = "|".join(re.escape(c) for c in data["connectives"])
     kinds = "|".join(re.escape(k) for k in data["kinds"])
     sections = "|".join(str(n) for n in data["sections"])

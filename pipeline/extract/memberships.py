@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-import yaml
 from spacy.tokens import Doc, Span
 
 from pipeline.extract.nlp import SPANS_KEY, body_norm, collapse
 from pipeline.extract.prefilter import Gate, gate_for
-from pipeline.extract.resources import data_path
+from pipeline.extract.resources import read_yaml
 
 MemberKind = Literal["body", "role", "person", "other"]
 PERSON = re.compile(r"^(?:(?:Dr|Cllr|Councillor|Professor|Prof|Mr|Mrs|Ms|Miss|Sir|Dame)\.?\s+)"
@@ -50,7 +49,7 @@ class _Cues:
 
 @lru_cache(maxsize=1)
 def _cues() -> _Cues:
-    data = yaml.safe_load(data_path("membership_cues.yaml").read_text(encoding="utf-8"))
+    data = read_yaml("membership_cues.yaml")
     flags = re.IGNORECASE | re.MULTILINE
     explicit = tuple(re.compile(p, flags) for p in data["explicit"])
     verb = tuple(re.compile(p, flags) for p in data["verb"])

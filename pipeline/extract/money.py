@@ -6,15 +6,13 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
-import yaml
-
 from pipeline.extract.found import Found
-from pipeline.extract.resources import data_path
+from pipeline.extract.resources import read_yaml
 
 
 @lru_cache(maxsize=1)
 def _rules() -> tuple[re.Pattern[str], dict[str, int]]:
-    multipliers = yaml.safe_load(data_path("money.yaml").read_text(encoding="utf-8"))["multipliers"]
+    multipliers = read_yaml("money.yaml")["multipliers"]
     units = "|".join(re.escape(u) for u in sorted(multipliers, key=len, reverse=True))
     pattern = re.compile(
         r"£[ \t]?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<dec>\.\d+)?"

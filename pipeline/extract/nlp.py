@@ -28,7 +28,6 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 import spacy
-import yaml
 from spacy import attrs
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -37,7 +36,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
-from pipeline.extract.resources import data_path
+from pipeline.extract.resources import data_path, read_yaml
 
 SPANS_KEY = "icsdocs"
 RAW_KEY = "icsdocs_raw"
@@ -137,7 +136,7 @@ def gazetteers() -> Gazetteers:
 
 @lru_cache(maxsize=1)
 def body_grammar() -> BodyGrammar:
-    data = yaml.safe_load(data_path("body_grammar.yaml").read_text(encoding="utf-8"))
+    data = read_yaml("body_grammar.yaml")
 
     def words(key: str) -> frozenset[str]:
         return frozenset(str(word).lower() for word in data[key])
@@ -247,7 +246,7 @@ def _anchored(entry: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def role_patterns() -> list[dict[str, Any]]:
-    vocab = yaml.safe_load(data_path("role_vocab.yaml").read_text(encoding="utf-8"))
+    vocab = read_yaml("role_vocab.yaml")
     phrases = [{"label": "ROLE", "pattern": alias, "id": canonical}
                for alias, canonical in gazetteers().role_alias.items()]
     lines = _read_jsonl("role_patterns.jsonl")

@@ -20,11 +20,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
 from spacy.tokens import Doc
 
 from pipeline.extract.found import Found
-from pipeline.extract.resources import data_path
+from pipeline.extract.resources import read_yaml
 
 TOKEN = r"(?:Ma?c[A-Z][a-z]+|[A-Z][a-z]*['’][A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
 INITIAL = r"[A-Z]\.?"
@@ -136,7 +135,7 @@ class _Rules:
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    data = yaml.safe_load(data_path("people.yaml").read_text(encoding="utf-8"))
+    data = read_yaml("people.yaml")
     more_hon = rf"\.?(?:[ \t]+(?:{_alt(data['honorifics'])})\.?)*"
     hon = rf"(?P<hon>(?:{_alt(data['honorifics'])}){more_hon})"
     word_hon = rf"(?P<hon>(?:{_word_start_alt(data['honorifics'])}){more_hon})"  # `\b{hon}`, scanned quickly

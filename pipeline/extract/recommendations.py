@@ -20,10 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-import yaml
-
 from pipeline.extract.prefilter import Gate, gate_for
-from pipeline.extract.resources import data_path
+from pipeline.extract.resources import read_yaml
 from pipeline.records import ParsedDocument, Recommendation, Section
 
 BULLET = re.compile(
@@ -56,7 +54,7 @@ class _Rules:
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    data = yaml.safe_load(data_path("recommendations.yaml").read_text(encoding="utf-8"))
+    data = read_yaml("recommendations.yaml")
     label_kinds = {label.lower(): kind for kind, labels in data["labels"].items() for label in labels}
     labels = "|".join(re.escape(label) for label in sorted(label_kinds, key=len, reverse=True))
     heading_words = "|".join(re.escape(w) for w in sorted(label_kinds, key=len, reverse=True))
