@@ -105,6 +105,31 @@ def bench_corpus(name: str, files: list[Path], workers: int, workdir: Path) -> l
     return rows
 
 
+STARTUP = """
+import sys, time
+started = time.perf_counter()
+if sys.argv[1] == "extract":
+    from pipeline.extract.nlp import build_nlp
+    build_nlp()
+else:
+    from pipeline.classify.model import load_model
+    load_model()
+print(time.perf_counter() - started)
+"""
+
+
+def startup_seconds(stage: str, repeat: int = 3) -> float:
+    """Best-of-`repeat` seconds a fresh process takes to import and build one stage, once per run."""
+    return min(float(run_measured(STARTUP, [stage])[2]) for _ in range(repeat))
+
+
+def print_startup() -> None:
+    print("\nonce per run, before the workers start (fresh process, best of 3):")
+    extract = startup_seconds("extract")
+    print(f"  extract: import spaCy + build_nlp  {extract:.2f} s (alone; shares imports with classify)")
+    print(f"  classify: import + load model     {startup_seconds('classify'):.2f} s")
+
+
 def print_overheads(rows: list[dict]) -> None:
     """What extraction and classification add to ingest, from per-stage worker time and from wall time."""
     print("\nwhat each stage adds to ingest (worker seconds; wall seconds include start-up):")
@@ -195,6 +220,7 @@ def main() -> None:
             rows += bench_corpus("real", sorted(REAL.glob("*.pdf")), options.workers, workdir)
         print_table(rows)
         print_overheads(rows)
+        print_startup()
         bench_queries(workdir / "samples-11.duckdb", options.query_copies)
 
 
