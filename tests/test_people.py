@@ -99,3 +99,16 @@ def test_body_spans_block_people(blank):
     doc = blank.make_doc("The report was written by Carnall Farrar for the Board.")
     doc.spans["icsdocs"] = [Span(doc, 5, 7, label="BODY")]
     assert find_people(doc) == []
+
+
+def test_a_surname_alone_takes_the_one_full_name_of_the_document(nlp):
+    from pipeline.extract import extract_document
+    from tests.test_extract_bodies import _document
+
+    parsed, sections = _document([
+        "Present: Cllr Sarah Stamp, Colin Rockall, Cllr Richard Smith, Cllr Anna Smith",
+        "The Chair will raise this with Cllr Stamp. Cllr Smith agreed.",
+    ])
+    people = [(e.text, e.norm, e.flag) for e in extract_document("d", parsed, sections, nlp).entities
+              if e.label == "PERSON" and e.page == 2]
+    assert people == [("Cllr Stamp", "Sarah Stamp", "document_name"), ("Cllr Smith", "Smith", None)]

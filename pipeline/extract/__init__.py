@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from spacy.language import Language
@@ -227,7 +227,7 @@ def extract_document(doc_id: str, parsed: ParsedDocument, sections: Sequence[Sec
                                           chunk.char_start + member.end))
     recommendations = find_recommendations(doc_id, sections, parsed)
     return Extraction(
-        entities=tuple(entities),
+        entities=tuple(_full_names(entities)),
         recommendations=tuple(recommendations),
         cover_fields=tuple(cover.fields),
         memberships=tuple(memberships),
@@ -235,6 +235,22 @@ def extract_document(doc_id: str, parsed: ParsedDocument, sections: Sequence[Sec
         meeting_date=cover.meeting_date,
         title=cover.title,
     )
+
+
+def _full_names(entities: list[Entity]) -> list[Entity]:
+    """A surname alone ("Cllr Stamp") takes the full name of the one person of that surname the document
+    names in full ("Cllr Sarah Stamp"), so a person is one value; flagged `document_name`.  A surname
+    shared by two full names stays as it is."""
+    full: dict[str, set[str]] = {}
+    for e in entities:
+        if e.label == "PERSON" and e.norm and " " in e.norm:
+            full.setdefault(e.norm.rsplit(" ", 1)[1], set()).add(e.norm)
+    out = []
+    for e in entities:
+        alone = e.label == "PERSON" and e.norm and " " not in e.norm
+        names = sorted(full.get(e.norm, ())) if alone else []
+        out.append(replace(e, norm=names[0], flag=e.flag or "document_name") if len(names) == 1 else e)
+    return out
 
 
 def _addressed_body(recommendations: Sequence[Recommendation], nlp: Language) -> str | None:
