@@ -101,3 +101,45 @@ def test_heading_path_names_the_body_of_a_list(nlp, tmp_path):
         ("Calderdale Cares Partnership Board", "Chair"),
         ("Calderdale Cares Partnership Board", "Director of Public Health"),
     ]
+
+
+@pytest.mark.parametrize("suffix", ["docx", "md"])
+def test_list_paragraphs_without_a_bullet_in_the_text_are_members(nlp, tmp_path, suffix):
+    from pipeline.read import read_document
+    from pipeline.sections import build_sections
+
+    items = ["the Chief Executive of Kirklees Council", "the Director of Public Health",
+             "Locala Health and Wellbeing CIC"]
+    path = tmp_path / f"paper.{suffix}"
+    if suffix == "docx":
+        import docx
+
+        document = docx.Document()
+        document.add_heading("Kirklees Health and Care Partnership Board", 1)
+        document.add_paragraph("The membership of the Board will include:")
+        for item in items:
+            document.add_paragraph(item, style="List Bullet")
+        document.add_paragraph("It will meet monthly.")
+        document.save(path)
+    else:
+        bullets = "".join(f"- {item}\n" for item in items)
+        path.write_text("# Kirklees Health and Care Partnership Board\n\nThe membership of the Board will "
+                        f"include:\n\n{bullets}\nIt will meet monthly.\n", encoding="utf-8")
+    parsed = read_document(path)
+    rows_ = [(m.body, m.member, m.member_kind)
+             for m in extract_document(path.name, parsed, build_sections(path.name, parsed), nlp).memberships]
+    body = "Kirklees Health and Care Partnership Board"
+    assert rows_ == [(body, "Chief Executive of Kirklees Council", "other"),
+                     (body, "Director of Public Health", "role"),
+                     (body, "Locala Health and Wellbeing CIC", "body")]
+
+
+def test_plain_paragraphs_after_a_lead_in_are_not_members(nlp, tmp_path):
+    from pipeline.read import read_document
+    from pipeline.sections import build_sections
+
+    path = tmp_path / "paper.md"
+    path.write_text("# Kirklees Health and Care Partnership Board\n\nThe membership of the Board will "
+                    "include:\n\nThe Board met in May and agreed its terms of reference.\n", encoding="utf-8")
+    parsed = read_document(path)
+    assert extract_document(path.name, parsed, build_sections(path.name, parsed), nlp).memberships == ()

@@ -12,6 +12,7 @@ bodies wherever else they occur in the same document.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -209,6 +210,7 @@ def extract_document(doc_id: str, parsed: ParsedDocument, sections: Sequence[Sec
     entities: list[Entity] = []
     memberships: list[Membership] = []
     heading_bodies = _heading_bodies(chunks, docs)
+    list_items = [(p.char_start, p.char_end) for p in parsed.blocks if p.block.kind == "list_item"]
     for chunk, doc, found in zip(chunks, docs, founds, strict=True):
         people = find_people(doc, cover_fields=cover_map, text=chunk.text)
         others = (find_dates(chunk.text, default_year=year, reference=reference) + find_money(chunk.text)
@@ -220,7 +222,8 @@ def extract_document(doc_id: str, parsed: ParsedDocument, sections: Sequence[Sec
                                    item.norm, start, end, parsed.page_at(start), "rule", item.flag))
         people_spans = [(p.start, p.end) for p in people]
         for member in find_memberships(doc, heading_body=heading_bodies.get(chunk.section.section_id),
-                                       people=people_spans, text=chunk.text):
+                                       people=people_spans, text=chunk.text,
+                                       list_blocks=_list_blocks(list_items, chunk)):
             start = chunk.char_start + member.start
             memberships.append(Membership(doc_id, chunk.section.section_id, member.body, member.member,
                                           member.member_kind, parsed.page_at(start), start,
@@ -235,6 +238,14 @@ def extract_document(doc_id: str, parsed: ParsedDocument, sections: Sequence[Sec
         meeting_date=cover.meeting_date,
         title=cover.title,
     )
+
+
+def _list_blocks(list_items: Sequence[tuple[int, int]], chunk: _Chunk) -> list[tuple[int, int]]:
+    """The document's list paragraphs (start, end) that begin inside `chunk`, in chunk offsets."""
+    start, end = chunk.char_start, chunk.char_start + len(chunk.text)
+    first = bisect.bisect_left(list_items, (start, start))
+    last = bisect.bisect_left(list_items, (end, end), lo=first)
+    return [(a - start, b - start) for a, b in list_items[first:last]]
 
 
 def _full_names(entities: list[Entity]) -> list[Entity]:

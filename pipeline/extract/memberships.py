@@ -79,9 +79,15 @@ def _sentence_end(text: str, pos: int) -> int:
     return min(ends) if ends else len(text)
 
 
-def _list_after(text: str, pos: int, cues: _Cues) -> list[tuple[int, int]]:
-    """Item spans of the list-item lines that follow `pos` (blank lines between items allowed)."""
-    items = []
+def _list_after(text: str, pos: int, cues: _Cues,
+                list_blocks: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Item spans of the list-item lines that follow `pos` (blank lines between items allowed).
+
+    A line is an item when it opens with a bullet or number, or when it opens one of `list_blocks`: the
+    (start, end) of list paragraphs whose bullet is formatting, not text (Word, HTML, markdown lists).
+    """
+    starts = {start: end for start, end in list_blocks}
+    items: list[tuple[int, int]] = []
     line_start = text.find("\n", pos)
     while line_start >= 0:
         line_start += 1
@@ -91,11 +97,14 @@ def _list_after(text: str, pos: int, cues: _Cues) -> list[tuple[int, int]]:
         if not line.strip():
             line_start = line_end if line_end < len(text) else -1
             continue
-        if not cues.list_item.match(line):
-            break
         marker = cues.list_item.match(line)
-        body_start = line_start + marker.end() - 1
-        items.append((body_start, line_end))
+        if marker:
+            items.append((line_start + marker.end() - 1, line_end))
+        elif line_start in starts:
+            items.append((line_start, min(starts[line_start], len(text))))
+            line_end = items[-1][1]  # the item's paragraph may hold line breaks
+        else:
+            break
         line_start = line_end if line_end < len(text) else -1
     return items
 
@@ -140,14 +149,17 @@ def _member(text: str, start: int, end: int, spans: list[Span], cues: _Cues,
     return collapse(piece), "other", start, end
 
 
-def find_memberships(doc: Doc, *, heading_body: str | None = None,
-                     people: Sequence[tuple[int, int]] = (), text: str | None = None) -> list[MemberFound]:
+def find_memberships(
+    doc: Doc, *, heading_body: str | None = None, people: Sequence[tuple[int, int]] = (),
+    text: str | None = None, list_blocks: Sequence[tuple[int, int]] = (),
+) -> list[MemberFound]:
     """Membership rows in one section's Doc (with the pipeline's spans); offsets relative to `doc.text`.
 
     `heading_body` is the canonical body named in the section heading, if any: the body of explicit
     membership lists ("Membership:") that do not name one themselves.  `people` are the character spans of
     PERSON mentions in `doc.text`; a member that is one of them is a person.  `text` is `doc.text` when
-    the caller has it already.
+    the caller has it already.  `list_blocks` are the (start, end) in `doc.text` of list paragraphs whose
+    bullet the reader kept as formatting.
     """
     cues = _cues()
     text = doc.text if text is None else text
@@ -180,7 +192,7 @@ def find_memberships(doc: Doc, *, heading_body: str | None = None,
             if text[match.end():rest_end].strip(" :\t"):
                 items = _pieces(text, match.end(), rest_end, spans, cues)
             else:
-                items = _list_after(text, match.end(), cues)
+                items = _list_after(text, match.end(), cues, list_blocks)
             for start, end in items:
                 member = _member(text, start, end, spans, cues, people)
                 if member and member[0] != body:
