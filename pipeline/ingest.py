@@ -98,12 +98,12 @@ def process_document(task: Task, stages: Stages | None = None) -> DocumentResult
         timings["extract"] = _lap(clock)
         result = replace(result, extraction=extraction)
     if stages.model is not None:
-        from .classify.model import classify_sections
+        from .classify.model import classify_sections, domain_rate
 
         clock = time.perf_counter()
         labels = tuple(classify_sections(stages.model, parsed, sections))
         timings["classify"] = _lap(clock)
-        result = replace(result, labels=labels)
+        result = replace(result, labels=labels, domain_rate=round(domain_rate(parsed.text), 1))
     return replace(result, timings=timings)
 
 

@@ -193,4 +193,5 @@ class DocumentResult:
     sections: tuple[Section, ...] = ()
     extraction: Extraction = field(default_factory=Extraction)
     labels: tuple[SectionLabel, ...] = ()
+    domain_rate: float | None = None  # health and care words per 1000 words; None when not classified
     timings: dict[str, float] = field(default_factory=dict)

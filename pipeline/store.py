@@ -28,6 +28,7 @@ from .records import DocumentResult
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, "001_core.sql"),
     (2, "002_extraction.sql"),
+    (3, "003_domain.sql"),
 )
 VIEW_FILES: tuple[str, ...] = ("views.sql", "compare_views.sql")
 
@@ -140,7 +141,8 @@ class Writer:
         self.con.execute(
             "INSERT INTO documents (doc_id, path, filename, sha256, format, status, error, n_pages, "
             "n_chars, title, locality, locality_source, doc_type, doc_type_source, meeting_body, "
-            "meeting_date, ingested_at, run_id, text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "meeting_date, ingested_at, run_id, text, domain_rate) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 result.doc_id, result.path, result.filename, result.sha256, result.format,
                 result.status, result.error, result.n_pages, len(result.text),
@@ -148,7 +150,7 @@ class Writer:
                 meta.locality if meta else None, meta.locality_source if meta else None,
                 meta.doc_type if meta else None, meta.doc_type_source if meta else None,
                 extraction.meeting_body, _date_or_none(extraction.meeting_date), _now(), run_id,
-                result.text,
+                result.text, result.domain_rate,
             ],
         )
 

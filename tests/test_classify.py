@@ -256,3 +256,25 @@ def test_fully_nested_cuts_use_only_scores_from_models_without_the_held_out_docu
     assert levels["section"]["per_principle"]["P"]["fp"] == 3
     assert levels["section"]["per_principle"]["P"]["tp"] == 3
     assert section_levels(sec_z, gold, docs, np.zeros(1), ["P"])["section"]["macro_f1"] == 1.0
+
+
+def test_domain_rate_counts_health_and_care_words_not_health_and_safety():
+    from pipeline.classify.model import domain_rate
+
+    assert domain_rate("The NHS trust and the council's adult social care team met patients.") > 200
+    assert domain_rate("A health and safety inspection of the library found no issues.") == 0
+    assert domain_rate("") == 0
+
+
+def test_long_paper_outside_health_and_care_is_not_classified(model):
+    planning = ("The Framework sets out a presumption in favour of sustainable development, and the "
+                "economic, social and environmental roles of the planning system. The appeal site lies in "
+                "the Green Belt, where the proposal would reduce openness and harm the village. "
+                "Value for money, local jobs and growth were argued for the scheme by the appellant. ") * 6
+    parsed, sections = one_section_document(planning)
+    assert len(planning.split()) >= 300
+    assert classify_sections(model, parsed, sections) == []
+    # the same paper cut to a few sentences is classified: too short to judge its subject
+    short = planning[: planning.index("Value for money")]
+    parsed, sections = one_section_document(short)
+    assert classify_sections(model, parsed, sections) != []

@@ -25,6 +25,7 @@ import yaml
 from spacy.attrs import IDS
 from spacy.matcher import Matcher
 
+from pipeline.datafiles import data_path
 from pipeline.extract import _addressed_body, _names_pattern
 from pipeline.extract.dates import DAY, _alternation, _matches, _tables, _word_start_alternation
 from pipeline.extract.memberships import _cues
@@ -51,7 +52,6 @@ from pipeline.extract.people import (
     _word_start_alt,
 )
 from pipeline.extract.prefilter import gate_for
-from pipeline.extract.resources import data_path
 from pipeline.records import Recommendation
 
 SAMPLE_TEXTS = sorted((Path(__file__).parents[1] / "corpus" / "samples" / "txt").glob("*.txt"))

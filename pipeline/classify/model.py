@@ -19,10 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from ..datafiles import read_yaml
 from ..errors import ModelError
 from ..records import ParsedDocument, Section, SectionLabel
 
@@ -232,15 +234,51 @@ def load_model(model_dir: Path | str | None = None) -> PrincipleModel | None:
     return PrincipleModel.from_dict(data)
 
 
+@dataclass(frozen=True)
+class Domain:
+    terms: re.Pattern[str]
+    ignore: re.Pattern[str]
+    min_per_1000_words: float
+    min_words: int
+
+
+@lru_cache(maxsize=1)
+def domain() -> Domain:
+    data = read_yaml("domain.yaml")
+
+    def words(key: str) -> re.Pattern[str]:
+        phrases = sorted((str(p) for p in data[key]), key=len, reverse=True)
+        return re.compile(r"\b(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + r")\b",
+                          re.IGNORECASE)
+
+    return Domain(words("terms"), words("ignore"), float(data["min_per_1000_words"]), int(data["min_words"]))
+
+
+def domain_rate(text: str) -> float:
+    """Health and care words per 1000 words of `text` (`pipeline/data/domain.yaml`)."""
+    n_words = len(text.split())
+    if not n_words:
+        return 0.0
+    rules = domain()
+    return 1000 * len(rules.terms.findall(rules.ignore.sub(" ", text))) / n_words
+
+
+def in_domain(text: str) -> bool:
+    """Whether a paper is about health and care, as far as its words can tell (short papers always are)."""
+    rules = domain()
+    return len(text.split()) < rules.min_words or domain_rate(text) >= rules.min_per_1000_words
+
+
 def classify_sections(
     model: PrincipleModel | None, parsed: ParsedDocument, sections: Sequence[Section]
 ) -> list[SectionLabel]:
     """Label every section with each principle it scores at least the model's floor on.
 
-    Cover sheets and sections under MIN_SECTION_CHARS are skipped.  Each label's evidence is the
-    section's best passage for that principle, with offsets into the document text and its page.
+    Cover sheets and sections under MIN_SECTION_CHARS are skipped, and so is a whole paper outside health
+    and care (`in_domain`).  Each label's evidence is the section's best passage for that principle, with
+    offsets into the document text and its page.
     """
-    if model is None:
+    if model is None or not in_domain(parsed.text):
         return []
     owners: list[int] = []
     spans: list[tuple[int, int]] = []

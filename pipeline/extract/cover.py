@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pipeline.datafiles import read_yaml
 from pipeline.extract.dates import find_dates
-from pipeline.extract.resources import read_yaml
 from pipeline.records import CoverField, Section
 
 HTML_CHECKED = re.compile(r"<input\b[^>]*\bchecked\b[^>]*>", re.IGNORECASE)

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from pipeline.datafiles import read_yaml
 from pipeline.extract.found import Found
-from pipeline.extract.resources import read_yaml
 
 ORDINAL = r"(?:\s?(?:st|nd|rd|th))"
 # A day of the month not inside a number or a reference ("£12", "7/21", "3.5"): `(?<![\w£$/.:-])\d{1,2}`

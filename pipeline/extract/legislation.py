@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pipeline.datafiles import read_yaml
 from pipeline.extract.found import Found
 from pipeline.extract.prefilter import Gate, gate_for
-from pipeline.extract.resources import read_yaml
 
 TITLE_WORD = r"(?:[A-Z][\w'’()-]*|NHS)"
 

@@ -17,9 +17,9 @@ from typing import Literal
 
 from spacy.tokens import Doc, Span
 
+from pipeline.datafiles import read_yaml
 from pipeline.extract.nlp import SPANS_KEY, body_norm, collapse
 from pipeline.extract.prefilter import Gate, gate_for
-from pipeline.extract.resources import read_yaml
 
 MemberKind = Literal["body", "role", "person", "other"]
 PERSON = re.compile(r"^(?:(?:Dr|Cllr|Councillor|Professor|Prof|Mr|Mrs|Ms|Miss|Sir|Dame)\.?\s+)"

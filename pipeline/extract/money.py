@@ -6,8 +6,8 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
+from pipeline.datafiles import read_yaml
 from pipeline.extract.found import Found
-from pipeline.extract.resources import read_yaml
 
 
 @lru_cache(maxsize=1)

@@ -36,7 +36,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
-from pipeline.extract.resources import data_path, read_yaml
+from pipeline.datafiles import data_path, read_yaml
 
 SPANS_KEY = "icsdocs"
 RAW_KEY = "icsdocs_raw"

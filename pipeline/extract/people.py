@@ -22,8 +22,8 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
+from pipeline.datafiles import read_yaml
 from pipeline.extract.found import Found
-from pipeline.extract.resources import read_yaml
 
 TOKEN = r"(?:Ma?c[A-Z][a-z]+|[A-Z][a-z]*['’][A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
 INITIAL = r"[A-Z]\.?"

@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from pipeline.datafiles import read_yaml
 from pipeline.extract.prefilter import Gate, gate_for
-from pipeline.extract.resources import read_yaml
 from pipeline.records import ParsedDocument, Recommendation, Section
 
 BULLET = re.compile(

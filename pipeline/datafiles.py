@@ -1,4 +1,4 @@
-"""Where the extractors' data files (patterns, tables, synonyms) live, and how the YAML ones are read."""
+"""Where the data files (patterns, gazetteers, vocabularies) live, and how the YAML ones are read."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parent / "data"
 # libyaml's loader when PyYAML was built with it: the same safe subset, read about ten times faster, which
 # matters because every ingest run reads the extractors' YAML files before its workers start.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
