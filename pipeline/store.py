@@ -95,7 +95,11 @@ def writer_lock(db_path: Path) -> Iterator[None]:
         handle.truncate()
         handle.write(f"pid {os.getpid()} on {socket.gethostname()} since {_now():%Y-%m-%d %H:%M:%S} UTC")
         handle.flush()
-        yield
+        try:
+            yield
+        finally:
+            # The file stays (removing a lock file others may have open is racy); its holder line goes.
+            handle.truncate(0)
 
 
 class Writer:
