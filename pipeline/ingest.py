@@ -224,6 +224,8 @@ def ingest(
     global _STAGES
     started = time.perf_counter()
     files = find_files(paths)
+    if manifest_path is not None:  # the locality manifest may sit among the papers; it is not one
+        files = [f for f in files if f != Path(manifest_path).resolve()]
     manifest = read_manifest(manifest_path) if manifest_path else {}
     db_path = Path(db_path)
     summary = BatchSummary(run_id=uuid.uuid4().hex[:12], n_found=len(files))

@@ -202,3 +202,17 @@ def test_killed_batch_keeps_the_last_database_and_the_next_run_finishes(tmp_path
     assert finished.n_processed + finished.n_skipped == 40
     assert finished.n_skipped > 1, "documents the killed batch finished are kept, not redone"
     assert run_query(db, "SELECT count(*), count(*) FILTER (status = 'ok') FROM documents")[1] == [(40, 40)]
+
+
+def test_the_manifest_among_the_papers_is_not_ingested_as_a_paper(tmp_path):
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "minutes.txt").write_text("The Locality Board met on 3 March 2022 and agreed its plan.\n",
+                                        encoding="utf-8")
+    manifest = folder / "manifest.csv"
+    manifest.write_text("path,locality,doc_type\nminutes.txt,Wigan,minutes\n", encoding="utf-8")
+    db = tmp_path / "db.duckdb"
+    summary = ingest([folder], db_path=db, workers=1, timeout=60, manifest_path=manifest, classify=False)
+    assert summary.by_status == {"ok": 1}
+    _, rows = run_query(db, "SELECT filename, locality, doc_type FROM documents")
+    assert rows == [("minutes.txt", "Wigan", "minutes")]
