@@ -13,7 +13,14 @@ from skops.io import dump
 
 from pipeline.classify.codebook import load_codebooks
 from pipeline.classify.labels import build_labels_from_gold, read_label_file
-from pipeline.classify.model import MODEL_DIR, MODEL_FILE, classify_sections, load_model, save_model
+from pipeline.classify.model import (
+    MODEL_DIR,
+    MODEL_FILE,
+    classify_sections,
+    domain_rate,
+    load_model,
+    save_model,
+)
 from pipeline.classify.review import import_review
 from pipeline.classify.train import train
 from pipeline.errors import CodebookError, ModelError
@@ -259,8 +266,6 @@ def test_fully_nested_cuts_use_only_scores_from_models_without_the_held_out_docu
 
 
 def test_domain_rate_counts_health_and_care_words_not_health_and_safety():
-    from pipeline.classify.model import domain_rate
-
     assert domain_rate("The NHS trust and the council's adult social care team met patients.") > 200
     assert domain_rate("A health and safety inspection of the library found no issues.") == 0
     assert domain_rate("") == 0
@@ -278,3 +283,24 @@ def test_long_paper_outside_health_and_care_is_not_classified(model):
     short = planning[: planning.index("Value for money")]
     parsed, sections = one_section_document(short)
     assert classify_sections(model, parsed, sections) != []
+
+
+def test_the_health_item_of_minutes_outside_health_and_care_is_classified(model, tmp_path):
+    from pipeline.read import read_document
+    from pipeline.sections import build_sections
+
+    planning = ("The committee considered the appeal on the Green Belt site and the presumption in favour of "
+                "sustainable development, the economic and social roles of the planning system, and the "
+                "value for money of the highways scheme. ") * 40
+    health = ("The Cabinet Member for Adult Social Care presented the section 75 agreement with the NHS "
+              "integrated care board: a pooled budget for community health and social care services, "
+              "neighbourhood teams around primary care networks, and the Health and Wellbeing Board's "
+              "oversight of the place-based partnership.")
+    paper = tmp_path / "cabinet-minutes.md"
+    paper.write_text(f"# 4. Planning appeals\n\n{planning}\n\n# 5. Health and care integration\n\n{health}\n",
+                     encoding="utf-8")
+    parsed = read_document(paper)
+    sections = build_sections("cabinet", parsed)
+    assert len(parsed.text.split()) >= 300 and domain_rate(parsed.text) < 10
+    labelled = {label.section_id for label in classify_sections(model, parsed, sections)}
+    assert labelled == {s.section_id for s in sections if s.heading == "5. Health and care integration"}

@@ -240,6 +240,8 @@ class Domain:
     ignore: re.Pattern[str]
     min_per_1000_words: float
     min_words: int
+    min_section_terms: int
+    min_section_per_1000_words: float
 
 
 @lru_cache(maxsize=1)
@@ -251,16 +253,20 @@ def domain() -> Domain:
         return re.compile(r"\b(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + r")\b",
                           re.IGNORECASE)
 
-    return Domain(words("terms"), words("ignore"), float(data["min_per_1000_words"]), int(data["min_words"]))
+    return Domain(words("terms"), words("ignore"), float(data["min_per_1000_words"]), int(data["min_words"]),
+                  int(data["min_section_terms"]), float(data["min_section_per_1000_words"]))
+
+
+def domain_terms(text: str) -> int:
+    """How many health and care words `text` holds (`pipeline/data/domain.yaml`)."""
+    rules = domain()
+    return len(rules.terms.findall(rules.ignore.sub(" ", text)))
 
 
 def domain_rate(text: str) -> float:
-    """Health and care words per 1000 words of `text` (`pipeline/data/domain.yaml`)."""
+    """Health and care words per 1000 words of `text`."""
     n_words = len(text.split())
-    if not n_words:
-        return 0.0
-    rules = domain()
-    return 1000 * len(rules.terms.findall(rules.ignore.sub(" ", text))) / n_words
+    return 1000 * domain_terms(text) / n_words if n_words else 0.0
 
 
 def in_domain(text: str) -> bool:
@@ -269,22 +275,34 @@ def in_domain(text: str) -> bool:
     return len(text.split()) < rules.min_words or domain_rate(text) >= rules.min_per_1000_words
 
 
+def _section_in_domain(section: Section) -> bool:
+    """A section of a paper outside health and care that is itself about it (the health item of a
+    council's minutes): enough health and care words, as densely as in a paper on the subject."""
+    rules = domain()
+    text = " ".join((*section.heading_path, section.text))
+    return (domain_terms(text) >= rules.min_section_terms
+            and domain_rate(text) >= rules.min_section_per_1000_words)
+
+
 def classify_sections(
     model: PrincipleModel | None, parsed: ParsedDocument, sections: Sequence[Section]
 ) -> list[SectionLabel]:
     """Label every section with each principle it scores at least the model's floor on.
 
-    Cover sheets and sections under MIN_SECTION_CHARS are skipped, and so is a whole paper outside health
-    and care (`in_domain`).  Each label's evidence is the section's best passage for that principle, with
-    offsets into the document text and its page.
+    Cover sheets and sections under MIN_SECTION_CHARS are skipped; in a paper outside health and care
+    (`in_domain`) so is every section that is not itself about it.  Each label's evidence is the section's
+    best passage for that principle, with offsets into the document text and its page.
     """
-    if model is None or not in_domain(parsed.text):
+    if model is None:
         return []
+    whole_paper = in_domain(parsed.text)
     owners: list[int] = []
     spans: list[tuple[int, int]] = []
     texts: list[str] = []
     for i, section in enumerate(sections):
         if section.kind in SKIP_KINDS or len(section.text.strip()) < MIN_SECTION_CHARS:
+            continue
+        if not whole_paper and not _section_in_domain(section):
             continue
         passages = split_passages(section.text) or [_strip_span(section.text, 0, len(section.text))]
         for start, end in passages:

@@ -1,3 +1,3 @@
 -- How much of a paper is health and care vocabulary (pipeline/data/domain.yaml): a paper of 300 words or more
--- below the minimum is not classified against the design principles.  NULL when classification was off.
+-- below the minimum is classified only in its sections about health and care.  NULL when classification was off.
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS domain_rate DOUBLE;
