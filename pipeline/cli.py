@@ -74,7 +74,8 @@ def main() -> None:
 @click.option("--no-classify", is_flag=True, help="Skip principle classification.")
 @quiet_option
 def ingest(paths, db, workers, timeout, manifest, force, strict, no_extract, no_classify, quiet) -> None:
-    """Ingest PDF, DOCX, text and HTML files (folders are walked recursively).
+    """Ingest PDF, DOCX, text and HTML files (folders are walked recursively;
+    CSV and TSV files in them are taken for data, not papers, unless named).
 
     Unchanged files (same SHA-256) are skipped. A file that cannot be read is recorded with its status
     and reason and the batch goes on. Readers keep using the previous database until the batch ends.

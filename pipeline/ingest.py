@@ -20,7 +20,7 @@ from typing import Any
 from . import __version__
 from .errors import DocumentError
 from .locality import ManifestEntry, document_meta, lookup_manifest, read_manifest
-from .read import SUPPORTED_SUFFIXES, read_document
+from .read import PAPER_SUFFIXES, read_document
 from .records import DocumentResult
 from .sections import build_sections
 from .store import Writer, writer_lock
@@ -130,7 +130,7 @@ def find_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def _wanted(path: Path) -> bool:
-    return path.suffix.lower() in SUPPORTED_SUFFIXES and not path.name.startswith((".", "~$"))
+    return path.suffix.lower() in PAPER_SUFFIXES and not path.name.startswith((".", "~$"))
 
 
 def file_sha256(path: Path) -> str:

@@ -216,3 +216,13 @@ def test_the_manifest_among_the_papers_is_not_ingested_as_a_paper(tmp_path):
     assert summary.by_status == {"ok": 1}
     _, rows = run_query(db, "SELECT filename, locality, doc_type FROM documents")
     assert rows == [("minutes.txt", "Wigan", "minutes")]
+
+
+def test_folder_walk_takes_csv_files_for_data_unless_named(tmp_path):
+    from pipeline.ingest import find_files
+
+    (tmp_path / "minutes.txt").write_text("The Board met.\n", encoding="utf-8")
+    (tmp_path / "attendance.csv").write_text("name,role\nA Smith,Chair\n", encoding="utf-8")
+    (tmp_path / "scores.tsv").write_text("a\tb\n", encoding="utf-8")
+    assert [p.name for p in find_files([tmp_path])] == ["minutes.txt"]
+    assert [p.name for p in find_files([tmp_path / "attendance.csv"])] == ["attendance.csv"]

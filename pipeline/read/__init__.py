@@ -17,6 +17,10 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".csv", ".tsv"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SUPPORTED_SUFFIXES = {".pdf", ".docx"} | TEXT_SUFFIXES | HTML_SUFFIXES
+# What a folder walk takes for papers: CSV and TSV files beside them are data (manifests, exported
+# tables), read only when named on their own.
+DATA_SUFFIXES = {".csv", ".tsv"}
+PAPER_SUFFIXES = SUPPORTED_SUFFIXES - DATA_SUFFIXES
 
 
 def sniff_format(path: Path) -> str:
