@@ -101,9 +101,10 @@ def process_document(task: Task, stages: Stages | None = None) -> DocumentResult
         from .classify.model import classify_sections, domain_rate
 
         clock = time.perf_counter()
-        labels = tuple(classify_sections(stages.model, parsed, sections))
+        rate = domain_rate(parsed.text)
+        labels = tuple(classify_sections(stages.model, parsed, sections, paper_rate=rate))
         timings["classify"] = _lap(clock)
-        result = replace(result, labels=labels, domain_rate=round(domain_rate(parsed.text), 1))
+        result = replace(result, labels=labels, domain_rate=round(rate, 1))
     return replace(result, timings=timings)
 
 

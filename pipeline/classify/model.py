@@ -257,45 +257,52 @@ def domain() -> Domain:
                   int(data["min_section_terms"]), float(data["min_section_per_1000_words"]))
 
 
-def domain_terms(text: str) -> int:
-    """How many health and care words `text` holds (`pipeline/data/domain.yaml`)."""
+def _domain_count(text: str) -> tuple[int, int]:
+    """(health and care words, all words) of `text` (`pipeline/data/domain.yaml`)."""
     rules = domain()
-    return len(rules.terms.findall(rules.ignore.sub(" ", text)))
+    return len(rules.terms.findall(rules.ignore.sub(" ", text))), len(text.split())
+
+
+def _per_1000(terms: int, words: int) -> float:
+    return 1000 * terms / words if words else 0.0
 
 
 def domain_rate(text: str) -> float:
     """Health and care words per 1000 words of `text`."""
-    n_words = len(text.split())
-    return 1000 * domain_terms(text) / n_words if n_words else 0.0
+    return _per_1000(*_domain_count(text))
 
 
-def in_domain(text: str) -> bool:
-    """Whether a paper is about health and care, as far as its words can tell (short papers always are)."""
+def in_domain(text: str, rate: float | None = None) -> bool:
+    """Whether a paper is about health and care, as far as its words can tell (short papers always are);
+    `rate` is its `domain_rate` when the caller has it already."""
     rules = domain()
-    return len(text.split()) < rules.min_words or domain_rate(text) >= rules.min_per_1000_words
+    if len(text.split()) < rules.min_words:
+        return True
+    return (domain_rate(text) if rate is None else rate) >= rules.min_per_1000_words
 
 
 def _section_in_domain(section: Section) -> bool:
     """A section of a paper outside health and care that is itself about it (the health item of a
     council's minutes): enough health and care words, as densely as in a paper on the subject."""
     rules = domain()
-    text = " ".join((*section.heading_path, section.text))
-    return (domain_terms(text) >= rules.min_section_terms
-            and domain_rate(text) >= rules.min_section_per_1000_words)
+    terms, words = _domain_count(" ".join((*section.heading_path, section.text)))
+    return terms >= rules.min_section_terms and _per_1000(terms, words) >= rules.min_section_per_1000_words
 
 
 def classify_sections(
-    model: PrincipleModel | None, parsed: ParsedDocument, sections: Sequence[Section]
+    model: PrincipleModel | None, parsed: ParsedDocument, sections: Sequence[Section], *,
+    paper_rate: float | None = None,
 ) -> list[SectionLabel]:
     """Label every section with each principle it scores at least the model's floor on.
 
     Cover sheets and sections under MIN_SECTION_CHARS are skipped; in a paper outside health and care
     (`in_domain`) so is every section that is not itself about it.  Each label's evidence is the section's
-    best passage for that principle, with offsets into the document text and its page.
+    best passage for that principle, with offsets into the document text and its page.  `paper_rate` is
+    the paper's `domain_rate` when the caller has it already.
     """
     if model is None:
         return []
-    whole_paper = in_domain(parsed.text)
+    whole_paper = in_domain(parsed.text, paper_rate)
     owners: list[int] = []
     spans: list[tuple[int, int]] = []
     texts: list[str] = []
