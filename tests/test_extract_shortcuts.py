@@ -31,12 +31,10 @@ from pipeline.extract.dates import DAY, _alternation, _matches, _tables, _word_s
 from pipeline.extract.memberships import _cues
 from pipeline.extract.nlp import (
     PLAIN_WORD,
-    SPANS_KEY,
     UNREAD_LEXEME_ATTRS,
     AnchoredMatcher,
     _drop_getters,
     _unread_getters,
-    body_cue,
     pattern_anchor,
     role_patterns,
 )
@@ -287,15 +285,6 @@ def test_names_grouped_by_first_word_match_as_a_flat_alternation():
     grouped = re.compile(_names_pattern(names))
     assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in flat.finditer(text)]
 
-
-def test_a_text_without_the_body_cue_has_no_body(nlp):
-    cue = body_cue(nlp)
-    lines = [line for path in SAMPLE_TEXTS for line in path.read_text(encoding="utf-8").splitlines()]
-    lines += ["1. Introduction", "Bury Locality Board", "the lco (lco) board", "GM ICS Transition"]
-    for line, doc in zip(lines, nlp.pipe(lines), strict=True):
-        if any(span.label_ == "BODY" for span in doc.spans[SPANS_KEY]):
-            assert cue.could_hold(line), line
-    assert not cue.could_hold("1. Introduction") and cue.could_hold("Bury Locality Board")
 
 
 def _recommendation(addressed_to):

@@ -28,7 +28,7 @@ from pipeline.extract.found import Found
 from pipeline.extract.legislation import find_legislation
 from pipeline.extract.memberships import find_memberships
 from pipeline.extract.money import find_money
-from pipeline.extract.nlp import SPANS_KEY, body_cue, body_grammar, body_norm, collapse
+from pipeline.extract.nlp import SPANS_KEY, body_grammar, body_norm, collapse
 from pipeline.extract.people import find_people
 from pipeline.extract.recommendations import find_recommendations
 from pipeline.read import BLOCK_SEPARATOR
@@ -81,8 +81,6 @@ def warm_up(nlp: Language) -> None:
     for load in (cover._rules, legislation._rules, money._rules, recommendations._rules):
         load()
     doc = nlp(WARM_UP_TEXT)
-    if cue := body_cue(nlp):
-        cue.could_hold(WARM_UP_TEXT)  # compiles its patterns
     find_people(doc, text=WARM_UP_TEXT)
     find_memberships(doc, text=WARM_UP_TEXT)
     find_dates(WARM_UP_TEXT, default_year=None)

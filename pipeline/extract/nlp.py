@@ -24,7 +24,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any
 
 import spacy
@@ -319,42 +319,6 @@ def pattern_anchor(pattern: list[dict[str, Any]]) -> tuple[tuple[str, Any], ...]
     return (anchor, *(test for test in tests if test is not None))
 
 
-@dataclass(frozen=True)
-class Cue:
-    """Words one of which every span a component adds holds as a token: `exact` as written, `folded`
-    lower-cased.  A token is a piece of the text, so a text holding none of them (`could_hold`) gets no
-    such span and need not go through the pipeline for it.
-    """
-
-    exact: frozenset[str] = frozenset()
-    folded: frozenset[str] = frozenset()
-
-    def __or__(self, other: Cue) -> Cue:
-        return Cue(self.exact | other.exact, self.folded | other.folded)
-
-    @cached_property
-    def _patterns(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-        def alternation(words: frozenset[str]) -> re.Pattern[str] | None:  # flat: `re` jumps to first letters
-            ordered = sorted(words, key=len, reverse=True)
-            return re.compile("|".join(map(re.escape, ordered))) if words else None
-
-        return alternation(self.exact), alternation(self.folded)
-
-    def could_hold(self, text: str) -> bool:
-        exact, folded = self._patterns
-        return bool((exact and exact.search(text)) or (folded and folded.search(text.lower())))
-
-
-@lru_cache(maxsize=4)
-def body_cue(nlp: Language) -> Cue | None:
-    """What a text must hold for the pipeline to find a BODY in it (None: cannot tell): a BODY comes from
-    the bodies ruler (a gazetteer alias, whose first word it holds, or a token pattern, whose anchor word
-    it holds) or from the body grammar (a head word); the other components only drop candidates.
-    """
-    ruler = nlp.get_pipe("icsdocs_bodies_v2").cue
-    return ruler | nlp.get_pipe("icsdocs_body_grammar_v1").cue if ruler else None
-
-
 def add_flag(vocab: Vocab, getter: Callable[[str], bool]) -> int:
     """`vocab.add_flag(getter)` on an id of its own, never one of spaCy's attributes (ids below FLAG19):
     `build_nlp` stops computing some of those, which frees their ids.
@@ -395,8 +359,6 @@ class AnchoredMatcher:
                     flags.add((attr, value))
         lower_words, orth_words = frozenset(words["LOWER"]), frozenset(words["ORTH"])
         lower_anchors, orth_anchors = frozenset(anchors["LOWER"]), frozenset(anchors["ORTH"])
-        # Every match holds an anchor word, unless some pattern has none (see `Cue`).
-        self.cue = None if len(self.free) else Cue(orth_anchors, lower_anchors)
         flag_tests = [(getters[FLAG_KEYS[attr]], value) for attr, value in sorted(flags)]
 
         def passes_words(text: str) -> bool:
@@ -459,16 +421,11 @@ class RulerComponent:
                 phrase_keys.setdefault(key, []).append(entry["pattern"])
             else:
                 token_patterns.append((key, entry["pattern"]))
-        first_words: set[str] = set()
         for key, texts in phrase_keys.items():
-            docs = [nlp.make_doc(text) for text in texts]
-            self.phrases.add(key, docs)
-            first_words.update(doc[0].lower_ if attr == "LOWER" else doc[0].text for doc in docs if len(doc))
+            self.phrases.add(key, [nlp.make_doc(text) for text in texts])
         self.tested_attrs = frozenset(str(key).upper() for _, pattern in token_patterns
                                       for token in pattern for key in token)
         self.tokens = AnchoredMatcher(nlp.vocab, token_patterns)
-        phrases = Cue(frozenset(), frozenset(first_words)) if attr == "LOWER" else Cue(frozenset(first_words))
-        self.cue = phrases | self.tokens.cue if self.tokens.cue else None
 
     def __call__(self, doc: Doc) -> Doc:
         matches = self.tokens(doc) + list(self.phrases(doc))
@@ -492,7 +449,6 @@ class BodyGrammarComponent:
         self.grammar = grammar
         words, acronyms = grammar.heads | frozenset(grammar.conditional_heads), grammar.acronym_heads
         self.head_flag = add_flag(vocab, lambda text: text.lower() in words or text in acronyms)
-        self.cue = Cue(acronyms, words)
 
     def _is_head(self, doc: Doc, i: int) -> bool:
         token = doc[i]
