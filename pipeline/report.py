@@ -41,14 +41,6 @@ TABLE_OPEN_LIMIT = 40  # longer tables start collapsed
 # first rows, and says where the rest are (the CSVs of `icsdocs compare` and the SQL views hold them all).
 QUOTES_PER_CELL = 20
 ROWS_PER_TABLE = 300
-FULL_SOURCE = {
-    "Papers": "the locality_documents view",
-    "Bodies": "bodies.csv (locality_bodies view)",
-    "Roles": "roles.csv (locality_roles view)",
-    "Memberships": "memberships.csv (locality_memberships view)",
-    "Recommendations": "recommendations.csv (recommendations_by_locality view)",
-    "Timeline": "timeline.csv (timeline view)",
-}
 
 _LOCALITY_ORDER = f"locality = '{UNKNOWN_LOCALITY}', locality"
 _PRINCIPLE_ORDER = "(SELECT rowid FROM principles p WHERE p.principle_id = v.principle_id)"
@@ -303,7 +295,7 @@ _NOWRAP_ATTR = ' class="nw"'
 _NOWRAP = {"meeting_date", "first_seen", "last_seen", "date", "page", "n_docs", "n_mentions", "n_pages"}
 
 
-def _table(title: str, rows: list[dict], columns: list[tuple[str, str]], *, max_rows: int,
+def _table(title: str, rows: list[dict], columns: list[tuple[str, str]], *, max_rows: int, full: str,
            empty: str = "None found.") -> str:
     is_open = " open" if len(rows) <= TABLE_OPEN_LIMIT else ""
     out = [f"<details{is_open}><summary>{esc(title)} ({len(rows)})</summary>\n"]
@@ -319,7 +311,7 @@ def _table(title: str, rows: list[dict], columns: list[tuple[str, str]], *, max_
     out.append("</tbody></table>")
     if len(rows) > max_rows:
         out.append(f"<p class=\"muted more\">Showing the first {max_rows} of {len(rows)} rows; all are in "
-                   f"{esc(FULL_SOURCE.get(title, 'the database'))}.</p>")
+                   f"{esc(full)}.</p>")
     out.append("</details>\n")
     return "".join(out)
 
@@ -347,27 +339,27 @@ def _locality_section(data: ReportData, index: int, locality: str, max_rows: int
     out.append(_table("Papers", docs, [
         ("filename", "File"), ("title", "Title"), ("doc_type", "Type"), ("meeting_body", "Meeting"),
         ("meeting_date", "Date"), ("n_pages", "Pages"), ("status", "Status"), ("error", "Problem"),
-    ], max_rows=max_rows))
+    ], max_rows=max_rows, full="the locality_documents view"))
     tables = data.tables
     out.append(_table("Bodies", tables["bodies"].get(locality, []), [
         ("body", "Body"), ("n_docs", "Papers"), ("n_mentions", "Mentions"), ("first_seen", "First seen"),
         ("last_seen", "Last seen"),
-    ], max_rows=max_rows))
+    ], max_rows=max_rows, full="bodies.csv (locality_bodies view)"))
     out.append(_table("Roles", tables["roles"].get(locality, []), [
         ("role", "Role"), ("n_docs", "Papers"), ("n_mentions", "Mentions"), ("first_seen", "First seen"),
         ("last_seen", "Last seen"),
-    ], max_rows=max_rows))
+    ], max_rows=max_rows, full="roles.csv (locality_roles view)"))
     out.append(_table("Memberships", tables["memberships"].get(locality, []), [
         ("body", "Body"), ("member", "Member"), ("member_kind", "Kind"), ("filename", "Paper"),
         ("page", "Page"),
-    ], max_rows=max_rows))
+    ], max_rows=max_rows, full="memberships.csv (locality_memberships view)"))
     out.append(_table("Recommendations", tables["recommendations"].get(locality, []), [
         ("meeting_date", "Date"), ("meeting_body", "Meeting"), ("kind", "Kind"), ("text", "Recommendation"),
         ("addressed_to", "Addressed to"), ("filename", "Paper"), ("page", "Page"),
-    ], max_rows=max_rows))
+    ], max_rows=max_rows, full="recommendations.csv (recommendations_by_locality view)"))
     out.append(_table("Timeline", tables["timeline"].get(locality, []), [
         ("date", "Date"), ("context", "Context"), ("filename", "Paper"), ("page", "Page"),
-    ], max_rows=max_rows))
+    ], max_rows=max_rows, full="timeline.csv (timeline view)"))
     out.append("</section>\n")
     return "".join(out)
 
