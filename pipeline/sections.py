@@ -178,10 +178,11 @@ class HeadingStack:
                 if m.scheme == mark.scheme and m.depth >= mark.depth]
         numbered = [p for p, (m, _) in enumerate(self.entries) if m.scheme in NUMBERED_SCHEMES]
         inside_item = [p for p in same if numbered and p > numbered[-1]]
+        opens_empty_item = (top_is_empty and mark.scheme not in NUMBERED_SCHEMES
+                            and bool(numbered) and numbered[-1] == len(self.entries) - 1)
         if inside_item:
             del self.entries[inside_item[0]:]
-        elif same and not (top_is_empty and mark.scheme not in NUMBERED_SCHEMES
-                           and self.entries[-1][0].scheme in NUMBERED_SCHEMES):
+        elif same and not opens_empty_item:
             del self.entries[same[0]:]
         elif not same and (mark.scheme.startswith("part:") or mark.scheme == "markdown" and mark.depth == 1):
             self.entries.clear()
