@@ -7,7 +7,7 @@ import pytest
 from pipeline.extract import extract_document
 from pipeline.extract.memberships import MemberFound, find_memberships
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
+SAMPLES = Path(__file__).resolve().parents[1] / "corpus" / "samples" / "pdf"  # copies of the seeds
 
 
 def rows(nlp, text, **kwargs):
@@ -72,7 +72,7 @@ def test_extract_document_offsets_index_full_text(nlp):
     from pipeline.read import read_document
     from pipeline.sections import build_sections
 
-    path = SEEDS / "004_c425c1ce42fc7d0f.pdf"
+    path = SAMPLES / "004_c425c1ce42fc7d0f.pdf"
     parsed = read_document(path)
     sections = build_sections("004", parsed)
     extraction = extract_document("004", parsed, sections, nlp)
