@@ -78,8 +78,11 @@ def _prf(pred: np.ndarray, gold: np.ndarray) -> dict:
             "accuracy": round(accuracy, 3), "tp": tp, "fp": fp, "fn": fn, "n": int(len(gold))}
 
 
-def table(pred: np.ndarray, gold: np.ndarray, ids: Sequence[str]) -> dict:
-    per = {pid: _prf(pred[:, j], gold[:, j]) for j, pid in enumerate(ids)}
+def table(pred: np.ndarray, gold: np.ndarray, ids: Sequence[str], known: np.ndarray | None = None) -> dict:
+    """Per-principle and macro figures; with `known`, each principle only on the rows where it is True."""
+    if known is None:
+        known = np.ones(gold.shape, dtype=bool)
+    per = {pid: _prf(pred[known[:, j], j], gold[known[:, j], j]) for j, pid in enumerate(ids)}
     macro = {k: round(float(np.mean([v[k] for v in per.values()])), 3)
              for k in ("precision", "recall", "f1", "accuracy")}
     return {"macro": macro, "macro_f1": macro["f1"], "per_principle": per}

@@ -281,6 +281,15 @@ def in_domain(text: str, rate: float | None = None) -> bool:
     return (domain_rate(text) if rate is None else rate) >= rules.min_per_1000_words
 
 
+def classifiable(section: Section) -> bool:
+    """A section worth scoring: not a cover sheet, at least MIN_SECTION_CHARS, and more than its own
+    heading (a heading on its own, such as "Draft Terms of Reference" before its parts, is a label,
+    not evidence)."""
+    if section.kind in SKIP_KINDS or len(section.text.strip()) < MIN_SECTION_CHARS:
+        return False
+    return section.heading is None or normalise(section.text) != normalise(section.heading)
+
+
 def _section_in_domain(section: Section) -> bool:
     """A section of a paper outside health and care that is itself about it (the health item of a
     council's minutes): enough health and care words, as densely as in a paper on the subject."""
@@ -295,7 +304,7 @@ def classify_sections(
 ) -> list[SectionLabel]:
     """Label every section with each principle it scores at least the model's floor on.
 
-    Cover sheets and sections under MIN_SECTION_CHARS are skipped; in a paper outside health and care
+    Sections that are not `classifiable` are skipped; in a paper outside health and care
     (`in_domain`) so is every section that is not itself about it.  Each label's evidence is the section's
     best passage for that principle, with offsets into the document text and its page.  `paper_rate` is
     the paper's `domain_rate` when the caller has it already.
@@ -307,7 +316,7 @@ def classify_sections(
     spans: list[tuple[int, int]] = []
     texts: list[str] = []
     for i, section in enumerate(sections):
-        if section.kind in SKIP_KINDS or len(section.text.strip()) < MIN_SECTION_CHARS:
+        if not classifiable(section):
             continue
         if not whole_paper and not _section_in_domain(section):
             continue

@@ -216,6 +216,7 @@ class GoldSections:
     gold: dict[str, np.ndarray]  # doc_id -> (n_sections, n_principles) bool
     texts: dict[str, list[str]]  # doc_id -> normalised text of each classifiable section (training rows)
     labels: dict[str, np.ndarray]  # doc_id -> (n_classifiable, n_principles) int8 1 / 0 / -1 (capped)
+    capped: dict[str, np.ndarray]  # doc_id -> (n_principles,) bool: the annotators' evidence cap was reached
 
 
 def gold_sections(
@@ -224,12 +225,12 @@ def gold_sections(
     """Section the seed texts with the project's sectioner and match gold evidence to the sections."""
     from .evaluate import load_gold, section_gold, seed_sections
     from .labels import EVIDENCE_CAP
-    from .model import MIN_SECTION_CHARS, SKIP_KINDS, split_passages
+    from .model import classifiable, split_passages
 
     if not Path(gold_dir).is_dir() or not Path(seeds_dir).is_dir():
         return None
     gold = load_gold(gold_dir)
-    passages, owners, golds, section_texts, section_labels = {}, {}, {}, {}, {}
+    passages, owners, golds, section_texts, section_labels, cap = {}, {}, {}, {}, {}, {}
     for doc in docs:
         seed = Path(seeds_dir) / f"{doc}.txt"
         if doc not in gold or not seed.is_file():
@@ -237,7 +238,7 @@ def gold_sections(
         _, sections = seed_sections(seed)
         texts, own = [], []
         for i, section in enumerate(sections):
-            if section.kind in SKIP_KINDS or len(section.text.strip()) < MIN_SECTION_CHARS:
+            if not classifiable(section):
                 continue
             for start, end in split_passages(section.text) or [(0, len(section.text))]:
                 texts.append(section.text[start:end])
@@ -251,8 +252,8 @@ def gold_sections(
         section_texts[doc] = [normalise(sections[i].text) for i in kept]
         labels = golds[doc][kept].astype(np.int8).reshape(len(kept), len(ids))
         labels[(labels == 0) & capped] = -1
-        section_labels[doc] = labels
-    return GoldSections(passages, owners, golds, section_texts, section_labels)
+        section_labels[doc], cap[doc] = labels, capped
+    return GoldSections(passages, owners, golds, section_texts, section_labels, cap)
 
 
 def out_of_fold(
@@ -364,14 +365,19 @@ def section_cuts(sec_z: dict[str, np.ndarray], gold: dict[str, np.ndarray], docs
 
 def section_levels(sec_z: dict[str, np.ndarray], gold: dict[str, np.ndarray], docs: Sequence[str],
                    cuts: np.ndarray, ids: Sequence[str],
-                   inner_z: dict[tuple[str, str], np.ndarray] | None = None) -> dict:
+                   inner_z: dict[tuple[str, str], np.ndarray] | None = None,
+                   capped: dict[str, np.ndarray] | None = None) -> dict:
     """Section level with cuts chosen without the held-out document, with the final cuts (`section_tuned`),
     and documents decided by their strongest section.
 
     With `inner_z` (section scores from `inner_out_of_fold`), `section` is fully nested: the cuts for a
     held-out document D are chosen on the other documents' scores from models that never saw D either, and
     the figure with cuts chosen on the ordinary out-of-fold scores (whose models did see D) is kept as
-    `section_cuts_on_oof`."""
+    `section_cuts_on_oof`.
+
+    With `capped` (per document, the principles whose evidence list the annotators cut at its cap),
+    `section_known` is `section` scored only where gold is sure: a section without listed evidence for a
+    capped principle may hold one of the weaker passages that were dropped, so it is left out there."""
     from .evaluate import table
 
     def nested(scores_for: dict) -> np.ndarray:
@@ -388,9 +394,15 @@ def section_levels(sec_z: dict[str, np.ndarray], gold: dict[str, np.ndarray], do
     on_oof = table(nested(lambda d: sec_z), g, ids)
     out: dict = {}
     if inner_z is not None:
-        out["section"] = {**table(nested(lambda d: {e: inner_z[(d, e)] for e in docs if e != d}), g, ids),
+        section_pred = nested(lambda d: {e: inner_z[(d, e)] for e in docs if e != d})
+        out["section"] = {**table(section_pred, g, ids),
                           "note": "single sections as pseudo-documents; fully nested: the cuts for a "
                                   "held-out document are chosen on scores from models trained without it"}
+        if capped is not None:
+            known = np.vstack([gold[d] | ~capped[d] for d in docs])
+            out["section_known"] = {**table(section_pred, g, ids, known=known),
+                                    "note": "as `section`, leaving out sections without evidence for a "
+                                            "principle whose evidence list reached the annotators' cap"}
         out["section_cuts_on_oof"] = {**on_oof, "note": "cuts chosen without the held-out document, on "
                                       "out-of-fold scores of models that were trained with it"}
     else:
@@ -461,7 +473,7 @@ def train(labels_dir: Path = Path("corpus/labels"), model_dir: Path = Path("mode
         inner = inner_out_of_fold(data, principles, sections, docs, seed=seed)
         inner_z = {(d, e): section_scores(v, sections.owners[e], len(sections.gold[e]))
                    for (d, e), v in inner.items()}
-        cv.update(section_levels(sec_z, sections.gold, docs, cuts, ids, inner_z))
+        cv.update(section_levels(sec_z, sections.gold, docs, cuts, ids, inner_z, sections.capped))
 
     final = fit(data, np.arange(len(data.texts)), principles, seed=seed)
     model = replace(final, platt=platt, thresholds=thresholds)
