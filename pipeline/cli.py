@@ -133,17 +133,21 @@ def evaluate(db, gold, json_out) -> None:
               show_default=True, help="Folder of labelled CSV files (text,principle_id,label).")
 @click.option("--models", type=click.Path(file_okay=False, path_type=Path), default=Path("models"),
               show_default=True, help="Where to write the model and its card.")
-def train(labels, models) -> None:
+@click.option("--learning-curve", is_flag=True,
+              help="Also measure how the held-out ranking improves with each added gold document "
+                   "(about three times as long).")
+def train(labels, models, learning_curve) -> None:
     """Train the design-principle classifier and write it with a model card.
 
     \b
     Example:
       icsdocs train --labels corpus/labels --models models
+      icsdocs train --learning-curve   # the card also shows whether more labelled papers would help
     """
     from .classify.train import train as run_train
 
     started = time.perf_counter()
-    card = run_train(labels_dir=labels, model_dir=models)
+    card = run_train(labels_dir=labels, model_dir=models, with_learning_curve=learning_curve)
     macro = card.get("cv", {}).get("section", {}).get("macro_f1")
     click.echo(f"trained in {time.perf_counter() - started:.1f} s; grouped-CV section macro-F1 = {macro}; "
                f"model card: {models / 'MODEL_CARD.md'}")

@@ -291,6 +291,34 @@ def test_section_known_leaves_out_unlisted_sections_only_where_the_evidence_cap_
     assert (known["tp"], known["fp"], known["n"]) == (3, 2, 5)
 
 
+def test_learning_curve_rises_when_the_documents_teach_what_the_codebook_does_not():
+    from pipeline.classify.codebook import Principle
+    from pipeline.classify.train import GoldSections, TrainingSet, learning_curve
+
+    principles = [Principle("T", "P", "Ferries", "Boats on the river."),
+                  Principle("T", "Q", "Kites", "Flying kites in the park.")]
+    # The documents call ferries "tugs" and kites "gliders": words the codebook never uses.
+    sections = {d: [f"The {d} tug pulls barges along the quay.", f"The {d} glider rides the thermals.",
+                    f"The {d} committee approved the minutes."] for d in ("a", "b", "c")}
+    gold = np.array([[True, False], [False, True], [False, False]])
+    rows = [(d, text, gold[i].astype(np.int8))
+            for d, texts in sections.items() for i, text in enumerate(texts)]
+    codebook = [("Ferries. Boats on the river.", [1, 0]), ("Kites. Flying kites in the park.", [0, 1])]
+    data = TrainingSet(tuple([t for _, t, _ in rows] + [t for t, _ in codebook]),
+                       tuple([d for d, _, _ in rows] + [None, None]),
+                       np.vstack([y for _, _, y in rows] + [np.array(y, dtype=np.int8) for _, y in codebook]),
+                       np.ones(len(rows) + 2), ("passage",) * len(rows) + ("codebook",) * 2)
+    held = GoldSections(passages=sections, owners={d: np.arange(3) for d in sections},
+                        gold={d: gold for d in sections}, texts=sections,
+                        labels={d: gold.astype(np.int8) for d in sections},
+                        capped={d: np.zeros(2, dtype=bool) for d in sections})
+    curve = learning_curve(data, principles, held, sorted(sections))
+    points = curve["points"]
+    assert [(pt["training_documents"], pt["runs"]) for pt in points] == [(0, 3), (1, 6), (2, 3)]
+    assert points[2]["section_average_precision"] == 1.0
+    assert points[0]["section_average_precision"] < 1.0
+
+
 def test_domain_rate_counts_health_and_care_words_not_health_and_safety():
     assert domain_rate("The NHS trust and the council's adult social care team met patients.") > 200
     assert domain_rate("A health and safety inspection of the library found no issues.") == 0
