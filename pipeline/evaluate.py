@@ -337,6 +337,11 @@ def format_all(metrics: dict[str, Any]) -> str:
         for level, table in cv.items():
             if isinstance(table, dict) and "macro_f1" in table:
                 lines.append(f"  {level:<28} macro-F1 {table['macro_f1']:.3f}")
+        curve = cv.get("learning_curve", {}).get("points", [])
+        if curve:
+            lines.append("  learning curve (held-out section AP by gold documents trained on): "
+                         + ", ".join(f"{pt['training_documents']}: {pt['section_average_precision']}"
+                                     for pt in curve))
     return "\n".join(lines)
 
 

@@ -64,6 +64,10 @@ class TrainingSet:
     weights: np.ndarray  # (n_texts,)
     kinds: tuple[str, ...] = ()  # per row: "passage" (label files), "codebook" or "section"
 
+    def group_array(self) -> np.ndarray:
+        """The groups as an array, "" for the rows that are always trained on."""
+        return np.asarray([g if g is not None else "" for g in self.groups])
+
     def kind(self, name: str) -> np.ndarray:
         return np.asarray([k == name for k in self.kinds or ("passage",) * len(self.texts)], dtype=bool)
 
@@ -262,7 +266,7 @@ def out_of_fold(
     """Decision values from models trained without the row's document: label rows (NaN for rows outside
     the gold documents) and, when given, the passages of each gold document's sections."""
     docs = sorted({g for g in data.groups if g is not None})
-    groups = np.asarray([g if g is not None else "" for g in data.groups])
+    groups = data.group_array()
     z = np.full(data.y.shape, np.nan)
     z_sections: dict[str, np.ndarray] = {}
     for doc in docs:
@@ -281,7 +285,7 @@ def inner_out_of_fold(
     """Passage decision values for fully nested cut selection: (held_out, other) -> the passages of
     `other`'s sections scored by a model trained without both documents.  The model without {D, E} serves
     (D, E) and (E, D), so this is one fit per pair of documents."""
-    groups = np.asarray([g if g is not None else "" for g in data.groups])
+    groups = data.group_array()
     out: dict[tuple[str, str], np.ndarray] = {}
     for a, b in combinations(docs, 2):
         model = fit(data, np.flatnonzero((groups != a) & (groups != b)), principles, seed=seed)
@@ -425,7 +429,7 @@ def learning_curve(data: TrainingSet, principles: Sequence[Principle], sections:
     """
     from sklearn.metrics import average_precision_score
 
-    groups = np.asarray([g if g is not None else "" for g in data.groups])
+    groups = data.group_array()
     points = []
     for k in range(len(docs)):
         scores = []
