@@ -222,6 +222,10 @@ class GoldSections:
     labels: dict[str, np.ndarray]  # doc_id -> (n_classifiable, n_principles) int8 1 / 0 / -1 (capped)
     capped: dict[str, np.ndarray]  # doc_id -> (n_principles,) bool: the annotators' evidence cap was reached
 
+    def section_z(self, doc: str, passage_z: np.ndarray) -> np.ndarray:
+        """`doc`'s section scores from its passages' decision values (`section_scores`)."""
+        return section_scores(passage_z, self.owners[doc], len(self.gold[doc]))
+
 
 def gold_sections(
     gold_dir: Path, seeds_dir: Path, ids: Sequence[str], docs: Sequence[str]
@@ -438,8 +442,7 @@ def learning_curve(data: TrainingSet, principles: Sequence[Principle], sections:
             for chosen in combinations(others, k):
                 left_out = [d for d in docs if d not in chosen]
                 model = fit(data, np.flatnonzero(~np.isin(groups, left_out)), principles, seed=seed)
-                z = section_scores(model.decision(sections.passages[held_out]), sections.owners[held_out],
-                                   len(sections.gold[held_out]))
+                z = sections.section_z(held_out, model.decision(sections.passages[held_out]))
                 scored, gold = np.isfinite(z[:, 0]), sections.gold[held_out]
                 aps = [average_precision_score(gold[scored, j], z[scored, j])
                        for j in range(z.shape[1]) if gold[scored, j].any()]
@@ -502,7 +505,7 @@ def train(labels_dir: Path = Path("corpus/labels"), model_dir: Path = Path("mode
         cuts = np.array([best_cut(z_oof[y_oof[:, j] >= 0, j], y_oof[y_oof[:, j] >= 0, j])
                          for j in range(len(ids))])
     else:
-        sec_z = {d: section_scores(z_sec[d], sections.owners[d], len(sections.gold[d])) for d in docs}
+        sec_z = {d: sections.section_z(d, z_sec[d]) for d in docs}
         cuts = section_cuts(sec_z, sections.gold, docs, len(ids))
     # score = sigmoid(slope * (z - cut)): every principle decides at 0.5, the slope keeps the spread.
     platt = np.column_stack([slopes, -slopes * cuts])
@@ -511,8 +514,7 @@ def train(labels_dir: Path = Path("corpus/labels"), model_dir: Path = Path("mode
     cv = grouped_levels(calibrate(z_oof, platt), y_oof, row_groups, thresholds, ids, PARAMS["window"])
     if sections is not None:
         inner = inner_out_of_fold(data, principles, sections, docs, seed=seed)
-        inner_z = {(d, e): section_scores(v, sections.owners[e], len(sections.gold[e]))
-                   for (d, e), v in inner.items()}
+        inner_z = {(d, e): sections.section_z(e, v) for (d, e), v in inner.items()}
         cv.update(section_levels(sec_z, sections.gold, docs, cuts, ids, inner_z, sections.capped))
         if with_learning_curve:
             cv["learning_curve"] = learning_curve(data, principles, sections, docs, seed=seed)
