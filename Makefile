@@ -7,7 +7,7 @@ DB     := outputs/icsdocs.duckdb
 CORPUS := corpus/samples/pdf
 GOLD   := ../shared/gold
 
-.PHONY: setup browser ingest compare report run evaluate labels train test check bench clean
+.PHONY: setup browser ingest compare report run evaluate devset labels train test check bench clean
 
 setup: $(VENV)/.installed
 
@@ -42,6 +42,10 @@ run: ingest compare report
 
 evaluate: $(DB)
 	$(BIN)/icsdocs evaluate --db $(DB) --gold $(GOLD) --json outputs/evaluation.json
+
+# The 52 real pages of ../shared/devset: figures for all, and for each half (tune on one, report the other).
+devset: setup
+	$(BIN)/python scripts/devset.py --json outputs/devset/evaluation.json
 
 # Training labels derived from the gold evidence passages and the sample texts.
 labels: setup

@@ -110,18 +110,21 @@ def ingest(paths, db, workers, timeout, manifest, force, strict, no_extract, no_
 @db_option
 @click.option("--gold", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=Path("../shared/gold"), show_default=True, help="Folder of gold JSON files.")
+@click.option("--match", metavar="GLOB",
+              help="Score only the gold documents whose name matches, e.g. 'dev_[bd]_*' for a held-out half.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the metrics as JSON here.")
-def evaluate(db, gold, json_out) -> None:
+def evaluate(db, gold, match, json_out) -> None:
     """Score the database against gold annotations: precision, recall and F1 per label and principle.
 
     \b
     Example:
       icsdocs evaluate --db outputs/icsdocs.duckdb --gold ../shared/gold --json outputs/evaluation.json
+      icsdocs evaluate --db outputs/devset/devset.duckdb --gold ../shared/devset/gold --match 'dev_[bd]_*'
     """
     from .evaluate import evaluate_all, format_all
 
-    metrics = evaluate_all(db, gold)
+    metrics = evaluate_all(db, gold, match)
     click.echo(format_all(metrics))
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,7 @@ micro-averaged over documents.  What is compared, per label:
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -186,9 +187,12 @@ def _pair_counts(predicted: str | None, gold: str | None, equal: bool) -> Counts
     return counts
 
 
-def _load_gold(gold_dir: Path) -> dict[str, dict[str, Any]]:
+def load_gold(gold_dir: Path, match: str | None = None) -> dict[str, dict[str, Any]]:
+    """Gold files by stem; `match` (a glob such as "dev_[ac]_*") keeps only the documents it names."""
     return {
-        path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(gold_dir.glob("*.json"))
+        path.stem: json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(gold_dir.glob("*.json"))
+        if match is None or fnmatch.fnmatchcase(path.stem, match)
     }
 
 
@@ -244,9 +248,14 @@ def _score_document(
     return counts
 
 
-def evaluate_extraction(db_path: str | Path, gold_dir: str | Path) -> dict[str, Any]:
-    """Precision / recall / F1 per label, overall and per format, plus per-document errors."""
-    gold = _load_gold(Path(gold_dir))
+def evaluate_extraction(
+    db_path: str | Path, gold_dir: str | Path, match: str | None = None
+) -> dict[str, Any]:
+    """Precision / recall / F1 per label, overall and per format, plus per-document errors.
+
+    With `match`, only the gold documents whose stem matches that glob are scored (a held-out half).
+    """
+    gold = load_gold(Path(gold_dir), match)
     con = duckdb.connect(str(db_path), read_only=True)
     try:
         docs = [
@@ -262,7 +271,8 @@ def evaluate_extraction(db_path: str | Path, gold_dir: str | Path) -> dict[str, 
         for doc in docs:
             stem = Path(doc["filename"] or doc["doc_id"]).stem
             if stem not in gold:
-                unmatched.append(doc["doc_id"])
+                if match is None or fnmatch.fnmatchcase(stem, match):
+                    unmatched.append(doc["doc_id"])
                 continue
             fmt = (doc["format"] or Path(doc["filename"]).suffix.lstrip(".") or "unknown").lower()
             counts = _score_document(con, doc, gold[stem])
@@ -307,7 +317,7 @@ def format_report(metrics: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def evaluate_all(db_path: str | Path, gold_dir: str | Path) -> dict[str, Any]:
+def evaluate_all(db_path: str | Path, gold_dir: str | Path, match: str | None = None) -> dict[str, Any]:
     """Extraction figures, principle figures on this database, and the classifier's grouped CV figures.
 
     The database figures for principles are in-sample when the database holds the documents the model
@@ -317,8 +327,8 @@ def evaluate_all(db_path: str | Path, gold_dir: str | Path) -> dict[str, Any]:
     from .classify.model import load_card
 
     return {
-        "extraction": evaluate_extraction(db_path, gold_dir),
-        "principles": principle_metrics(db_path, gold_dir),
+        "extraction": evaluate_extraction(db_path, gold_dir, match),
+        "principles": principle_metrics(db_path, gold_dir, match),
         "principles_cross_validated": (load_card() or {}).get("cv", {}),
     }
 
@@ -355,4 +365,4 @@ def _principle_table(principles: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["evaluate_all", "evaluate_extraction", "format_all", "format_report"]
+__all__ = ["evaluate_all", "evaluate_extraction", "format_all", "format_report", "load_gold"]

@@ -9,21 +9,17 @@ files by filename stem, so `002_dd004184d169712a.pdf` and `002_dd004184d169712a.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from ..evaluate import load_gold
 from ..records import ParsedDocument, Section
 
 
 def match_key(text: str) -> str:
     return " ".join(text.replace("**", "").replace("*", "").split())
-
-
-def load_gold(gold_dir: Path | str) -> dict[str, dict]:
-    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(gold_dir).glob("*.json"))}
 
 
 def gold_stem(doc_id: str, filename: str | None = None) -> str:
@@ -88,7 +84,7 @@ def table(pred: np.ndarray, gold: np.ndarray, ids: Sequence[str], known: np.ndar
     return {"macro": macro, "macro_f1": macro["f1"], "per_principle": per}
 
 
-def principle_metrics(db_path: Path | str, gold_dir: Path | str) -> dict:
+def principle_metrics(db_path: Path | str, gold_dir: Path | str, match: str | None = None) -> dict:
     """Section- and document-level precision/recall/F1 of the database's principle labels against gold.
 
     Section level: a section is predicted to address a principle when its label score reaches the
@@ -97,7 +93,7 @@ def principle_metrics(db_path: Path | str, gold_dir: Path | str) -> dict:
     """
     import duckdb
 
-    gold = load_gold(gold_dir)
+    gold = load_gold(Path(gold_dir), match)
     con = duckdb.connect(str(db_path), read_only=True)
     try:
         principles = con.execute("SELECT principle_id, threshold FROM principles ORDER BY framework, "

@@ -231,13 +231,14 @@ def gold_sections(
     gold_dir: Path, seeds_dir: Path, ids: Sequence[str], docs: Sequence[str]
 ) -> GoldSections | None:
     """Section the seed texts with the project's sectioner and match gold evidence to the sections."""
-    from .evaluate import load_gold, section_gold, seed_sections
+    from ..evaluate import load_gold
+    from .evaluate import section_gold, seed_sections
     from .labels import EVIDENCE_CAP
     from .model import classifiable, split_passages
 
     if not Path(gold_dir).is_dir() or not Path(seeds_dir).is_dir():
         return None
-    gold = load_gold(gold_dir)
+    gold = load_gold(Path(gold_dir))
     passages, owners, golds, section_texts, section_labels, cap = {}, {}, {}, {}, {}, {}
     for doc in docs:
         seed = Path(seeds_dir) / f"{doc}.txt"
