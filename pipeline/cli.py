@@ -32,6 +32,14 @@ class FriendlyGroup(click.Group):
         except (IcsdocsError, FileNotFoundError) as exc:
             click.echo(f"icsdocs: {exc}", err=True)
             sys.exit(2)
+        except Exception as exc:
+            duckdb = sys.modules.get("duckdb")
+            if duckdb is None or not isinstance(exc, duckdb.Error):
+                raise
+            from .store import one_line
+
+            click.echo(f"icsdocs: database error: {one_line(exc)}", err=True)
+            sys.exit(2)
 
 
 class StopRequest:
@@ -230,21 +238,84 @@ def report(db, out) -> None:
 
 @main.command(context_settings=CONTEXT)
 @db_option
-@click.argument("sql")
+@click.argument("sql", required=False)
+@click.option("-f", "--file", "sql_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Read the SQL from this file instead of the command line.")
 @click.option("--csv", "fmt", flag_value="csv", help="CSV output.")
 @click.option("--json", "fmt", flag_value="json", help="JSON output (one object per row).")
-def query(db, sql, fmt) -> None:
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the rows to this .csv (Excel-ready: byte-order mark, CRLF) or .json file.")
+def query(db, sql, sql_file, fmt, out) -> None:
     """Run a read-only SQL query and print the result; writes are refused.
 
     \b
     Example:
       icsdocs query "SELECT * FROM locality_principles WHERE status = 'not evidenced'" --csv
+      icsdocs query -f gaps.sql --out outputs/gaps.csv
+      icsdocs schema    # the tables, views and what each column means
     """
-    from .query import format_rows
+    from .query import format_rows, write_rows
     from .store import run_query
 
-    columns, rows = run_query(db, sql)
+    if (sql is None) == (sql_file is None):
+        raise click.UsageError("Give the SQL either as an argument or with -f FILE, not both or neither.")
+    columns, rows = run_query(db, sql if sql is not None else sql_file.read_text(encoding="utf-8-sig"))
+    if out:
+        write_rows(columns, rows, out)
+        click.echo(f"wrote {len(rows)} rows to {out}")
+        return
     click.echo(format_rows(columns, rows, fmt=fmt or "table"))
+
+
+@main.command(context_settings=CONTEXT)
+@db_option
+def status(db) -> None:
+    """Say what is in the database: documents by status, locality and type, and the last run.
+
+    \b
+    Example:
+      icsdocs status --db outputs/icsdocs.duckdb
+    """
+    from .dbinfo import format_status
+    from .dbinfo import status as db_status
+
+    click.echo(format_status(db_status(db)))
+
+
+@main.command(context_settings=CONTEXT)
+@db_option
+def schema(db) -> None:
+    """List the database's tables and views, each column with its type and meaning.
+
+    \b
+    Example:
+      icsdocs schema --db outputs/icsdocs.duckdb
+    """
+    from .dbinfo import format_schema, relation_comments
+    from .dbinfo import schema as db_schema
+
+    click.echo(format_schema(db_schema(db), relation_comments(db)))
+
+
+@main.command(context_settings=CONTEXT)
+@db_option
+@click.argument("words", nargs=-1, required=True)
+@click.option("-n", "limit", type=click.IntRange(1), default=20, show_default=True,
+              help="Most sections shown.")
+def search(db, words, limit) -> None:
+    """Find the sections that hold every one of the words (any case), with file, page and heading path.
+
+    \b
+    Example:
+      icsdocs search place based lead
+      icsdocs search "pooled budget" -n 50
+    """
+    from .dbinfo import search as db_search
+    from .query import format_rows
+
+    hits = db_search(db, " ".join(words), limit=limit)
+    rows = [(h.filename, h.page, h.heading_path, h.n_matches, h.snippet) for h in hits]
+    click.echo(format_rows(["file", "page", "heading path", "matches", "text"], rows, max_width=70))
 
 
 if __name__ == "__main__":

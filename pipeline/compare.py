@@ -189,8 +189,8 @@ MATRIX_FILENAME = "matrix.csv"
 def write_comparison_csvs(db_path: str | Path, out_dir: str | Path) -> list[Path]:
     """Write the comparison CSVs and README.txt into `out_dir`; return the paths written, README last."""
     out = Path(out_dir)
+    con = connect_read_only(db_path)  # before any folder is made: a wrong --db leaves nothing behind
     out.mkdir(parents=True, exist_ok=True)
-    con = connect_read_only(db_path)
     try:
         written = [_write_matrix(con, out / MATRIX_FILENAME)]
         for spec in SPECS:

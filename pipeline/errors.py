@@ -35,9 +35,25 @@ class ReadOnlyQuery(IcsdocsError):
     """A statement given to `icsdocs query` would write."""
 
 
+class NotADatabase(IcsdocsError):
+    """The --db file is missing, is not a DuckDB file, or holds no icsdocs tables."""
+
+
+class QueryFailed(IcsdocsError):
+    """DuckDB refused a query; the message keeps DuckDB's own hint on one line."""
+
+
+class GoldMismatch(IcsdocsError):
+    """`icsdocs evaluate` found no database document that a gold file names."""
+
+
 class CodebookError(IcsdocsError):
     """The codebook YAML is malformed."""
 
 
 class ModelError(IcsdocsError):
     """The classifier model is missing, untrusted or incompatible."""
+
+
+class UnsupportedOutput(IcsdocsError):
+    """An output file whose suffix names no format icsdocs writes."""

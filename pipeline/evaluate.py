@@ -33,6 +33,9 @@ from typing import Any
 
 import duckdb
 
+from .errors import GoldMismatch
+from .store import connect_read_only
+
 LABELS = (
     "BODY",
     "ROLE",
@@ -256,7 +259,10 @@ def evaluate_extraction(
     With `match`, only the gold documents whose stem matches that glob are scored (a held-out half).
     """
     gold = load_gold(Path(gold_dir), match)
-    con = duckdb.connect(str(db_path), read_only=True)
+    if not gold:
+        raise GoldMismatch(f"No gold JSON files in {gold_dir}" + (f" match {match!r}" if match else "")
+                           + ". Pass --gold with a folder of gold files (schema of ../shared/gold).")
+    con = connect_read_only(db_path)
     try:
         docs = [
             dict(zip(("doc_id", "filename", "format", "meeting_body", "meeting_date"), row, strict=True))
@@ -287,6 +293,11 @@ def evaluate_extraction(
     finally:
         con.close()
     matched_stems = {d["gold"] for d in per_document.values()}
+    if not matched_stems:
+        # Scoring nothing would print P = R = F1 = 1.000: say why instead.
+        raise GoldMismatch(f"None of the {len(gold)} gold files in {gold_dir} names a document in {db_path} "
+                           "(a gold file matches the document whose file name has the same stem). Ingest "
+                           "those papers, or pass the --gold or --db that belong together.")
     return {
         "n_documents": len(per_document),
         "gold_without_document": sorted(set(gold) - matched_stems),

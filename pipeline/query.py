@@ -14,6 +14,9 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
+from pathlib import Path
+
+from .errors import UnsupportedOutput
 
 FORMATS = ("table", "csv", "json")
 NULL_TEXT = "NULL"
@@ -23,16 +26,30 @@ _WHITESPACE = re.compile(r"[\t\n\r]+")
 
 
 def format_rows(columns: Sequence[str], rows: Sequence[Sequence], fmt: str = "table", *,
-                max_width: int | None = 80) -> str:
+                max_width: int | None = 80, line_end: str = "\n") -> str:
     """Rows as text.  `fmt` is "table" (aligned, cells cut to `max_width` characters, NULL shown as
-    NULL), "csv" (header row, NULL as an empty cell, lists as JSON) or "json" (a list of objects)."""
+    NULL), "csv" (header row, NULL as an empty cell, lists as JSON; rows end with `line_end`) or
+    "json" (a list of objects)."""
     if fmt not in FORMATS:
         raise ValueError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.")
     if fmt == "json":
         return _json(columns, rows)
     if fmt == "csv":
-        return _csv(columns, rows)
+        return _csv(columns, rows, line_end)
     return _table(columns, rows, max_width)
+
+
+def write_rows(columns: Sequence[str], rows: Sequence[Sequence], path: Path) -> None:
+    """Rows to a file whose suffix names the format: .csv for spreadsheets (UTF-8 with a byte-order mark
+    and CRLF line ends, as Excel expects) or .json."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        path.write_text("\ufeff" + format_rows(columns, rows, "csv", line_end="\r\n"), encoding="utf-8",
+                        newline="")
+    elif suffix == ".json":
+        path.write_text(format_rows(columns, rows, "json"), encoding="utf-8")
+    else:
+        raise UnsupportedOutput(f"Cannot write {path.name}: name a .csv or .json file for --out.")
 
 
 def _plain(value: object) -> object:
@@ -70,9 +87,9 @@ def _json(columns: Sequence[str], rows: Sequence[Sequence]) -> str:
     return re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
-def _csv(columns: Sequence[str], rows: Sequence[Sequence]) -> str:
+def _csv(columns: Sequence[str], rows: Sequence[Sequence], line_end: str = "\n") -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator=line_end)
     writer.writerow([_CONTROL.sub("\ufffd", c) for c in columns])
     for row in rows:
         writer.writerow([_CONTROL.sub("\ufffd", _text(v)) for v in row])

@@ -53,8 +53,8 @@ def write_report(db_path: str | Path, out_dir: str | Path, *, max_quotes: int = 
     Each heatmap cell carries its `max_quotes` strongest quotes and each locality table its first
     `max_rows` rows; the report says how many more there are and where to find them."""
     out = Path(out_dir)
+    con = connect_read_only(db_path)  # before any folder is made: a wrong --db leaves nothing behind
     out.mkdir(parents=True, exist_ok=True)
-    con = connect_read_only(db_path)
     try:
         data = load_report_data(con)
     finally:

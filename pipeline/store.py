@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from .errors import DatabaseBusy, ReadOnlyQuery
+from .errors import DatabaseBusy, NotADatabase, QueryFailed, ReadOnlyQuery
 from .records import DocumentResult
 
 MIGRATIONS: tuple[tuple[int, str], ...] = (
@@ -257,11 +257,28 @@ def _date_or_none(value: str | None) -> str | None:
     return None
 
 
-def connect_read_only(db_path: str | Path) -> duckdb.DuckDBPyConnection:
+def connect_read_only(db_path: str | Path, **config: object) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to an icsdocs database, or NotADatabase saying what to do instead."""
     path = Path(db_path)
-    if not path.exists():
-        raise FileNotFoundError(f"No database at {path}. Run `icsdocs ingest` first, or pass --db.")
-    return duckdb.connect(str(path), read_only=True)
+    if not path.is_file():
+        raise NotADatabase(f"No database at {path}. Run `icsdocs ingest PATH --db {path}` first, "
+                           "or pass --db.")
+    try:
+        con = duckdb.connect(str(path), read_only=True, config=config)
+    except duckdb.Error as exc:
+        raise NotADatabase(f"{path} is not a DuckDB database ({one_line(exc)}). "
+                           "Pass --db with the file `icsdocs ingest` wrote.") from None
+    tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if "documents" not in tables:
+        con.close()
+        raise NotADatabase(f"{path} holds no icsdocs tables. Run `icsdocs ingest PATH --db {path}` first.")
+    return con
+
+
+def one_line(exc: BaseException) -> str:
+    """DuckDB's message with its hint lines ("Candidate bindings: ...", "LINE 1: ...") on one line."""
+    lines = (line.strip() for line in str(exc).splitlines())
+    return " ".join(line for line in lines if line.strip("^ "))  # caret lines point into the SQL
 
 
 READ_STATEMENTS = ("SELECT", "EXPLAIN")
@@ -284,17 +301,17 @@ def _only_one_read_statement(sql: str) -> str:
 def run_query(db_path: str | Path, sql: str) -> tuple[list[str], list[tuple]]:
     """Run one read-only statement; refuse writes, several statements, and access to other files."""
     statement = _only_one_read_statement(sql)
-    path = Path(db_path)
-    if not path.exists():
-        raise FileNotFoundError(f"No database at {path}. Run `icsdocs ingest` first, or pass --db.")
     # Read-only still lets COPY ... TO and read_csv() touch other files; external access off stops both.
-    con = duckdb.connect(str(path), read_only=True, config={"enable_external_access": False})
+    con = connect_read_only(db_path, enable_external_access=False)
     try:
         try:
             cursor = con.execute(statement)
+            columns = [d[0] for d in cursor.description or []]
+            return columns, cursor.fetchall()
         except (duckdb.PermissionException, duckdb.InvalidInputException) as exc:
-            raise ReadOnlyQuery(f"`icsdocs query` only reads this database: {exc}") from None
-        columns = [d[0] for d in cursor.description or []]
-        return columns, cursor.fetchall()
+            raise ReadOnlyQuery(f"`icsdocs query` only reads this database: {one_line(exc)}") from None
+        except duckdb.Error as exc:
+            raise QueryFailed(f"{one_line(exc)}. Fix the SQL; `icsdocs schema` lists the tables and "
+                              "their columns.") from None
     finally:
         con.close()

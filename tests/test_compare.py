@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from pipeline import compare
-from pipeline.errors import ReadOnlyQuery
+from pipeline.errors import NotADatabase, ReadOnlyQuery
 from pipeline.query import format_rows
 from pipeline.store import migrate, run_query
 
@@ -373,8 +373,9 @@ def test_empty_database_gives_headers_only(tmp_path):
 
 
 def test_missing_database_is_a_clear_error(tmp_path):
-    with pytest.raises(FileNotFoundError, match="Run `icsdocs ingest` first"):
+    with pytest.raises(NotADatabase, match="No database at .*Run `icsdocs ingest PATH --db .*` first"):
         compare.write_comparison_csvs(tmp_path / "nope.duckdb", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
 
 
 # --- gold helper ---------------------------------------------------------------------------------------

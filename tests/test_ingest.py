@@ -163,7 +163,8 @@ def test_every_command_has_help():
 
     runner = CliRunner()
     commands = [[], ["ingest"], ["evaluate"], ["train"], ["review"], ["review", "export"],
-                ["review", "import"], ["compare"], ["report"], ["query"]]
+                ["review", "import"], ["compare"], ["report"], ["query"], ["status"], ["schema"],
+                ["search"]]
     for command in commands:
         result = runner.invoke(main, [*command, "-h"], catch_exceptions=False)
         assert result.exit_code == 0, command

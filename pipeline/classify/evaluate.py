@@ -91,10 +91,10 @@ def principle_metrics(db_path: Path | str, gold_dir: Path | str, match: str | No
     principle's threshold (`principles.threshold`); document level uses the `doc_principles` view.
     Documents without a gold file are ignored; several renditions of one gold document are all scored.
     """
-    import duckdb
+    from ..store import connect_read_only
 
     gold = load_gold(Path(gold_dir), match)
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = connect_read_only(db_path)
     try:
         principles = con.execute("SELECT principle_id, threshold FROM principles ORDER BY framework, "
                                  "principle_id").fetchall()

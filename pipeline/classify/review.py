@@ -21,9 +21,9 @@ VERDICTS = ("agree", "disagree", "other")
 
 def export_review(db_path: Path | str, out_csv: Path | str, n: int = 50) -> int:
     """Write the `n` section labels whose score is nearest their principle's threshold; return the count."""
-    import duckdb
+    from ..store import connect_read_only
 
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = connect_read_only(db_path)
     try:
         rows = con.execute(
             """

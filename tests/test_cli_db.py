@@ -1,0 +1,142 @@
+"""The database commands through the real entry point: one-line errors with exit status 2, status,
+schema, search, and query from a file or into a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from tests.test_compare import build_sample_db
+
+
+@pytest.fixture()
+def db(tmp_path: Path) -> Path:
+    return build_sample_db(tmp_path / "icsdocs.duckdb")
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def assert_one_line_error(result, *needles: str) -> None:
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("icsdocs: ")
+    assert "Traceback" not in result.output
+    for needle in needles:
+        assert needle in lines[0]
+
+
+def test_query_with_an_unknown_column_is_one_line_with_duckdbs_hint(db):
+    result = run("query", "--db", str(db), "SELECT localty FROM documents")
+    assert_one_line_error(result, 'Referenced column "localty" not found', "Candidate bindings",
+                          "icsdocs schema")
+    assert "^^^" not in result.output
+
+
+def test_query_with_a_bad_cast_is_one_line(db):
+    assert_one_line_error(run("query", "--db", str(db), "SELECT 'a'::INT"), "Could not convert string 'a'")
+
+
+@pytest.mark.parametrize("command", [["compare", "--out"], ["report", "--out"]])
+def test_commands_refuse_a_file_that_is_not_a_database_and_make_no_folder(tmp_path, command):
+    not_db = tmp_path / "notes.duckdb"
+    not_db.write_text("minutes of the meeting\n", encoding="utf-8")
+    out = tmp_path / "never_made"
+    result = run(command[0], "--db", str(not_db), command[1], str(out))
+    assert_one_line_error(result, "is not a DuckDB database", "--db")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", [["compare"], ["report"], ["status"], ["schema"],
+                                     ["review", "export"], ["query", "SELECT 1"], ["search", "board"]])
+def test_commands_on_an_empty_duckdb_file_say_to_ingest(tmp_path, command):
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    result = run(*command, "--db", str(empty))
+    assert_one_line_error(result, "holds no icsdocs tables", "icsdocs ingest")
+
+
+def test_missing_database_names_the_fix(tmp_path):
+    result = run("status", "--db", str(tmp_path / "nope.duckdb"))
+    assert_one_line_error(result, "No database at", "icsdocs ingest")
+
+
+def test_evaluate_against_gold_that_names_no_document_is_an_error(db, tmp_path):
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "some_other_paper.json").write_text('{"bodies": []}', encoding="utf-8")
+    result = run("evaluate", "--db", str(db), "--gold", str(gold))
+    assert_one_line_error(result, "None of the 1 gold files", "--gold")
+    assert "1.000" not in result.output
+
+
+def test_evaluate_match_that_selects_no_gold_is_an_error(db, tmp_path):
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "bury1.json").write_text('{"bodies": []}', encoding="utf-8")
+    assert_one_line_error(run("evaluate", "--db", str(db), "--gold", str(gold), "--match", "dev_*"),
+                          "No gold JSON files", "'dev_*'")
+
+
+def test_status_counts_documents_and_reports_the_last_run(db):
+    result = run("status", "--db", str(db))
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "documents: 7  sections: 5  entities: 11"
+    assert lines[1] == "by status: ok 4, encrypted 1, error 1, no_text 1"
+    assert lines[2].startswith("by locality: Bury 3, Wigan 2, ")
+    assert lines[3] == "by document type: board_paper 7"
+
+
+def test_schema_lists_tables_and_views_with_types(db):
+    result = run("schema", "--db", str(db))
+    assert result.exit_code == 0
+    assert "table documents" in result.output
+    assert "view locality_principles" in result.output
+    assert any(line.split()[:2] == ["meeting_date", "DATE"] for line in result.output.splitlines())
+
+
+def test_search_finds_sections_with_every_word_and_cites_file_and_page(db):
+    result = run("search", "--db", str(db), "shadow", "BUDGET")
+    assert result.exit_code == 0
+    rows = [line for line in result.output.splitlines() if "|" in line][1:]
+    assert len(rows) == 1
+    cells = [cell.strip() for cell in rows[0].split("|")]
+    assert cells[:3] == ["bury1.pdf", "2", "Update on GM ICS > Neighbourhoods"]
+    assert "shadow budget" in cells[4]
+    assert "(1 row)" in result.output
+
+
+def test_search_needs_every_word(db):
+    result = run("search", "--db", str(db), "shadow", "glossop")
+    assert "(0 rows)" in result.output
+
+
+def test_query_from_a_file_into_an_excel_ready_csv(db, tmp_path):
+    sql = tmp_path / "q.sql"
+    sql.write_text("SELECT doc_id, locality FROM documents WHERE doc_id LIKE 'bury%' ORDER BY 1",
+                   encoding="utf-8")
+    out = tmp_path / "rows.csv"
+    result = run("query", "--db", str(db), "-f", str(sql), "--out", str(out))
+    assert result.exit_code == 0
+    assert result.output.strip() == f"wrote 3 rows to {out}"
+    expected = "\ufeffdoc_id,locality\r\nbury1,Bury\r\nbury2,Bury\r\nbury3,Bury\r\n"
+    assert out.read_bytes() == expected.encode()
+
+
+def test_query_needs_sql_from_exactly_one_place(db, tmp_path):
+    sql = tmp_path / "q.sql"
+    sql.write_text("SELECT 1", encoding="utf-8")
+    assert run("query", "--db", str(db)).exit_code == 2
+    assert run("query", "--db", str(db), "SELECT 1", "-f", str(sql)).exit_code == 2
+
+
+def test_query_out_with_an_unknown_suffix_is_one_line(db, tmp_path):
+    assert_one_line_error(run("query", "--db", str(db), "SELECT 1", "--out", str(tmp_path / "x.docx")),
+                          "name a .csv or .json file")
