@@ -57,3 +57,7 @@ class ModelError(IcsdocsError):
 
 class UnsupportedOutput(IcsdocsError):
     """An output file whose suffix names no format icsdocs writes."""
+
+
+class DataFileError(IcsdocsError):
+    """A data file (pattern, gazetteer, vocabulary) is malformed; the message names the file and line."""

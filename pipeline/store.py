@@ -17,11 +17,13 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 
+from .datafiles import read_yaml
 from .errors import DatabaseBusy, NotADatabase, QueryFailed, ReadOnlyQuery
 from .records import DocumentResult
 
@@ -62,6 +64,41 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
         resource = resources.files("pipeline.sql").joinpath(name)
         if resource.is_file():
             con.execute(resource.read_text(encoding="utf-8"))
+    comment_schema(con)
+
+
+def comment_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """COMMENT ON each table, view and column that `data/schema_docs.yaml` describes and this database has."""
+    present = {(table, column) for table, column in con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal AND schema_name = 'main'"
+    ).fetchall()}
+    relations = {table for table, _ in present}
+    statements = []
+    for kind, entries in schema_docs().items():
+        keyword = "VIEW" if kind == "views" else "TABLE"
+        for relation, entry in entries.items():
+            if relation not in relations:
+                continue
+            statements.append(f"COMMENT ON {keyword} {_ident(relation)} IS {_literal(entry['comment'])}")
+            statements += [
+                f"COMMENT ON COLUMN {_ident(relation)}.{_ident(column)} IS {_literal(text)}"
+                for column, text in entry["columns"].items() if (relation, column) in present
+            ]
+    con.execute(";\n".join(statements))
+
+
+@lru_cache(maxsize=1)
+def schema_docs() -> dict[str, dict[str, dict]]:
+    """{"tables"|"views": {name: {"comment": str, "columns": {column: str}}}} from data/schema_docs.yaml."""
+    return read_yaml("schema_docs.yaml")
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 def _now() -> datetime:

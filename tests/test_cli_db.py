@@ -3,6 +3,7 @@ schema, search, and query from a file or into a file."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -140,3 +141,53 @@ def test_query_needs_sql_from_exactly_one_place(db, tmp_path):
 def test_query_out_with_an_unknown_suffix_is_one_line(db, tmp_path):
     assert_one_line_error(run("query", "--db", str(db), "SELECT 1", "--out", str(tmp_path / "x.docx")),
                           "name a .csv or .json file")
+
+
+# --- the schema is documented in the database and in README -------------------------------------------
+
+
+def test_every_table_view_and_column_has_a_comment(db):
+    from pipeline.dbinfo import relation_comments, schema
+
+    missing = [f"{c.relation}.{c.name}" for c in schema(db) if not c.comment]
+    assert missing == []
+    assert [name for name, comment in relation_comments(db).items() if not comment] == []
+
+
+def test_schema_docs_name_only_columns_that_exist(db):
+    """A stale entry (a renamed or dropped column) would document something the database does not have."""
+    from pipeline.dbinfo import schema
+    from pipeline.store import schema_docs
+
+    present = {(c.relation, c.name) for c in schema(db)}
+    documented = {(relation, column) for entries in schema_docs().values()
+                  for relation, entry in entries.items() for column in entry["columns"]}
+    assert documented - present == set()
+
+
+def test_readme_schema_section_is_current():
+    from scripts.schema_doc import main as schema_doc
+
+    assert schema_doc(["--check"]) == 0, "README.md is out of date: run python scripts/schema_doc.py"
+
+
+def test_readme_context_query_is_right_at_the_start_of_a_document(db):
+    """Offsets are 0-based and substr counts from 1: the README's query must show an entity at offset 0."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    line = next(line for line in readme.splitlines() if "AS context" in line)
+    context_sql = re.search(r"substr\(.*\) AS context", line).group()
+    con = duckdb.connect()
+    text = "Bury Locality Board met. " + "x" * 200
+    got = con.execute(f"SELECT {context_sql} FROM (SELECT ? AS text, 0 AS char_start) d, "
+                      "(SELECT 0 AS char_start) e", [text]).fetchone()[0]
+    assert got.startswith("Bury Locality Board")
+
+
+def test_a_malformed_data_file_names_file_and_line(tmp_path, monkeypatch):
+    from pipeline import datafiles
+    from pipeline.errors import DataFileError
+
+    (tmp_path / "broken.yaml").write_text("types:\n  minutes: [a, b\n  agenda: c\n", encoding="utf-8")
+    monkeypatch.setattr(datafiles, "DATA_DIR", tmp_path)
+    with pytest.raises(DataFileError, match=r"broken\.yaml:\d+: .*Fix that line"):
+        datafiles.read_yaml("broken.yaml")
