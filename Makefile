@@ -11,18 +11,22 @@ GOLD   := ../shared/gold
 
 setup: $(VENV)/.installed
 
+# pip's and setuptools' chatter goes to a log, shown only when set-up fails, so `make run` prints the
+# pipeline's own output.
 $(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $@
+	@echo "setting up $(VENV) (log: $(VENV)/setup.log)"
+	@$(PYTHON) -m venv $(VENV)
+	@{ $(BIN)/pip install --upgrade pip && $(BIN)/pip install -e '.[dev]'; } > $(VENV)/setup.log 2>&1 \
+	  || { cat $(VENV)/setup.log; echo "set-up failed: see $(VENV)/setup.log"; exit 1; }
+	@touch $@
 
 # Headless Chromium for the report's browser test (Debian package; skipped where apt is unavailable).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
 	  || echo "chromium could not be installed: the browser test will be skipped"; }
 
-$(DB): setup $(wildcard $(CORPUS)/*) models/principles.skops
+# Real prerequisites only (not the phony `setup`), so `make compare` after `make run` re-ingests nothing.
+$(DB): $(VENV)/.installed $(wildcard $(CORPUS)/*) models/principles.skops
 	$(BIN)/icsdocs ingest $(CORPUS) --db $(DB)
 
 ingest: $(DB)
