@@ -1,0 +1,58 @@
+"""Document type from layout and wording cues (pipeline/locality.py infer_doc_type, data/doc_types.yaml)."""
+
+import pytest
+
+from pipeline.locality import doc_type_scores, infer_doc_type
+
+PADDING = "\n\nThe paper sets out the background and the options considered.\n"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Issue - decisions\n\nLeisure Centre Contract Award\n\n03/02/2021 - Leisure Centre Contract Award\n",
+     "decision_record"),
+    ("Decision details\n\nParking Charges Review\n\nDecision Maker: Cabinet Member for Transport\n"
+     "Date of decision: 12/06/2019\n", "decision_record"),
+    ("Borough Council - Record of Decision\n\nI, the Leader, in exercise of the powers delegated to me ...",
+     "decision_record"),
+    ("Agenda and minutes\n\nLicensing Committee - Monday, 2nd May, 2022 7.00 pm\n\nApologies for absence were "
+     "received from Councillor Grey.\n", "minutes"),
+    ("PLACE SCRUTINY PANEL\n\nPRESENT: Councillor A (Chair), Councillor B\n\nThe Panel considered a report.",
+     "minutes"),
+    ("Agenda item\n\nWinter Pressures Update\n\nMinutes:\n\nThe Committee received an update on winter.\n",
+     "minutes"),
+    ("Summons\n\nYou are hereby summoned to attend a meeting of the Council to be held on 1 March 2023.\n\n"
+     "Agenda\n", "agenda"),
+    ("Children's Partnership Board: Terms of Reference\n\nThe core membership comprises the Director of "
+     "Children's Services and ... The meeting will be quorate when four members are present.", "terms_of_reference"),
+    ("Subject: Stroke Pathway Review  Report to: Overview and Scrutiny Committee  Date: 2 March 2018\n"
+     "1. Purpose of Report\n1.1 The purpose of this report is to ...", "board_paper"),
+    ("Northvale Locality Plan 2017-2020\n\nForeword\n\nOur plan sets out how health and care will change.",
+     "locality_plan"),
+    ("Joint Carers Strategy 2022-2027\n\nOur vision is that every carer is recognised.\n", "strategy"),
+    ("View all news\n\nHow one town joined up its care homes\n\nThis case study describes ...", "other"),
+])
+def test_types(text, expected):
+    assert infer_doc_type(text + PADDING)[0] == expected
+
+
+def test_no_cue_is_other():
+    assert infer_doc_type("Some text about the weather in spring." + PADDING) == (
+        "other", "inferred: no type cue strong enough")
+
+
+def test_a_heading_cue_counts_only_near_the_start():
+    late = "Introduction\n" + "Some words about the service. " * 30 + "\nIssue - decisions\n"
+    assert doc_type_scores(late)["decision_record"] == 0
+    assert doc_type_scores("Issue - decisions\n" + late)["decision_record"] == 5
+
+
+def test_a_report_that_mentions_its_strategy_in_the_body_is_not_a_strategy():
+    text = ("Report to: Cabinet  Date: 4 April 2022  Report of: Director of Place\n\n"
+            "Purpose of Report\n\nThe report updates Cabinet on progress with the strategy agreed last year.")
+    assert infer_doc_type(text)[0] == "board_paper"
+
+
+def test_the_source_names_the_top_scores():
+    kind, source = infer_doc_type("Agenda and draft minutes\n\nPRESENT: Councillor C\n")
+    assert kind == "minutes"
+    assert source.startswith("inferred from text cues (minutes 8")
