@@ -14,7 +14,8 @@ PADDING = "\n\nThe paper sets out the background and the options considered.\n"
      "Date of decision: 12/06/2019\n", "decision_record"),
     ("Borough Council - Record of Decision\n\nI, the Leader, in exercise of the powers delegated to me ...",
      "decision_record"),
-    ("Agenda and minutes\n\nLicensing Committee - Monday, 2nd May, 2022 7.00 pm\n\nApologies for absence were "
+    ("Agenda and minutes\n\nLicensing Committee - Monday, 2nd May, 2022 7.00 pm\n\nApologies for "
+     "absence were "
      "received from Councillor Grey.\n", "minutes"),
     ("PLACE SCRUTINY PANEL\n\nPRESENT: Councillor A (Chair), Councillor B\n\nThe Panel considered a report.",
      "minutes"),
@@ -23,7 +24,8 @@ PADDING = "\n\nThe paper sets out the background and the options considered.\n"
     ("Summons\n\nYou are hereby summoned to attend a meeting of the Council to be held on 1 March 2023.\n\n"
      "Agenda\n", "agenda"),
     ("Children's Partnership Board: Terms of Reference\n\nThe core membership comprises the Director of "
-     "Children's Services and ... The meeting will be quorate when four members are present.", "terms_of_reference"),
+     "Children's Services and ... The meeting will be quorate when four members are "
+     "present.", "terms_of_reference"),
     ("Subject: Stroke Pathway Review  Report to: Overview and Scrutiny Committee  Date: 2 March 2018\n"
      "1. Purpose of Report\n1.1 The purpose of this report is to ...", "board_paper"),
     ("Northvale Locality Plan 2017-2020\n\nForeword\n\nOur plan sets out how health and care will change.",

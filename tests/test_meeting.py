@@ -45,13 +45,16 @@ def test_a_month_only_date_is_kept_as_a_month():
 
 def test_moderngov_issue_page_gives_the_meeting_and_the_item_title():
     text = ("Issue - meetings\n\nApproval of the Carers Strategy 2024-2027\n\n"
-            "Meeting: 14/05/2024 - Health Scrutiny Committee (Item 12)\n\n12 Approval of the Carers Strategy\n")
-    assert _fields(text) == ("Health Scrutiny Committee", "2024-05-14", "Approval of the Carers Strategy 2024-2027")
+            "Meeting: 14/05/2024 - Health Scrutiny Committee (Item 12)\n\n12 Approval of the Carers "
+            "Strategy\n")
+    title = "Approval of the Carers Strategy 2024-2027"
+    assert _fields(text) == ("Health Scrutiny Committee", "2024-05-14", title)
 
 
 def test_a_dated_decision_title_under_issue_decisions_is_a_single_member_decision():
     text = ("Issue - decisions\n\nDisposal of the Old Library Site\n\n"
-            "22/09/2016 - Disposal of the Old Library Site\n\nThe Executive Member for Resources approved ...")
+            "22/09/2016 - Disposal of the Old Library Site\n\nThe Executive Member for Resources "
+            "approved ...")
     meeting = find_meeting(text)
     assert (meeting.body.value, meeting.date.value, meeting.title.value) == (
         None, "2016-09-22", "Disposal of the Old Library Site")
@@ -59,9 +62,11 @@ def test_a_dated_decision_title_under_issue_decisions_is_a_single_member_decisio
 
 
 def test_decision_record_labels():
-    text = ("Decision details\n\nHome Care Framework Extension\n\nDecision Maker: Adults and Health Cabinet Member\n"
+    text = ("Decision details\n\nHome Care Framework Extension\n\nDecision Maker: Adults and Health "
+            "Cabinet Member\n"
             "\nDecision status: Approved\n\nPublication date: 09/01/2020\n\nDate of decision: 06/01/2020\n")
-    assert _fields(text) == ("Adults and Health Cabinet Member", "2020-01-06", "Home Care Framework Extension")
+    expected = ("Adults and Health Cabinet Member", "2020-01-06", "Home Care Framework Extension")
+    assert _fields(text) == expected
 
 
 def test_a_decided_at_meeting_line_beats_the_decision_maker_label():
@@ -71,13 +76,15 @@ def test_a_decided_at_meeting_line_beats_the_decision_maker_label():
 
 
 def test_run_together_cover_sheet():
-    text = ("3 Subject: Falls Prevention Service Status: For Publication Report to: Adult Care Scrutiny Committee "
+    text = ("3 Subject: Falls Prevention Service Status: For Publication Report to: Adult Care "
+            "Scrutiny Committee "
             "Date: 12 September 2016 Report of: Director of Adult Services Author: A Person")
     assert _fields(text) == ("Adult Care Scrutiny Committee", "2016-09-12", "Falls Prevention Service")
 
 
 def test_board_name_run_into_its_date_label():
-    text = "2 North Riding Care Partnership Board Date: 8 May 2019 Subject: Winter Plan Report of: Chief Officer"
+    text = ("2 North Riding Care Partnership Board Date: 8 May 2019 Subject: Winter Plan Report of: "
+            "Chief Officer")
     assert _fields(text) == ("North Riding Care Partnership Board", "2019-05-08", "Winter Plan")
 
 
@@ -92,7 +99,8 @@ def test_record_of_decision_names_its_body_in_brackets():
 
 
 def test_resolved_that_the_body_takes_the_body_entity_there():
-    text = "Agenda item\n\nDementia Friendly City\n\nRESOLVED: That the Northfield Health and Wellbeing Board:\n"
+    text = ("Agenda item\n\nDementia Friendly City\n\nRESOLVED: That the Northfield Health and "
+            "Wellbeing Board:\n")
     bodies = [_mention(text, "Northfield Health and Wellbeing Board")]
     assert _fields(text, bodies) == ("Northfield Health and Wellbeing Board", None, "Dementia Friendly City")
 
@@ -148,7 +156,8 @@ def test_ingest_stores_the_meeting_with_its_spans_and_a_month_only_date(tmp_path
         "Agenda item\n\nWinter Plan\n\nMinutes of the meeting of the Eastfield Scrutiny Board held on "
         "October 2021\n\nThe Board noted the winter plan.\n", encoding="utf-8")
     (folder / "b.txt").write_text(
-        "Agenda and minutes\n\nWestbrook Health Board - Friday, 8th April, 2022 2.00 pm\n\nPRESENT: A Person\n",
+        "Agenda and minutes\n\nWestbrook Health Board - Friday, 8th April, 2022 2.00 pm\n\nPRESENT: "
+        "A Person\n",
         encoding="utf-8")
     db = tmp_path / "db.duckdb"
     ingest([folder], db_path=db, workers=1, timeout=60, classify=False)
