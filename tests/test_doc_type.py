@@ -58,3 +58,26 @@ def test_the_source_names_the_top_scores():
     kind, source = infer_doc_type("Agenda and draft minutes\n\nPRESENT: Councillor C\n")
     assert kind == "minutes"
     assert source.startswith("inferred from text cues (minutes 8")
+
+
+def test_an_issue_meetings_page_is_minutes_when_it_narrates_and_a_decision_when_it_only_decides():
+    narrated = ("Issue - meetings\n\nLibrary Opening Hours\n\nMeeting: 03/03/2020 - Cabinet (Item 7)\n\n"
+                "The Cabinet Member for Culture introduced the report. "
+                "The Cabinet discussed the proposals.\n")
+    decided = ("Issue - meetings\n\nLibrary Opening Hours\n\nMeeting: 03/03/2020 - Cabinet (Item 7)\n\n"
+               "1. That the revised opening hours be approved.\n")
+    assert infer_doc_type(narrated)[0] == "minutes"
+    assert infer_doc_type(decided)[0] == "decision_record"
+
+
+def test_a_page_describing_a_board_is_its_terms_of_reference():
+    text = ("Westvale Partnership Board\n\nThe Westvale Partnership Board brings together the council, "
+            "the NHS "
+            "and the voluntary sector.\n\n  • To provide oversight of the borough's shared plan\n")
+    assert infer_doc_type(text)[0] == "terms_of_reference"
+    assert infer_doc_type("The Board brings its annual report to the Council.\n" + PADDING)[0] == "other"
+
+
+def test_a_forward_plan_title_is_a_strategy():
+    assert infer_doc_type("Northern Counties Joint Forward Plan 2024 - 2029\n\nAbout us\n" + PADDING)[0] == \
+        "strategy"

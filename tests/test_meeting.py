@@ -159,16 +159,68 @@ def test_ingest_stores_the_meeting_with_its_spans_and_a_month_only_date(tmp_path
         "Agenda and minutes\n\nWestbrook Health Board - Friday, 8th April, 2022 2.00 pm\n\nPRESENT: "
         "A Person\n",
         encoding="utf-8")
+    (folder / "c.txt").write_text(
+        "Decision Maker: Cabinet Member for Housing\n\nDate of decision: 14/02/2023\n\n"
+        "The Cabinet Member approved the lettings policy.\n", encoding="utf-8")
     db = tmp_path / "db.duckdb"
     ingest([folder], db_path=db, workers=1, timeout=60, classify=False)
     _, rows = run_query(db, "SELECT filename, meeting_body, meeting_date, meeting_date_text, meeting_title, "
                             "substr(text, meeting_body_start + 1, meeting_body_end - meeting_body_start), "
                             "substr(text, meeting_date_start + 1, meeting_date_end - meeting_date_start), "
                             "meeting_source, doc_type FROM documents ORDER BY filename")
-    a, b = rows
+    a, b, c = rows
+    assert (c[1], c[3]) == (None, "2023-02-14")
+    assert c[7].startswith("body: cover sheet: decision by a post holder")
     assert a[:7] == ("a.txt", "Eastfield Scrutiny Board", None, "2021-10", "Winter Plan",
                      "Eastfield Scrutiny Board", "October 2021")
     assert str(b[2]) == "2022-04-08"
     assert b[3:6] == ("2022-04-08", None, "Westbrook Health Board")
     assert b[7] == "body: moderngov heading; date: moderngov heading"
     assert b[8] == "minutes"
+
+
+def test_a_report_heading_names_the_meeting_then_its_month_first_date():
+    text = "Eastshire Joint Commissioning Board Meeting\nMarch 3rd 2019\nReport of: Chief Officer\n"
+    assert _fields(text)[:2] == ("Eastshire Joint Commissioning Board", "2019-03-03")
+    not_a_heading = "Eastshire Joint Commissioning Board\nMarch 3rd 2019 was a busy day.\n"
+    assert _fields(not_a_heading)[:2] == (None, None)
+
+
+def test_a_decision_maker_that_is_a_post_is_a_single_member_decision():
+    text = "Decision Maker: Executive Member for Children's Services\n\nDate of decision: 02/11/2021\n"
+    meeting = find_meeting(text)
+    assert (meeting.body.value, meeting.date.value) == (None, "2021-11-02")
+    assert _fields("Decision Maker: Joint Waste Committee\n\nDate of decision: 02/11/2021\n")[0] == \
+        "Joint Waste Committee"
+
+
+def test_a_committee_of_a_council_is_the_committee():
+    text = ("MINUTES of the meeting of the Finance Committee of Northport Town Council held in the Guildhall "
+            "on "
+            "Monday 4th March 2019 at 7pm.\n")
+    assert _fields(text)[:2] == ("Finance Committee", "2019-03-04")
+    text = "MINUTES of the meeting of the Friends of Riverside Park held on Monday 4th March 2019.\n"
+    assert _fields(text)[0] == "Friends of Riverside Park"
+
+
+def test_a_bare_board_meeting_in_public_stands_for_the_pages_board():
+    text = ("Riverside Community NHS Trust Minutes of the Board Meeting in Public Thursday 6 June 2019 "
+            "Members: ... The Riverside Community Trust Board thanked the staff.")
+    bodies = [_mention(text, "Riverside Community Trust Board")]
+    assert _fields(text, bodies)[:2] == ("Riverside Community Trust Board", "2019-06-06")
+    assert _fields(text)[:2] == (None, "2019-06-06")
+
+
+def test_a_named_body_as_the_subject_of_a_decision_verb():
+    text = "Agenda item\n\nCarers Hub\n\n1.  The Eastmoor Health and Wellbeing Board noted the proposals.\n"
+    bodies = [_mention(text, "Eastmoor Health and Wellbeing Board")]
+    assert _fields(text, bodies)[0] == "Eastmoor Health and Wellbeing Board"
+    text = "Agenda item\n\nCarers Hub\n\n1.  The Eastmoor Health and Wellbeing Board will meet in May.\n"
+    assert _fields(text, [_mention(text, "Eastmoor Health and Wellbeing Board")])[0] is None
+
+
+def test_members_of_a_bare_cabinet():
+    assert _fields("Agenda item\n\nLibraries\n\nThe report asked Cabinet Members to agree the plan.")[0] == \
+        "Cabinet"
+    lower_case = "Agenda item\n\nLibraries\n\nThe report asked cabinet members to agree the plan."
+    assert _fields(lower_case)[0] is None

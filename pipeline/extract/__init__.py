@@ -26,7 +26,7 @@ from pipeline.extract.cover import CoverSheet, read_cover_sheet
 from pipeline.extract.dates import find_dates
 from pipeline.extract.found import Found
 from pipeline.extract.legislation import find_legislation
-from pipeline.extract.meeting import BodyMention, find_meeting
+from pipeline.extract.meeting import BodyMention, find_meeting, is_fallback, single_member
 from pipeline.extract.memberships import find_memberships
 from pipeline.extract.money import find_money
 from pipeline.extract.nlp import SPANS_KEY, body_grammar, body_norm, collapse
@@ -237,8 +237,8 @@ def extract_document(doc_id: str, parsed: ParsedDocument, sections: Sequence[Sec
                                           member.member_kind, parsed.page_at(start), start,
                                           chunk.char_start + member.end))
     recommendations = find_recommendations(doc_id, sections, parsed)
-    meeting = _meeting(parsed.text, entities, cover)
-    body = meeting.body.value if meeting.body else _addressed_body(recommendations, nlp)
+    meeting = _with_addressed_body(_meeting(parsed.text, entities, cover), recommendations, nlp, parsed.text)
+    body = meeting.body.value if meeting.body else None
     return Extraction(
         entities=tuple(_full_names(entities)),
         recommendations=tuple(recommendations),
@@ -251,6 +251,19 @@ def extract_document(doc_id: str, parsed: ParsedDocument, sections: Sequence[Sec
     )
 
 
+def _with_addressed_body(meeting: Meeting, recommendations: Sequence[Recommendation], nlp: Language,
+                         text: str) -> Meeting:
+    """The body the recommendations are addressed to, where the page's meeting has none or only a guess."""
+    if meeting.body is not None and not is_fallback(meeting.body):
+        return meeting
+    addressed = _addressed_body(recommendations, nlp)
+    if not addressed:
+        return meeting
+    start = text.find(addressed)
+    end = start + len(addressed) if start >= 0 else -1
+    return replace(meeting, body=MeetingPart(addressed, start, end, "recommendations addressed to"))
+
+
 def _meeting(text: str, entities: Sequence[Entity], cover: CoverSheet) -> Meeting:
     """The page's meeting: what its cover sheet says first, else what its text says (`extract.meeting`)."""
     bodies = [BodyMention(e.char_start, e.char_end, e.text) for e in entities if e.label == "BODY"]
@@ -261,6 +274,8 @@ def _meeting(text: str, entities: Sequence[Entity], cover: CoverSheet) -> Meetin
             return None  # a "Meeting:" field holding "08/02/2022 - Executive" is the text cues' to read
         start = text.find(raw or value)
         start, end = (start, start + len(raw or value)) if start >= 0 else (-1, -1)
+        if value is cover.meeting_body and single_member(value):  # a single-member decision: no body
+            return MeetingPart(None, start, end, "cover sheet: decision by a post holder")
         return MeetingPart(value, start, end, "cover sheet")
 
     return Meeting(

@@ -21,6 +21,9 @@ from pipeline.records import Meeting, MeetingPart
 
 FRAGMENT = re.compile(r"\{([a-z_]+)\}")
 FIELDS = ("body", "date", "title")
+# Cues of this rank and above only guess from where the page speaks of a body: a body the paper's
+# recommendations are addressed to ("Recommendations to the Cabinet") says more.
+FALLBACK_RANK = 4
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,10 @@ class _Cue:
 class _Rules:
     cues: tuple[_Cue, ...]
     standalone_heads: frozenset[str]
+    heads: frozenset[str]
     not_bodies: re.Pattern[str]
+    single_members: re.Pattern[str]
+    body_of_owner: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,9 @@ def _rules() -> _Rules:
         cues.append(_Cue(cue["name"], re.compile(_expand(cue["pattern"], fragments), flags), int(cue["rank"]),
                          int(cue["within"]), bool(cue.get("no_body"))))
     return _Rules(tuple(cues), frozenset(h.lower() for h in data["standalone_heads"]),
-                  re.compile(data["not_bodies"], re.IGNORECASE))
+                  frozenset(h.lower() for h in data["heads"]), re.compile(data["not_bodies"], re.IGNORECASE),
+                  re.compile(data["single_members"], re.IGNORECASE),
+                  re.compile(data["body_of_owner"], re.IGNORECASE))
 
 
 def _clean_name(text: str) -> str:
@@ -90,7 +98,8 @@ def _iso_date(text: str) -> str | None:
     return None
 
 
-def _part(rules: _Rules, cue: _Cue, match: re.Match[str], field: str) -> MeetingPart | None:
+def _part(rules: _Rules, cue: _Cue, match: re.Match[str], field: str,
+          bodies: Sequence[BodyMention]) -> MeetingPart | None:
     """The field a cue's match gives, or None when the captured text is not one."""
     start, end = match.span(field)
     raw = match.group(field)
@@ -98,18 +107,27 @@ def _part(rules: _Rules, cue: _Cue, match: re.Match[str], field: str) -> Meeting
         value = _iso_date(raw)
         return MeetingPart(value, start, end, cue.name) if value else None
     value = _clean_name(raw)
-    if field == "body" and (rules.not_bodies.match(value) or any(c.isdigit() for c in value)):
-        return None
     if not value:
         return None
-    return MeetingPart(value, start + raw.find(value[:1]), end, cue.name) if value else None
+    start += raw.find(value)
+    if field != "body":
+        return MeetingPart(value, start, start + len(value), cue.name)
+    if rules.not_bodies.match(value) or any(c.isdigit() for c in value):
+        return None
+    if rules.single_members.match(value):
+        return MeetingPart(None, start, start + len(value), cue.name)
+    if value.lower() in rules.heads:
+        return _head_body(rules, bodies, value, start, cue)
+    owned = rules.body_of_owner.match(value)
+    value = owned.group("body") if owned else value
+    return MeetingPart(value, start, start + len(value), cue.name)
 
 
 def _entity_at(bodies: Sequence[BodyMention], offset: int) -> BodyMention | None:
     return next((b for b in bodies if b.start == offset and len(b.text.split()) >= 2), None)
 
 
-def _head_body(rules: _Rules, bodies: Sequence[BodyMention], head: str, match: re.Match[str],
+def _head_body(rules: _Rules, bodies: Sequence[BodyMention], head: str, start: int,
                cue: _Cue) -> MeetingPart | None:
     """The body a bare "Board" or "Council" stands for: the page's first body ending in that word."""
     word = head.lower()
@@ -117,7 +135,7 @@ def _head_body(rules: _Rules, bodies: Sequence[BodyMention], head: str, match: r
     if named:
         return MeetingPart(_clean_name(named.text), named.start, named.end, cue.name)
     if word in rules.standalone_heads:
-        return MeetingPart(head, match.start("head"), match.end("head"), cue.name)
+        return MeetingPart(head, start, start + len(head), cue.name)
     return None
 
 
@@ -127,7 +145,7 @@ def _cue_parts(rules: _Rules, cue: _Cue, match: re.Match[str],
     parts: dict[str, MeetingPart] = {}
     for field in FIELDS:
         if field in groups and match.group(field) is not None:
-            part = _part(rules, cue, match, field)
+            part = _part(rules, cue, match, field, bodies)
             if part:
                 parts[field] = part
     if "body_at" in groups:
@@ -135,12 +153,23 @@ def _cue_parts(rules: _Rules, cue: _Cue, match: re.Match[str],
         if entity:
             parts["body"] = MeetingPart(_clean_name(entity.text), entity.start, entity.end, cue.name)
     if "head" in groups:
-        part = _head_body(rules, bodies, match.group("head"), match, cue)
+        part = _head_body(rules, bodies, match.group("head"), match.start("head"), cue)
         if part:
             parts["body"] = part
     if cue.no_body and "date" in parts:
         parts["body"] = MeetingPart(None, match.start(), match.end(), cue.name)
     return parts
+
+
+def is_fallback(part: MeetingPart | None) -> bool:
+    """Whether a meeting field was only guessed by a fallback cue (rank `FALLBACK_RANK` or more)."""
+    ranks = {cue.name: cue.rank for cue in _rules().cues}
+    return part is not None and ranks.get(part.cue, 0) >= FALLBACK_RANK
+
+
+def single_member(name: str) -> bool:
+    """Whether a decision maker's name is a post ("Cabinet Member for Housing"), not a meeting body."""
+    return bool(_rules().single_members.match(_clean_name(name)))
 
 
 def find_meeting(text: str, bodies: Sequence[BodyMention] = ()) -> Meeting:
@@ -159,4 +188,4 @@ def find_meeting(text: str, bodies: Sequence[BodyMention] = ()) -> Meeting:
     return Meeting(**{field: best[field].part for field in FIELDS if field in best})
 
 
-__all__ = ["BodyMention", "find_meeting"]
+__all__ = ["BodyMention", "find_meeting", "is_fallback", "single_member"]
