@@ -81,3 +81,20 @@ def test_a_page_describing_a_board_is_its_terms_of_reference():
 def test_a_forward_plan_title_is_a_strategy():
     assert infer_doc_type("Northern Counties Joint Forward Plan 2024 - 2029\n\nAbout us\n" + PADDING)[0] == \
         "strategy"
+
+
+def test_a_paper_headed_report_of_an_officer_is_a_board_paper():
+    text = ("Proposed Changes to Day Services\n\nReport of the Director of Adult Social Care\n\n"
+            "1. Introduction\n\nThe purpose of this paper is to set out the changes.")
+    assert infer_doc_type(text)[0] == "board_paper"
+    scores = doc_type_scores("Introduction\n\nThe annual report of the coroner was published.")
+    assert scores["board_paper"] == 0
+
+
+def test_an_operating_model_or_consultation_response_is_other():
+    model = ("Westmere Health and Care Partnership\n\nOperating Model 2023\n\nThis document describes how "
+             "the partners will work together under our plan for health and care.")
+    assert infer_doc_type(model + PADDING)[0] == "other"
+    response = "Joint Engagement Response to the Draft Hospital Strategy\n"
+    assert infer_doc_type(response + PADDING)[0] == "other"
+    assert infer_doc_type("Draft Hospital Strategy 2024\n\nOur vision" + PADDING)[0] == "strategy"
