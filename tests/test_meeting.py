@@ -224,3 +224,15 @@ def test_members_of_a_bare_cabinet():
         "Cabinet"
     lower_case = "Agenda item\n\nLibraries\n\nThe report asked cabinet members to agree the plan."
     assert _fields(lower_case)[0] is None
+
+
+def test_a_dated_line_is_a_meeting_only_with_its_label_or_item_number():
+    assert _fields("Background papers\n\n12/03/2021 - Budget Monitoring Report\n")[:2] == (None, None)
+    assert _fields("Background papers\n\n12/03/2021 - Overview and Scrutiny Board (Item 9)\n")[:2] == (
+        "Overview and Scrutiny Board", "2021-03-12")
+
+
+def test_a_publication_or_review_date_is_no_meeting_date():
+    text = "Policy on home adaptations\n\nPublication date: 4 May 2021\n\nReview date: 4 May 2024\n"
+    assert _fields(text)[1] is None
+    assert _fields("Report to: Cabinet Date: 4 May 2021 Author: A Person")[:2] == ("Cabinet", "2021-05-04")
