@@ -57,7 +57,7 @@ def test_a_report_that_mentions_its_strategy_in_the_body_is_not_a_strategy():
 def test_the_source_names_the_top_scores():
     kind, source = infer_doc_type("Agenda and draft minutes\n\nPRESENT: Councillor C\n")
     assert kind == "minutes"
-    assert source.startswith("inferred from text cues (minutes 8")
+    assert source.startswith("inferred from text cues (minutes 10, ")
 
 
 def test_an_issue_meetings_page_is_minutes_when_it_narrates_and_a_decision_when_it_only_decides():
@@ -98,3 +98,19 @@ def test_an_operating_model_or_consultation_response_is_other():
     response = "Joint Engagement Response to the Draft Hospital Strategy\n"
     assert infer_doc_type(response + PADDING)[0] == "other"
     assert infer_doc_type("Draft Hospital Strategy 2024\n\nOur vision" + PADDING)[0] == "strategy"
+
+
+def test_a_leaflet_reporting_what_cabinet_agreed_is_not_minutes():
+    leaflet = ("Have your say on day centres\n\nThe review went to the Cabinet in March. "
+               "At its meeting, Cabinet agreed to consult on the options." + PADDING)
+    assert infer_doc_type(leaflet)[0] == "other"
+    narrated = "Agenda item\n\nDay Centres\n\nThe Cabinet agreed to consult on the options." + PADDING
+    assert infer_doc_type(narrated)[0] == "minutes"
+
+
+def test_a_minutes_heading_and_a_tabbed_attendance_row():
+    text = ("Northshire Carers Forum\n\nOPEN FORUM MEETING MINUTES\n\nDate\t\t4 June 2014\n"
+            "Attendees\t\tA Person (Chair), B Person\n\n1.\tWelcome")
+    assert infer_doc_type(text)[0] == "minutes"
+    prose = "Northshire Carers Forum\n\nSee the minutes below for the detail.\n"
+    assert doc_type_scores(prose)["minutes"] == 0

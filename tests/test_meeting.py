@@ -236,3 +236,16 @@ def test_a_publication_or_review_date_is_no_meeting_date():
     text = "Policy on home adaptations\n\nPublication date: 4 May 2021\n\nReview date: 4 May 2024\n"
     assert _fields(text)[1] is None
     assert _fields("Report to: Cabinet Date: 4 May 2021 Author: A Person")[:2] == ("Cabinet", "2021-05-04")
+
+
+def test_a_tabbed_cover_table_names_the_meeting_and_its_date():
+    text = ("OPEN FORUM MEETING MINUTES\n\nTitle of Meeting\t\tNorthshire Carers Forum Meeting\n"
+            "Date\t\t4th June 2014\nPlace\t\tTown Library\n")
+    assert _fields(text)[:2] == ("Northshire Carers Forum", "2014-06-04")
+    assert _fields("Review date\t\t4th June 2014\n")[1] is None
+
+
+def test_a_body_as_subject_must_be_the_whole_subject():
+    text = ("The Northshire Carers Trust Limited working across the county supported by the council\n\n"
+            "Agenda item\n")
+    assert _fields(text, [_mention(text, "Northshire Carers Trust Limited")])[0] is None

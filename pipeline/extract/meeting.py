@@ -150,6 +150,8 @@ def _cue_parts(rules: _Rules, cue: _Cue, match: re.Match[str],
                 parts[field] = part
     if "body_at" in groups:
         entity = _entity_at(bodies, match.start("body_at"))
+        if entity and "body_run" in groups and entity.end != match.end("body_run"):
+            entity = None  # the body must be the whole subject, not the start of a longer phrase
         if entity:
             parts["body"] = MeetingPart(_clean_name(entity.text), entity.start, entity.end, cue.name)
     if "head" in groups:
