@@ -19,6 +19,14 @@ micro-averaged over documents.  What is compared, per label:
   shorter is at least 0.8 of the longer.
 - meeting_body / meeting_date: `documents.meeting_body` / `meeting_date` against gold `meeting`; a body
   is right when it names the same gold body (canonical or alias), a date when equal.  Null is no prediction.
+  The date is `meeting_date_text` where the database has it (it keeps a month-only "2021-03"), else
+  `meeting_date`.
+
+Three accuracies sit beside the F1s (`ACCURACY_DENOMINATORS` says what each counts):
+- meeting: body and date both right, on the pages whose gold meeting states a body or a date.  A field the
+  gold leaves null is right only when the database leaves it null too.
+- locality: `documents.locality` equals gold `locality` after case-folding and whitespace collapse.
+- doc_type: `documents.doc_type` equals gold `doc_type`.
 """
 
 from __future__ import annotations
@@ -48,6 +56,16 @@ LABELS = (
     "meeting_body",
     "meeting_date",
 )
+ACCURACIES = ("meeting", "locality", "doc_type")
+ACCURACY_DENOMINATORS = {
+    "meeting": "pages whose gold meeting states a body or a date; right when body (gold name or alias, "
+               "case-insensitive) and date (ISO text) are both right, a null gold field needing a null",
+    "locality": "all scored pages; documents.locality equals gold locality after case-fold and whitespace "
+                "collapse (null equals null)",
+    "doc_type": "all scored pages; documents.doc_type equals gold doc_type",
+}
+DOCUMENT_COLUMNS = ("doc_id", "filename", "format", "meeting_body", "meeting_date", "meeting_date_text",
+                    "locality", "doc_type")
 REC_RATIO = 0.9
 REC_CONTAINMENT = 0.8
 
@@ -92,6 +110,23 @@ class Counts:
         if self.found != self.tp:
             result["gold_found"] = self.found
         return result
+
+
+@dataclass
+class Accuracy:
+    """Pages right out of pages scored, for a one-answer-per-page field."""
+
+    correct: int = 0
+    total: int = 0
+
+    def add(self, right: bool) -> None:
+        self.correct += int(right)
+        self.total += 1
+
+    def as_dict(self, denominator: str) -> dict[str, Any]:
+        accuracy = self.correct / self.total if self.total else 0.0
+        return {"correct": self.correct, "total": self.total, "accuracy": round(accuracy, 4),
+                "denominator": denominator}
 
 
 def _collapse(text: str | None) -> str:
@@ -163,19 +198,48 @@ def _rec_counts(predicted: list[str], gold: list[str]) -> Counts:
     return counts
 
 
+def _same_body(predicted: str | None, gold_body: str | None, gold: dict[str, Any]) -> bool:
+    """Whether `predicted` names the gold meeting body (its canonical name or an alias)."""
+    if not (gold_body and predicted):
+        return False
+    groups = [g for g in _body_groups(gold) if _fold(gold_body) in g] or [{_fold(gold_body)}]
+    return any(_fold(predicted) in g for g in groups)
+
+
+def _predicted_date(doc: dict[str, Any]) -> str | None:
+    """The meeting date as ISO text, month-only where the database kept one."""
+    if doc.get("meeting_date_text"):
+        return str(doc["meeting_date_text"])
+    return str(doc["meeting_date"]) if doc.get("meeting_date") is not None else None
+
+
 def _meeting_counts(doc: dict[str, Any], gold: dict[str, Any]) -> dict[str, Counts]:
     meeting = gold.get("meeting") or {}
-    result = {}
     gold_body, pred_body = meeting.get("body"), doc["meeting_body"]
-    same_body = False
-    if gold_body and pred_body:
-        groups = [g for g in _body_groups(gold) if _fold(gold_body) in g] or [{_fold(gold_body)}]
-        same_body = any(_fold(pred_body) in g for g in groups)
-    result["meeting_body"] = _pair_counts(pred_body, gold_body, same_body)
-    gold_date = meeting.get("date")
-    pred_date = str(doc["meeting_date"]) if doc["meeting_date"] is not None else None
-    result["meeting_date"] = _pair_counts(pred_date, gold_date, pred_date == gold_date)
-    return result
+    gold_date, pred_date = meeting.get("date"), _predicted_date(doc)
+    return {
+        "meeting_body": _pair_counts(pred_body, gold_body, _same_body(pred_body, gold_body, gold)),
+        "meeting_date": _pair_counts(pred_date, gold_date, pred_date == gold_date),
+    }
+
+
+def _accuracy_checks(doc: dict[str, Any], gold: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per accuracy, {"right", "predicted", "gold"} for this page; meeting only when gold states one."""
+    checks: dict[str, dict[str, Any]] = {}
+    meeting = gold.get("meeting") or {}
+    gold_body, gold_date = meeting.get("body"), meeting.get("date")
+    if gold_body or gold_date:
+        pred_body, pred_date = doc["meeting_body"], _predicted_date(doc)
+        body_right = _same_body(pred_body, gold_body, gold) if gold_body else not pred_body
+        checks["meeting"] = {"right": body_right and pred_date == gold_date,
+                             "predicted": {"body": pred_body, "date": pred_date},
+                             "gold": {"body": gold_body, "date": gold_date}}
+    pred_locality, gold_locality = doc.get("locality"), gold.get("locality")
+    checks["locality"] = {"right": _fold(pred_locality) == _fold(gold_locality),
+                          "predicted": pred_locality, "gold": gold_locality}
+    checks["doc_type"] = {"right": (doc.get("doc_type") or None) == (gold.get("doc_type") or None),
+                          "predicted": doc.get("doc_type"), "gold": gold.get("doc_type")}
+    return checks
 
 
 def _pair_counts(predicted: str | None, gold: str | None, equal: bool) -> Counts:
@@ -188,6 +252,15 @@ def _pair_counts(predicted: str | None, gold: str | None, equal: bool) -> Counts
     if predicted or gold:
         counts.errors.append({"predicted": predicted, "gold": gold})
     return counts
+
+
+def _documents(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The documents with the columns scored; a column an older database lacks reads as NULL."""
+    present = {row[0] for row in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'documents'").fetchall()}
+    select = ", ".join(c if c in present else f"NULL AS {c}" for c in DOCUMENT_COLUMNS)
+    rows = con.execute(f"SELECT {select} FROM documents ORDER BY doc_id").fetchall()
+    return [dict(zip(DOCUMENT_COLUMNS, row, strict=True)) for row in rows]
 
 
 def load_gold(gold_dir: Path, match: str | None = None) -> dict[str, dict[str, Any]]:
@@ -264,13 +337,9 @@ def evaluate_extraction(
                            + ". Pass --gold with a folder of gold files (schema of ../shared/gold).")
     con = connect_read_only(db_path)
     try:
-        docs = [
-            dict(zip(("doc_id", "filename", "format", "meeting_body", "meeting_date"), row, strict=True))
-            for row in con.execute(
-                "SELECT doc_id, filename, format, meeting_body, meeting_date FROM documents ORDER BY doc_id"
-            ).fetchall()
-        ]
+        docs = _documents(con)
         overall = {label: Counts() for label in LABELS}
+        accuracy = {name: Accuracy() for name in ACCURACIES}
         by_format: dict[str, dict[str, Counts]] = defaultdict(lambda: {label: Counts() for label in LABELS})
         per_document: dict[str, Any] = {}
         unmatched = []
@@ -285,10 +354,14 @@ def evaluate_extraction(
             for label, c in counts.items():
                 overall[label].add(c)
                 by_format[fmt][label].add(c)
+            checks = _accuracy_checks(doc, gold[stem])
+            for name, check in checks.items():
+                accuracy[name].add(check["right"])
             per_document[doc["doc_id"]] = {
                 "gold": stem,
                 "format": fmt,
                 "labels": {label: {**c.as_dict(), "errors": c.errors} for label, c in counts.items()},
+                "accuracy": checks,
             }
     finally:
         con.close()
@@ -303,6 +376,7 @@ def evaluate_extraction(
         "gold_without_document": sorted(set(gold) - matched_stems),
         "documents_without_gold": unmatched,
         "overall": {label: c.as_dict() for label, c in overall.items()},
+        "accuracy": {name: a.as_dict(ACCURACY_DENOMINATORS[name]) for name, a in accuracy.items()},
         "by_format": {
             fmt: {label: c.as_dict() for label, c in counts.items()}
             for fmt, counts in sorted(by_format.items())
@@ -325,6 +399,10 @@ def format_report(metrics: dict[str, Any]) -> str:
                 f"  {label:<16}{m['precision']:>7.3f}{m['recall']:>7.3f}{m['f1']:>7.3f}"
                 f"{m['tp']:>6}{m['fp']:>6}{m['fn']:>6}"
             )
+    lines += ["", "accuracy (pages right / pages scored)"]
+    for name, a in (metrics.get("accuracy") or {}).items():
+        lines.append(f"  {name:<16}{a['accuracy']:>7.3f}{a['correct']:>6} /{a['total']:>4}  "
+                     f"{a['denominator']}")
     return "\n".join(lines)
 
 

@@ -76,24 +76,40 @@ def infer_locality(text: str) -> tuple[str | None, str]:
     return best, f"inferred from text (weighted mentions: {summary})"
 
 
+@dataclass(frozen=True)
+class _TypeCue:
+    pattern: re.Pattern[str]
+    weight: int
+    within: int  # characters from the start of the document searched
+
+
 @lru_cache(maxsize=1)
-def _doc_type_rules() -> tuple[int, int, dict[str, list[tuple[re.Pattern[str], int]]]]:
+def _doc_type_rules() -> tuple[int, dict[str, list[_TypeCue]]]:
     data = yaml.safe_load(resources.files("pipeline.data").joinpath("doc_types.yaml").read_text("utf-8"))
+    window = int(data["window"])
     rules = {
-        name: [(re.compile(cue["cue"], re.IGNORECASE | re.MULTILINE), int(cue["weight"])) for cue in cues]
+        name: [_TypeCue(re.compile(cue["cue"], re.IGNORECASE | re.MULTILINE), int(cue["weight"]),
+                        int(cue.get("within", window))) for cue in cues]
         for name, cues in data["types"].items()
     }
-    return int(data["window"]), int(data["min_score"]), rules
+    return int(data["min_score"]), rules
+
+
+def doc_type_scores(text: str) -> dict[str, int]:
+    """The summed weight of each type's cues found in the text (each cue counts once)."""
+    _, rules = _doc_type_rules()
+    return {name: sum(cue.weight for cue in cues if cue.pattern.search(text, 0, cue.within))
+            for name, cues in rules.items()}
 
 
 def infer_doc_type(text: str) -> tuple[str, str]:
-    window, min_score, rules = _doc_type_rules()
-    head = text[:window]
-    scores = {name: sum(weight for cue, weight in cues if cue.search(head)) for name, cues in rules.items()}
-    best = max(scores, key=lambda name: scores[name])
+    min_score, _ = _doc_type_rules()
+    scores = doc_type_scores(text)
+    best = max(scores, key=lambda name: scores[name])  # the first listed of equals
     if scores[best] < min_score:
         return "other", "inferred: no type cue strong enough"
-    return best, f"inferred from text cues (score {scores[best]})"
+    ranked = ", ".join(f"{name} {score}" for name, score in sorted(scores.items(), key=lambda kv: -kv[1])[:3])
+    return best, f"inferred from text cues ({ranked})"
 
 
 @dataclass(frozen=True)

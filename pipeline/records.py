@@ -157,6 +157,28 @@ class SectionLabel:
 
 
 @dataclass(frozen=True)
+class MeetingPart:
+    """One field of a page's meeting, the span of `documents.text` it was read from and the cue that read it.
+
+    `value` is None where the cue shows the field is empty (a single-member decision has no meeting body).
+    """
+
+    value: str | None
+    char_start: int
+    char_end: int
+    cue: str
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """The meeting a page records or goes to; the date is ISO, a month-only one kept as "YYYY-MM"."""
+
+    body: MeetingPart | None = None
+    date: MeetingPart | None = None
+    title: MeetingPart | None = None
+
+
+@dataclass(frozen=True)
 class Extraction:
     entities: tuple[Entity, ...] = ()
     recommendations: tuple[Recommendation, ...] = ()
@@ -165,6 +187,7 @@ class Extraction:
     meeting_body: str | None = None
     meeting_date: str | None = None
     title: str | None = None
+    meeting: Meeting = field(default_factory=Meeting)
 
 
 @dataclass(frozen=True)

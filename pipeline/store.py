@@ -25,12 +25,13 @@ import duckdb
 
 from .datafiles import read_yaml
 from .errors import DatabaseBusy, NotADatabase, QueryFailed, ReadOnlyQuery
-from .records import DocumentResult
+from .records import DocumentResult, MeetingPart
 
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, "001_core.sql"),
     (2, "002_extraction.sql"),
     (3, "003_domain.sql"),
+    (4, "004_meeting.sql"),
 )
 VIEW_FILES: tuple[str, ...] = ("views.sql", "compare_views.sql")
 
@@ -170,6 +171,7 @@ class Writer:
                 "DELETE FROM documents WHERE path = ? AND doc_id <> ?", [result.path, result.doc_id]
             )
             self._insert_document(result, run_id)
+            self._update_meeting(result)
             self._insert_children(result)
             con.execute("COMMIT")
         except Exception:
@@ -193,6 +195,23 @@ class Writer:
                 extraction.meeting_body, _date_or_none(extraction.meeting_date), _now(), run_id,
                 result.text, result.domain_rate,
             ],
+        )
+
+    def _update_meeting(self, result: DocumentResult) -> None:
+        """The meeting's date text, title, spans and cues (004_meeting.sql) on the row just inserted."""
+        meeting = result.extraction.meeting
+        parts = {"body": meeting.body, "date": meeting.date, "title": meeting.title}
+
+        def span(part: MeetingPart | None) -> list[int | None]:
+            return [part.char_start, part.char_end] if part and part.char_start >= 0 else [None, None]
+
+        source = "; ".join(f"{name}: {part.cue}" for name, part in parts.items() if part) or None
+        self.con.execute(
+            "UPDATE documents SET meeting_date_text = ?, meeting_title = ?, meeting_body_start = ?, "
+            "meeting_body_end = ?, meeting_date_start = ?, meeting_date_end = ?, meeting_title_start = ?, "
+            "meeting_title_end = ?, meeting_source = ? WHERE doc_id = ?",
+            [meeting.date.value if meeting.date else None, meeting.title.value if meeting.title else None,
+             *span(meeting.body), *span(meeting.date), *span(meeting.title), source, result.doc_id],
         )
 
     def _insert_children(self, result: DocumentResult) -> None:

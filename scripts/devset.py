@@ -43,6 +43,10 @@ def prepare(devset: Path, out: Path) -> Path:
     return docs
 
 
+def first_half_accuracies(metrics: dict[str, dict]) -> list[str]:
+    return list(next(iter(metrics.values()))["extraction"].get("accuracy", {}))
+
+
 def rows(metrics: dict[str, dict]) -> list[tuple[str, list[str]]]:
     first = next(iter(metrics.values()))["extraction"]["overall"]
     table = []
@@ -52,6 +56,12 @@ def rows(metrics: dict[str, dict]) -> list[tuple[str, list[str]]]:
             m = half["extraction"]["overall"][label]
             cells.append(f"{m['f1']:.3f} ({m['precision']:.2f}/{m['recall']:.2f})")
         table.append((label, cells))
+    for name in first_half_accuracies(metrics):
+        cells = []
+        for half in metrics.values():
+            a = half["extraction"]["accuracy"][name]
+            cells.append(f"{a['accuracy']:.3f} ({a['correct']}/{a['total']})")
+        table.append((f"{name} accuracy", cells))
     for level in ("document", "section"):
         cells = []
         for half in metrics.values():

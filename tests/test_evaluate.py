@@ -120,3 +120,73 @@ def test_the_cross_validated_figures_and_learning_curve_are_printed(db):
                        "principles_cross_validated": {"section": {"macro_f1": 0.5}, "learning_curve": curve}})
     assert "  section                      macro-F1 0.500" in text.splitlines()
     assert text.splitlines()[-1].endswith("trained on): 0: 0.61, 1: 0.7")
+
+
+def _accuracy_db(tmp_path):
+    """Three pages: a meeting found right, one found with the wrong date, one without a meeting in gold."""
+    path = tmp_path / "acc.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(
+        "CREATE TABLE documents (doc_id VARCHAR, filename VARCHAR, format VARCHAR, meeting_body VARCHAR,"
+        " meeting_date DATE, meeting_date_text VARCHAR, locality VARCHAR, doc_type VARCHAR)"
+    )
+    con.execute("CREATE TABLE entities (doc_id VARCHAR, label VARCHAR, text VARCHAR, norm VARCHAR)")
+    con.execute("CREATE TABLE recommendations (doc_id VARCHAR, text VARCHAR)")
+    con.execute(
+        "INSERT INTO documents VALUES"
+        " ('p1.txt', 'p1.txt', 'txt', 'health and wellbeing board', NULL, '2019-03', ' north  Tyneside',"
+        "  'minutes'),"
+        " ('p2.txt', 'p2.txt', 'txt', 'Scrutiny Panel', '2020-01-09', '2020-01-09', 'Derby', 'agenda'),"
+        " ('p3.txt', 'p3.txt', 'txt', 'Cabinet', NULL, NULL, NULL, 'strategy')"
+    )
+    con.close()
+    gold_dir = tmp_path / "gold"
+    gold_dir.mkdir()
+    golds = {
+        "p1": {"meeting": {"body": "Knowsley Health and Wellbeing Board", "date": "2019-03", "title": None},
+               "bodies": ["Knowsley Health and Wellbeing Board"],
+               "body_aliases": {"Knowsley Health and Wellbeing Board": ["Health and Wellbeing Board"]},
+               "locality": "North Tyneside", "doc_type": "minutes"},
+        "p2": {"meeting": {"body": "Scrutiny Panel", "date": "2020-01-10", "title": None},
+               "locality": "Derby", "doc_type": "minutes"},
+        "p3": {"meeting": None, "locality": "Luton", "doc_type": "strategy"},
+    }
+    for stem, gold in golds.items():
+        (gold_dir / f"{stem}.json").write_text(json.dumps(gold))
+    return path, gold_dir
+
+
+def test_accuracies_count_meeting_pages_only_where_gold_states_a_meeting(tmp_path):
+    metrics = evaluate_extraction(*_accuracy_db(tmp_path))
+    accuracy = metrics["accuracy"]
+    assert (accuracy["meeting"]["correct"], accuracy["meeting"]["total"]) == (1, 2)
+    assert (accuracy["locality"]["correct"], accuracy["locality"]["total"]) == (2, 3)
+    assert (accuracy["doc_type"]["correct"], accuracy["doc_type"]["total"]) == (2, 3)
+    assert accuracy["meeting"]["accuracy"] == 0.5
+    assert "meeting" not in metrics["per_document"]["p3.txt"]["accuracy"]
+    wrong = metrics["per_document"]["p2.txt"]["accuracy"]["meeting"]
+    assert wrong == {"right": False, "predicted": {"body": "Scrutiny Panel", "date": "2020-01-09"},
+                     "gold": {"body": "Scrutiny Panel", "date": "2020-01-10"}}
+    assert metrics["overall"]["meeting_date"]["tp"] == 1  # the month-only text date of p1
+    report = format_report(metrics)
+    expected = "  doc_type          0.667     2 /   3  all scored pages"
+    assert any(line.startswith(expected) for line in report.splitlines())
+
+
+def test_a_meeting_body_predicted_where_gold_has_none_is_wrong(tmp_path):
+    path, gold_dir = _accuracy_db(tmp_path)
+    (gold_dir / "p2.json").write_text(json.dumps(
+        {"meeting": {"body": None, "date": "2020-01-09", "title": "A decision"}, "locality": "Derby",
+         "doc_type": "decision_record"}))
+    metrics = evaluate_extraction(path, gold_dir)
+    assert metrics["per_document"]["p2.txt"]["accuracy"]["meeting"]["right"] is False
+    assert metrics["accuracy"]["meeting"]["correct"] == 1
+
+
+def test_an_older_database_without_the_new_columns_scores_them_as_null(db):
+    path, gold_dir = db
+    (gold_dir / "001_abc.json").write_text(json.dumps({**GOLD, "doc_type": "board_paper"}))
+    metrics = evaluate_extraction(path, gold_dir)
+    assert metrics["accuracy"]["doc_type"] == {"correct": 0, "total": 2, "accuracy": 0.0,
+                                               "denominator": metrics["accuracy"]["doc_type"]["denominator"]}
+    assert metrics["accuracy"]["meeting"]["correct"] == 1

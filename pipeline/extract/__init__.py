@@ -22,17 +22,27 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.extract.cover import read_cover_sheet
+from pipeline.extract.cover import CoverSheet, read_cover_sheet
 from pipeline.extract.dates import find_dates
 from pipeline.extract.found import Found
 from pipeline.extract.legislation import find_legislation
+from pipeline.extract.meeting import BodyMention, find_meeting, is_fallback, single_member
 from pipeline.extract.memberships import find_memberships
 from pipeline.extract.money import find_money
 from pipeline.extract.nlp import SPANS_KEY, body_grammar, body_norm, collapse
 from pipeline.extract.people import find_people
 from pipeline.extract.recommendations import find_recommendations
 from pipeline.read import BLOCK_SEPARATOR
-from pipeline.records import Entity, Extraction, Membership, ParsedDocument, Recommendation, Section
+from pipeline.records import (
+    Entity,
+    Extraction,
+    Meeting,
+    MeetingPart,
+    Membership,
+    ParsedDocument,
+    Recommendation,
+    Section,
+)
 
 MAX_CHUNK = 100_000
 BATCH_SIZE = 64
@@ -227,14 +237,51 @@ def extract_document(doc_id: str, parsed: ParsedDocument, sections: Sequence[Sec
                                           member.member_kind, parsed.page_at(start), start,
                                           chunk.char_start + member.end))
     recommendations = find_recommendations(doc_id, sections, parsed)
+    meeting = _with_addressed_body(_meeting(parsed.text, entities, cover), recommendations, nlp, parsed.text)
+    body = meeting.body.value if meeting.body else None
     return Extraction(
         entities=tuple(_full_names(entities)),
         recommendations=tuple(recommendations),
         cover_fields=tuple(cover.fields),
         memberships=tuple(memberships),
-        meeting_body=cover.meeting_body or _addressed_body(recommendations, nlp),
-        meeting_date=cover.meeting_date,
+        meeting_body=body,
+        meeting_date=meeting.date.value if meeting.date else None,
         title=cover.title,
+        meeting=meeting,
+    )
+
+
+def _with_addressed_body(meeting: Meeting, recommendations: Sequence[Recommendation], nlp: Language,
+                         text: str) -> Meeting:
+    """The body the recommendations are addressed to, where the page's meeting has none or only a guess."""
+    if meeting.body is not None and not is_fallback(meeting.body):
+        return meeting
+    addressed = _addressed_body(recommendations, nlp)
+    if not addressed:
+        return meeting
+    start = text.find(addressed)
+    end = start + len(addressed) if start >= 0 else -1
+    return replace(meeting, body=MeetingPart(addressed, start, end, "recommendations addressed to"))
+
+
+def _meeting(text: str, entities: Sequence[Entity], cover: CoverSheet) -> Meeting:
+    """The page's meeting: what its cover sheet says first, else what its text says (`extract.meeting`)."""
+    bodies = [BodyMention(e.char_start, e.char_end, e.text) for e in entities if e.label == "BODY"]
+    found = find_meeting(text, bodies)
+
+    def from_cover(value: str | None, raw: str | None) -> MeetingPart | None:
+        if not value or (raw is value and find_dates(value, default_year=None)):
+            return None  # a "Meeting:" field holding "08/02/2022 - Executive" is the text cues' to read
+        start = text.find(raw or value)
+        start, end = (start, start + len(raw or value)) if start >= 0 else (-1, -1)
+        if value is cover.meeting_body and single_member(value):  # a single-member decision: no body
+            return MeetingPart(None, start, end, "cover sheet: decision by a post holder")
+        return MeetingPart(value, start, end, "cover sheet")
+
+    return Meeting(
+        body=from_cover(cover.meeting_body, cover.meeting_body) or found.body,
+        date=from_cover(cover.meeting_date, cover.get("meeting_date")) or found.date,
+        title=found.title,
     )
 
 
