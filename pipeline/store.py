@@ -29,6 +29,8 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, "001_core.sql"),
     (2, "002_extraction.sql"),
     (3, "003_domain.sql"),
+    # 4 is reserved for the meeting-metadata migration; versions are applied in order and may have gaps.
+    (5, "005_outcome.sql"),
 )
 VIEW_FILES: tuple[str, ...] = ("views.sql", "compare_views.sql")
 
@@ -173,7 +175,8 @@ class Writer:
             for e in extraction.entities
         ])
         _insert_many(con, "recommendations", [
-            (r.doc_id, r.section_id, r.text, r.kind, r.addressed_to, r.char_start, r.char_end, r.page)
+            (r.doc_id, r.section_id, r.text, r.kind, r.addressed_to, r.char_start, r.char_end, r.page,
+             r.outcome)
             for r in extraction.recommendations
         ])
         _insert_many(con, "cover_fields", [(c.doc_id, c.field, c.value) for c in extraction.cover_fields])
