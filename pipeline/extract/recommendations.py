@@ -97,8 +97,9 @@ def _label_patterns(
 
 
 def _outcome_rules(data: dict) -> _Outcomes:
+    verbs = "(?i:" + "|".join(f"(?:{row['pattern']})" for row in data["verbs"]) + ")"
     return _Outcomes(
-        frames=tuple(re.compile(f, re.IGNORECASE) for f in data["frames"]),
+        frames=tuple(re.compile(f.replace("{verbs}", verbs)) for f in data["frames"]),
         verbs=tuple((re.compile(row["pattern"]), row["outcome"]) for row in data["verbs"]),
         negation=re.compile(data["negation"], re.IGNORECASE),
         negated=frozenset(data["negated"]),
@@ -294,7 +295,8 @@ def _asked_item(
 ) -> tuple[list[_Item], _LeadIn | None] | None:
     """'<subject> is asked to ...': the sentence, or a lead-in when the items follow a colon."""
     start = _sentence_start(text, match.start(), line_start)
-    subject = SECTION_NUMBER_PREFIX.sub("", text[start : match.start()].strip())
+    # "2. Recommendations 2.1 The Board", "SUMMARY: The Board" on a flattened page: the subject is the end.
+    subject = SECTION_NUMBER_PREFIX.sub("", text[start : match.start()].strip()).rsplit(": ", 1)[-1]
     words = subject.split()
     if not words or len(words) > 12 or words[-1].lower() in rules.skip_subjects or "," in subject:
         return None
