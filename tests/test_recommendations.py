@@ -462,3 +462,51 @@ def test_outcome_is_on_each_recommendation():
         ("That the report be noted.", "noted"),
         ("That the budget be not approved.", "rejected"),
     ]
+
+
+def test_agreed_to_and_resolved_to_labels():
+    text = "Agreed to:\n1. Refer the parking review to the Place Scrutiny Panel.\n2. Publish the survey."
+    assert rows(text) == [
+        ("Refer the parking review to the Place Scrutiny Panel.", "decision", None),
+        ("Publish the survey.", "decision", None),
+    ]
+    assert rows("Resolved to:\n- adopt the tree planting charter") == [
+        ("adopt the tree planting charter", "resolution", None)
+    ]
+
+
+def test_a_reported_request_for_a_decision():
+    text = "The Leader spoke. The Executive were asked to adopt the housing strategy. Debate followed."
+    assert rows(text) == [("The Executive were asked to adopt the housing strategy.", "recommendation", None)]
+    assert rows("Governors were asked to share the survey with parents.") == []
+
+
+def test_numbered_decisions_of_a_body_and_their_lettered_parts():
+    text = (
+        "1. The Harbour Board approved the dredging contract for the outer channel.\n"
+        "2. The Harbour Board endorsed the marina masterplan, including:\n"
+        "a) a new slipway for the lifeboat station and visiting yachts next spring;\n"
+        "b) moorings for forty small fishing boats on the east quay.\n"
+        "3. Members asked about the cost of the slipway.\n"
+        "The Harbour Board noted that visitor numbers had fallen.\n"
+    )
+    assert rows(text) == [
+        ("The Harbour Board approved the dredging contract for the outer channel.", "decision", None),
+        ("The Harbour Board endorsed the marina masterplan, including:", "decision", None),
+        ("a new slipway for the lifeboat station and visiting yachts next spring;", "decision", None),
+        ("moorings for forty small fishing boats on the east quay.", "decision", None),
+    ]
+    assert outcomes(text)[1][1] == "endorsed"
+
+
+def test_parts_of_a_numbered_decision_end_at_prose():
+    text = (
+        "- The Schools Forum agreed the funding formula below:\n"
+        "- a lump sum of £120,000 for each primary school\n"
+        "Officers then presented the next item.\n"
+        "- a reading scheme was also discussed by members at length"
+    )
+    assert [r[0] for r in rows(text)] == [
+        "The Schools Forum agreed the funding formula below:",
+        "a lump sum of £120,000 for each primary school",
+    ]

@@ -57,7 +57,7 @@ class _Rules:
     heading: re.Pattern[str]
     label: re.Pattern[str]
     sentence: tuple[tuple[re.Pattern[str], str], ...]
-    line_sentences: tuple[tuple[re.Pattern[str], str], ...]
+    line_sentences: tuple[tuple[re.Pattern[str], str, bool], ...]
     lead_ins: tuple[tuple[re.Pattern[str], str], ...]
     tails: tuple[re.Pattern[str], ...]
     asked: re.Pattern[str] | None
@@ -117,7 +117,10 @@ def _rules() -> _Rules:
         heading=heading,
         label=label,
         sentence=sentence,
-        line_sentences=_kinded(data["line_sentences"]),
+        line_sentences=tuple(
+            (re.compile(row["pattern"]), row["kind"], bool(row.get("numbered")))
+            for row in data["line_sentences"]
+        ),
         lead_ins=_kinded(data["lead_ins"]),
         tails=tuple(re.compile(t) for t in data["tails"]),
         asked=asked,
@@ -170,6 +173,7 @@ class _LeadIn:
     addressed_to: str | None
     n_items: int = 0
     sublist: bool = False  # the last item ended with ":" - what follows are its parts
+    parts_only: bool = False  # opened by a numbered decision: only its lettered parts follow, until a number
     outcome: str | None = None
 
     def item(self, start: int, end: int) -> _Item:
@@ -383,14 +387,17 @@ def _label_line(
 
 
 def _line_sentence(
-    text: str, start: int, end: int, rules: _Rules
+    text: str, start: int, end: int, rules: _Rules, bulleted: bool
 ) -> tuple[list[_Item], _LeadIn | None] | None:
     """A paragraph in the grammar of a resolution ('That the plan be approved.'), the whole paragraph.
-    It opens no lead-in: each further numbered resolution is in the same grammar."""
-    for pattern, kind in rules.line_sentences:
-        if pattern.match(text, start, end):
+    It opens a lead-in only for its parts, when it ends with ':' ('... endorsed the plan, including:')."""
+    for pattern, kind, numbered in rules.line_sentences:
+        if (bulleted or not numbered) and pattern.match(text, start, end):
             item_end = end if end - start <= 600 else _sentence_end(text, start, end)
-            return [_Item(start, item_end, kind, None)], None
+            item = _Item(start, item_end, kind, None)
+            ends_list = text[start:item_end].rstrip().endswith(":")
+            lead = _LeadIn(kind, None, 1, sublist=True, parts_only=True) if ends_list else None
+            return [item], lead
     return None
 
 
@@ -447,6 +454,8 @@ def _scan_line(
         return _label_line(text, start, end, label, rules, active)
     bullet = BULLET.match(text, start)
     body_start = bullet.end() if bullet else start
+    if lead and lead.parts_only and (not bullet or text[start:body_start].strip()[:1].isdigit()):
+        lead = None  # the next numbered paragraph, or prose, ends the parts of a numbered decision
     opened = _lead_in_line(text, body_start, end, rules)
     if opened:
         return opened
@@ -454,7 +463,7 @@ def _scan_line(
     if found or new_lead:
         return found, new_lead
     if lead is None:
-        return _line_sentence(text, body_start, end, rules) or ([], None)
+        return _line_sentence(text, body_start, end, rules, bool(bullet)) or ([], None)
     return _lead_item(text, start, end, lead, rules, list_item)
 
 
