@@ -510,3 +510,26 @@ def test_parts_of_a_numbered_decision_end_at_prose():
         "The Schools Forum agreed the funding formula below:",
         "a lump sum of £120,000 for each primary school",
     ]
+
+
+def test_it_is_recommended_that_colon_is_a_lead_in_and_wrapped_bullets_are_joined():
+    text = (
+        "It is recommended that:\n\n"
+        "\uf0b7 The depot is relocated to the business park once the\n\n"
+        "lease on the current site has expired. Staff were consulted in May.\n\n"
+        "\uf0b7 A review of vehicle routes is carried out.\n\n"
+        "Background\n\nhistory of the depot site"
+    )
+    assert rows(text) == [
+        (
+            "The depot is relocated to the business park once the\n\nlease on the current site has expired.",
+            "recommendation",
+            None,
+        ),
+        ("A review of vehicle routes is carried out.", "recommendation", None),
+    ]
+
+
+def test_unbulleted_lower_case_items_stay_apart():
+    text = "The Board is asked to:\nnote the report\napprove the plan"
+    assert [r[0] for r in rows(text)] == ["note the report", "approve the plan"]

@@ -24,8 +24,11 @@ from pipeline.datafiles import read_yaml
 from pipeline.extract.prefilter import Gate, gate_for
 from pipeline.records import ParsedDocument, Recommendation, Section
 
+# Bullets, with the glyphs PDF readers decode symbol-font bullets to.
+BULLET_MARKS = "-•*·▪◦‣–—●○■□➢►\uf0b7\uf0a7\uf0d8\uf076\uf0fc\x83"
 BULLET = re.compile(
-    r"[ \t]*(?:[-•*·▪◦‣–—]|\(?\d{1,2}[.)](?!\d)|\(?[a-z][.)]|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)])[ \t]+"
+    rf"[ \t]*(?:[{BULLET_MARKS}]|\(?\d{{1,2}}[.)](?!\d)|\(?[a-z][.)]"
+    r"|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)])[ \t]+"
 )
 INLINE_ENUM = re.compile(r"(?:^|(?<=[\s;:,]))\((?:[a-h]|\d{1,2}|i{1,3}|iv|v|vi{1,3})\)\s+")
 # Inline item numbers of a flattened list: "2.1.1 note ... 2.1.2 approve ..." or "1. note ... 2. approve ...".
@@ -334,6 +337,9 @@ def _sentence_items(
             if "that" in match.group(0).lower():
                 subject = SUBJECT_AFTER_THAT.match(text, match.end())
                 addressed = _clean_body(subject.group("body")) if subject else None
+            if text[match.end() : end].strip() == ":":
+                lead = _LeadIn(kind, addressed)  # "It is recommended that:" and the items below
+                continue
             items.append(_Item(start, end, kind, addressed))
     for match in active.asked.finditer(text, line_start, line_end) if active.asked else ():
         found = _asked_item(text, match, line_start, line_end, rules)
@@ -482,15 +488,30 @@ def _scan(
         match = rules.heading.match(heading)
         if match:
             lead = _LeadIn(rules.label_kinds[match.group("label").lower()], _clean_body(match.group("to")))
+    open_bullet = False  # the last line was a bulleted item cut before its end (a wrapped PDF line)
     for line_start, line_end in _lines(text):
         start, end = _strip(text, line_start, line_end)
         if start == end:
+            continue
+        if open_bullet and _continues(text, start):
+            items[-1] = _trimmed(text, replace(items[-1], end=_sentence_end(text, start, end)), rules)
+            open_bullet = text[items[-1].end - 1] not in ".;:!?"
             continue
         if any(p.search(text, start, end) for p in rules.not_items):
             continue  # a standing line such as the declarations-of-interest reminder
         found, lead = _scan_line(text, start, end, lead, rules, active, start in list_starts)
         items.extend(_trimmed(text, item, rules) for item in found)
+        open_bullet = bool(found and BULLET.match(text, start)) and _cut_at_line_end(text, items[-1], end)
     return _dedupe([item for item in items if item.end > item.start])
+
+
+def _continues(text: str, start: int) -> bool:
+    """A line that goes on with the sentence above: it starts in lower case, with no bullet."""
+    return text[start].islower() and not BULLET.match(text, start)
+
+
+def _cut_at_line_end(text: str, item: _Item, line_end: int) -> bool:
+    return item.end >= line_end - 2 and text[item.end - 1] not in ".;:!?"
 
 
 def _dedupe(items: list[_Item]) -> list[_Item]:
