@@ -41,6 +41,7 @@ SUBJECT_AFTER_THAT = re.compile(
 HEADINGISH = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?[A-Z][^.:;!?]{0,80}$")
 # What closes a lead-in line: a colon (":" or ":-") or a dash, then the end of the line or inline items.
 LEAD_CLOSE = re.compile(r"\s*(?::-?|[–—-])\s*")
+LEAD_CLOSER = re.compile(r"[:–—-]")
 SECTION_NUMBER_PREFIX = re.compile(r"^.*\b\d+(?:\.\d+)*\.?\s+(?=[A-Z])")
 ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 
@@ -115,6 +116,8 @@ def _rules() -> _Rules:
     label_kinds = {label.lower(): kind for kind, labels in data["labels"].items() for label in labels}
     heading, label = _label_patterns(label_kinds, data["label_qualifiers"])
     sentence = _kinded(data["sentences"])
+    lead_ins = _kinded(data["lead_ins"])
+    not_items = tuple(re.compile(p, re.IGNORECASE) for p in data["not_items"])
     asked = re.compile(data["asked"])
     return _Rules(
         heading=heading,
@@ -124,12 +127,12 @@ def _rules() -> _Rules:
             (re.compile(row["pattern"]), row["kind"], bool(row.get("numbered")))
             for row in data["line_sentences"]
         ),
-        lead_ins=_kinded(data["lead_ins"]),
+        lead_ins=lead_ins,
         tails=tuple(re.compile(t) for t in data["tails"]),
         asked=asked,
         item_start=re.compile(data["item_start"], re.IGNORECASE),
         narrative=tuple(re.compile(p) for p in data["narrative"]),
-        not_items=tuple(re.compile(p, re.IGNORECASE) for p in data["not_items"]),
+        not_items=not_items,
         label_kinds=label_kinds,
         skip_subjects=frozenset(w.lower() for w in data["skip_subjects"]),
         anonymous_subjects=frozenset(w.lower() for w in data["anonymous_subjects"]),
@@ -137,7 +140,7 @@ def _rules() -> _Rules:
         min_label_words=int(data["min_label_words"]),
         min_subitem_words=int(data["min_subitem_words"]),
         outcomes=_outcome_rules(data["outcome"]),
-        gates={pattern: gate_for(pattern) for pattern in (asked, *(p for p, _ in sentence))},
+        gates={p: gate_for(p) for p in (asked, *(p for p, _ in (*sentence, *lead_ins)), *not_items)},
     )
 
 
@@ -353,8 +356,10 @@ def _active(text: str, rules: _Rules) -> _Rules:
     """`rules` without the sentence patterns that cannot match anywhere in `text` (see `prefilter`)."""
     lower = text.lower()
     sentence = tuple((p, kind) for p, kind in rules.sentence if rules.gates[p].allows(text, lower))
+    lead_ins = tuple((p, kind) for p, kind in rules.lead_ins if rules.gates[p].allows(text, lower))
+    not_items = tuple(p for p in rules.not_items if rules.gates[p].allows(text, lower))
     asked = rules.asked if rules.gates[rules.asked].allows(text, lower) else None
-    return replace(rules, sentence=sentence, asked=asked)
+    return replace(rules, sentence=sentence, lead_ins=lead_ins, not_items=not_items, asked=asked)
 
 
 def _lead_in_line(
@@ -462,7 +467,8 @@ def _scan_line(
     body_start = bullet.end() if bullet else start
     if lead and lead.parts_only and (not bullet or text[start:body_start].strip()[:1].isdigit()):
         lead = None  # the next numbered paragraph, or prose, ends the parts of a numbered decision
-    opened = _lead_in_line(text, body_start, end, rules)
+    closer = LEAD_CLOSER.search(text, body_start, end)
+    opened = _lead_in_line(text, body_start, end, active) if closer else None
     if opened:
         return opened
     found, new_lead = _sentence_items(text, body_start, end, rules, active)
@@ -497,7 +503,7 @@ def _scan(
             items[-1] = _trimmed(text, replace(items[-1], end=_sentence_end(text, start, end)), rules)
             open_bullet = text[items[-1].end - 1] not in ".;:!?"
             continue
-        if any(p.search(text, start, end) for p in rules.not_items):
+        if any(p.search(text, start, end) for p in active.not_items):
             continue  # a standing line such as the declarations-of-interest reminder
         found, lead = _scan_line(text, start, end, lead, rules, active, start in list_starts)
         items.extend(_trimmed(text, item, rules) for item in found)
