@@ -1,15 +1,24 @@
-"""Recommendations, resolutions and decisions: one row per item, with the body it is addressed to.
+"""Recommendations, resolutions and decisions: one row per item, with the body it is addressed to and its
+outcome.
 
-Three ways an item is found, all driven by the lead-in tables in `pipeline/data/recommendations.yaml`:
+The ways an item is found, all driven by the tables in `pipeline/data/recommendations.yaml`:
 
 1. a sentence that is its own lead-in ("It is recommended that the Board note the report.", "The Cabinet is
-   asked to approve ...", "One of the recommendations was ...") → the whole sentence;
+   asked to approve ...", "One of the recommendations was ...", "It was proposed that ...") → the sentence;
 2. a label with the item after it on the same line ("RESOLVED: That the minutes be approved.",
    "Decision: to approve ...", a cover-sheet cell "Recommendations<TAB>To note the report") → the text after
    the label, split when it enumerates "(a) ... (b) ...";
-3. a lead-in with nothing after it ("The Board is asked to:", "RESOLVED:", a "Recommendations to the Cabinet"
-   line or section heading) → each bulleted or numbered item below it, or the first paragraph when none is
-   bulleted.  The lead-in ends at the first paragraph that is neither an item nor a further recommendation.
+3. a lead-in with nothing after it ("The Board is asked to:", "RESOLVED:", "Delegated decision:", "I ... do
+   hereby:", "The Board agreed:", a "Recommendations to the Cabinet" line or section heading) → each
+   bulleted or numbered item below it, or the first paragraph when none is bulleted.  The lead-in ends at
+   the first paragraph that is neither an item nor a further recommendation, or that reports the meeting
+   ("The Board gave consideration to ...").  A lead-in with its items on the same line, as a flattened
+   page has it ("is asked to: 2.1.1 note ... 2.1.2 approve ..."), gives one item per number;
+4. a paragraph in a resolution's own grammar ("That the report be noted.", "1. The Board endorsed ...").
+
+Markers ("(1)", "a)", "•", "RESOLVED –") are dropped.  Standing lines (the declarations-of-interest
+reminder) are never items.  `outcome_of` reads the item's verb: approved, noted, agreed, endorsed,
+deferred, rejected, delegated or other.
 """
 
 from __future__ import annotations
