@@ -153,7 +153,7 @@ SPECS: tuple[CsvSpec, ...] = (
         "recommendations.csv",
         "What each locality's boards were asked to agree or resolved.",
         "SELECT v.locality, v.doc_id, v.filename, v.meeting_body, v.meeting_date, v.page, v.kind, "
-        f"v.addressed_to, v.text FROM recommendations_by_locality v ORDER BY {_LOCALITY_ORDER}, "
+        f"v.outcome, v.addressed_to, v.text FROM recommendations_by_locality v ORDER BY {_LOCALITY_ORDER}, "
         "v.meeting_date NULLS LAST, v.doc_id, v.page, v.text",
         (
             _LOCALITY_COL,
@@ -163,6 +163,8 @@ SPECS: tuple[CsvSpec, ...] = (
             ("meeting_date", "meeting date (YYYY-MM-DD); empty if unknown"),
             ("page", "page of the recommendation"),
             ("kind", "recommendation | resolution | decision"),
+            ("outcome", "approved | noted | agreed | endorsed | deferred | rejected | delegated | other, "
+                        "from the item's verb"),
             ("addressed_to", "who is asked to act, when stated"),
             ("text", "the recommendation as written"),
         ),

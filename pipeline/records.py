@@ -121,6 +121,8 @@ class Recommendation:
     char_start: int
     char_end: int
     page: int
+    # approved | noted | agreed | endorsed | deferred | rejected | delegated | other (recommendations.yaml)
+    outcome: str = "other"
 
 
 @dataclass(frozen=True)

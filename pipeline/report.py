@@ -354,7 +354,8 @@ def _locality_section(data: ReportData, index: int, locality: str, max_rows: int
         ("page", "Page"),
     ], max_rows=max_rows, full="memberships.csv (locality_memberships view)"))
     out.append(_table("Recommendations", tables["recommendations"].get(locality, []), [
-        ("meeting_date", "Date"), ("meeting_body", "Meeting"), ("kind", "Kind"), ("text", "Recommendation"),
+        ("meeting_date", "Date"), ("meeting_body", "Meeting"), ("kind", "Kind"), ("outcome", "Outcome"),
+        ("text", "Recommendation"),
         ("addressed_to", "Addressed to"), ("filename", "Paper"), ("page", "Page"),
     ], max_rows=max_rows, full="recommendations.csv (recommendations_by_locality view)"))
     out.append(_table("Timeline", tables["timeline"].get(locality, []), [

@@ -32,6 +32,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (2, "002_extraction.sql"),
     (3, "003_domain.sql"),
     (4, "004_meeting.sql"),
+    (5, "005_outcome.sql"),
 )
 VIEW_FILES: tuple[str, ...] = ("views.sql", "compare_views.sql")
 
@@ -229,7 +230,8 @@ class Writer:
             for e in extraction.entities
         ])
         _insert_many(con, "recommendations", [
-            (r.doc_id, r.section_id, r.text, r.kind, r.addressed_to, r.char_start, r.char_end, r.page)
+            (r.doc_id, r.section_id, r.text, r.kind, r.addressed_to, r.char_start, r.char_end, r.page,
+             r.outcome)
             for r in extraction.recommendations
         ])
         _insert_many(con, "cover_fields", [(c.doc_id, c.field, c.value) for c in extraction.cover_fields])

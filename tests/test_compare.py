@@ -120,10 +120,11 @@ def build_sample_db(path: Path) -> Path:
         ("bury1", "s1", "Bury Locality Board", "Director of Public Health", "role", 2, 5, 9),
         ("tg1", "s1", "HWB", "<i>Cllr</i> Smith", "person", 1, None, None),
     ])
-    con.executemany("INSERT INTO recommendations VALUES (?,?,?,?,?,?,?,?)", [
+    con.executemany("INSERT INTO recommendations VALUES (?,?,?,?,?,?,?,?,?)", [
         ("bury1", "s1", "The Board is asked to note the report.", "recommendation",
-         "Strategic Commissioning Board", 0, 10, 1),
-        ("tg1", "s1", "=HYPERLINK(\"http://evil\") is asked to note.", "recommendation", None, 0, 10, 1),
+         "Strategic Commissioning Board", 0, 10, 1, "noted"),
+        ("tg1", "s1", "=HYPERLINK(\"http://evil\") is asked to note.", "recommendation", None, 0, 10, 1,
+         "noted"),
     ])
     con.execute("INSERT INTO runs (run_id, finished_at) VALUES ('r1', TIMESTAMP '2024-01-02 03:04:05')")
     con.close()
@@ -195,8 +196,8 @@ def test_memberships_and_recommendations(sample_db):
     ]
     assert _rows(sample_db, "SELECT * FROM recommendations_by_locality ORDER BY locality") == [
         ("Bury", "bury1", "bury1.pdf", "Strategic Commissioning Board", date(2021, 6, 7), 1, "recommendation",
-         "Strategic Commissioning Board", "The Board is asked to note the report."),
-        (TG, "tg1", "T&G <paper>.docx", None, None, 1, "recommendation", None,
+         "noted", "Strategic Commissioning Board", "The Board is asked to note the report."),
+        (TG, "tg1", "T&G <paper>.docx", None, None, 1, "recommendation", "noted", None,
          "=HYPERLINK(\"http://evil\") is asked to note."),
     ]
 
@@ -311,7 +312,7 @@ def test_other_csvs(sample_db, tmp_path):
     ]
     recommendations = _read_csv(tmp_path / "recommendations.csv")
     assert recommendations[0] == ["locality", "doc_id", "filename", "meeting_body", "meeting_date", "page",
-                                  "kind", "addressed_to", "text"]
+                                  "kind", "outcome", "addressed_to", "text"]
     # A formula in document text is neutralised for Excel.
     assert recommendations[2][-1] == "'=HYPERLINK(\"http://evil\") is asked to note."
     timeline = _read_csv(tmp_path / "timeline.csv")

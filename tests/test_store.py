@@ -106,3 +106,22 @@ def test_query_reads_views(tmp_path):
     db = tmp_path / "icsdocs.duckdb"
     Writer(db).finish()
     assert run_query(db, "SELECT count(*) FROM doc_principles") == (["count_star()"], [(0,)])
+
+
+def test_outcome_migration_upgrades_a_version_3_database_and_versions_may_have_gaps(tmp_path):
+    from pipeline.store import _sql
+
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    # A database built before the outcome column: migrations 1-3 only, and no version 4 (reserved).
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
+    )
+    for version, name in MIGRATIONS[:3]:
+        con.execute(_sql(name))
+        con.execute("INSERT INTO schema_migrations VALUES (?, ?, NULL)", [version, name])
+    assert (5, "005_outcome.sql") in MIGRATIONS
+    assert 5 in migrate(con)
+    columns = [row[0] for row in con.execute("DESCRIBE recommendations").fetchall()]
+    assert columns[-1] == "outcome"
+    assert "outcome" in [row[0] for row in con.execute("DESCRIBE recommendations_by_locality").fetchall()]
+    assert migrate(con) == []

@@ -110,8 +110,8 @@ JOIN locality_documents d ON d.doc_id = m.doc_id AND d.status = 'ok';
 
 -- What the boards were asked to agree, with the paper, its meeting and the page.
 CREATE OR REPLACE VIEW recommendations_by_locality AS
-SELECT d.locality, r.doc_id, d.filename, d.meeting_body, d.meeting_date, r.page, r.kind, r.addressed_to,
-       r.text
+SELECT d.locality, r.doc_id, d.filename, d.meeting_body, d.meeting_date, r.page, r.kind, r.outcome,
+       r.addressed_to, r.text
 FROM recommendations r
 JOIN locality_documents d ON d.doc_id = r.doc_id AND d.status = 'ok';
 
