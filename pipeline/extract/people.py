@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import Any
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -131,6 +132,24 @@ class _Rules:
     field_value: re.Pattern[str]  # a name opening a cover-sheet value
     hon_before: re.Pattern[str]  # an honorific just before a name
     has_date: re.Pattern[str]
+    given_name_stopwords: frozenset[str]
+    title_words: frozenset[str]  # words of post titles, which end a name ("Ann Lee Principal Advisor")
+    inline_field: re.Pattern[str]  # a cover-sheet label inside a run-on line ("... Author: Ann Lee")
+    list_lead: re.Pattern[str]  # a phrase opening a list of people inside a sentence ("... received from")
+    plural_honorifics: frozenset[str]
+    bracket_role: re.Pattern[str]  # a name before brackets holding a post ("Ann Lee (Programme Manager)")
+    name_before: re.Pattern[str]  # a name (and honorific) just before a position: "Ann Lee " + a ROLE span
+    label_before: re.Pattern[str]  # a list label without its colon, just before a position ("Officers ")
+
+
+def _title_words(data: dict, role_heads: list[str]) -> frozenset[str]:
+    """Capitalised forms of the words of post titles: `role_heads`, `title_words` and the word lists of
+    role_vocab.yaml, less the title words that are common surnames.
+    """
+    vocab = read_yaml("role_vocab.yaml")
+    words = {str(w) for values in vocab.values() for w in values} | set(role_heads) | set(data["title_words"])
+    titled = {w[:1].upper() + w[1:] for w in words if w[:1].isalpha() and len(w) > 1}
+    return frozenset(titled - set(data["surname_title_words"]))
 
 
 @lru_cache(maxsize=1)
@@ -152,8 +171,9 @@ def _rules() -> _Rules:
         before=re.compile(rf"\b(?i:{_alt(data['before_phrases'])})[ \t]+(?:{hon}[ \t]+)?(?P<name>{NAME})"),
         before_starts=_phrase_starts(data["before_phrases"]),
         after=re.compile(rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]+(?:{_alt(data['after_phrases'])})\b"),
+        # the labels in any case, the name as written (capitalised)
         field=re.compile(
-            rf"(?im)^[ \t]*(?:{_alt(data['field_labels'])})[ \t]*(?::|\t)[ \t]*(?:{hon}[ \t]+)?"
+            rf"(?m)^[ \t]*(?i:{_alt(data['field_labels'])})[ \t]*(?::|\t)[ \t]*(?:{hon}[ \t]+)?"
             rf"(?P<name>{NAME})"
         ),
         list_label=re.compile(rf"(?im)^[ \t]*(?:{_alt(data['list_labels'])})[ \t]*(?::|\t)[ \t]*"),
@@ -181,17 +201,37 @@ def _rules() -> _Rules:
         field_value=re.compile(rf"\s*(?:{hon}\s+)?(?P<name>{NAME})"),
         hon_before=re.compile(rf"\b{hon}\s+$"),
         has_date=re.compile(r"\d{1,2}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{4}"),
+        given_name_stopwords=frozenset(data["given_name_stopwords"]),
+        title_words=_title_words(data, data["role_heads"]),
+        inline_field=re.compile(
+            rf"(?<![\w-])(?:{_alt(data['inline_field_labels'])})[ \t]*:[ \t]*(?:{hon}[ \t]+)?(?P<name>{NAME})"
+        ),
+        list_lead=re.compile(rf"\b(?i:{_alt(data['list_leads'])})[ \t]*:?[ \t]*"),
+        plural_honorifics=frozenset(data["plural_honorifics"]),
+        bracket_role=re.compile(
+            rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]*\((?=[^()\n]{{0,80}}?\b(?:{roles})\b)[^()\n]*\)"
+        ),
+        name_before=re.compile(rf"(?:{hon}[ \t]+)?(?P<name>{NAME})[ \t]+$"),
+        label_before=re.compile(rf"(?:^|\n)[ \t]*(?i:{_alt(data['list_labels'])})[ \t]+$"),
     )
 
 
 def _trim(rules: _Rules, text: str, start: int, end: int, *, min_tokens: int) -> tuple[int, int] | None:
     """Cut a candidate name at its first non-name word; None if too little is left."""
     tokens = list(re.finditer(r"\S+", text[start:end]))
-    kept = []
-    for token in tokens:
+    if len(tokens) > 2 and tokens[0].group(0) == "I":
+        tokens = tokens[1:]  # "I Paul Dennett, City Mayor, ... do hereby": the pronoun, not an initial
+    kept: list[re.Match[str]] = []
+    for i, token in enumerate(tokens):
         word = token.group(0).rstrip(".,")
+        if not kept and word in rules.given_name_stopwords and i + 1 < len(tokens):
+            kept.append(token)  # "Bill Okoro", not the "Bill" of "Health and Care Bill"
+            continue
         if len(word) > 1 and (
-            word in rules.stopwords or word in rules.post_set or word.lower() in rules.honorifics
+            word in rules.stopwords
+            or word in rules.post_set
+            or word.lower() in rules.honorifics
+            or (kept and word in rules.title_words)
         ):
             break
         kept.append(token)
@@ -211,25 +251,46 @@ def _norm(name: str) -> str:
 
 
 def _list_items(rules: _Rules, text: str) -> list[tuple[int, int, bool]]:
-    """(start, end, has_honorific) of names in attendance lists."""
+    """(start, end, has_honorific) of names in attendance lists.  A plural honorific ("Councillors Ng and
+    Roy") stands before each of the names after it, so a surname alone counts there.
+    """
     found = []
-    for label in rules.list_label.finditer(text):
-        block_end = text.find("\n\n", label.end())
-        block_end = len(text) if block_end < 0 else block_end
-        pos = label.end()
-        for item in re.finditer(r"[^,;\n\t]+", text[pos:block_end]):
-            raw = item.group(0)
+    for block_start, block_end in _list_blocks(rules, text):
+        block = text[block_start:block_end]
+        plural = False
+        for item_start, raw in _items(block):
             piece = rules.list_item.match(raw)
             if not piece:
                 continue
             tail = raw[piece.end() :].strip()
             if tail and not tail.startswith(("(", "–", "-", "—")):
                 continue  # "Bury Council representatives": not a bare name
-            has_hon = piece.groupdict().get("hon") is not None
-            found.append(
-                (pos + item.start() + piece.start("name"), pos + item.start() + piece.end("name"), has_hon)
-            )
+            hon = piece.groupdict().get("hon")
+            if hon is not None:
+                plural = hon.split()[-1].rstrip(".") in rules.plural_honorifics
+            offset = block_start + item_start
+            found.append((offset + piece.start("name"), offset + piece.end("name"), hon is not None or plural))
     return found
+
+
+def _list_blocks(rules: _Rules, text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of the lists of people: after a label opening a line, up to a blank line; after a
+    phrase inside a sentence ("apologies were received from"), up to the end of the line or sentence
+    (a full stop after a word, not after an initial)."""
+    for label in rules.list_label.finditer(text):
+        block_end = text.find("\n\n", label.end())
+        yield label.end(), len(text) if block_end < 0 else block_end
+    for lead in rules.list_lead.finditer(text):
+        stop = re.compile(r"\n|(?<=[a-z)])\.(?!\w)").search(text, lead.end())
+        yield lead.end(), len(text) if stop is None else stop.start()
+
+
+def _items(block: str) -> Iterator[tuple[int, str]]:
+    """The items of a list: between commas, semicolons, line breaks, tabs and "and" / "&", but not inside
+    brackets ("Ann Lee (Director of Finance and Estates)")."""
+    masked = re.sub(r"\([^()\n]*\)", lambda m: "(" + "x" * (len(m.group(0)) - 2) + ")", block)
+    for item in re.finditer(r"(?:(?!\s(?:and|&)\s)[^,;:\n\t])+", masked):
+        yield item.start(), block[item.start() : item.end()]
 
 
 def _before_matches(rules: _Rules, text: str, cue_words: Iterable[str] | None = None) -> list[re.Match[str]]:
@@ -297,40 +358,19 @@ def find_people(
     """
     rules = _rules()
     text = doc.text if text is None else text
-    words = set(WORD.findall(text))
-    lower_words = {word.lower() for word in words}
+    spans = doc.spans.get(SPAN_KEY, [])
     candidates: list[tuple[int, int]] = []
+    places = {(s.start_char, s.end_char) for s in spans if s.label_ == "PLACE"}
 
     def add(start: int, end: int, *, min_tokens: int = 2) -> None:
         span = _trim(rules, text, start, end, min_tokens=min_tokens)
         if span and not rules.collective_after.match(text, span[1]):  # "Suffolk Libraries colleagues"
+            if min_tokens > 1 and span in places:
+                return  # a place ("Moss Side") is a person's name only after an honorific
             candidates.append(span)
 
-    if not rules.honorific_words.isdisjoint(words):
-        for match in rules.honorific.finditer(text):
-            add(match.start("name"), match.end("name"), min_tokens=1)
-    before_cues = rules.before_words & lower_words
-    for match in _before_matches(rules, text, before_cues) if before_cues else ():
-        add(match.start("name"), match.end("name"), min_tokens=1 if match.group("hon") else 2)
-    for match in rules.field.finditer(text):
-        add(match.start("name"), match.end("name"), min_tokens=1 if match.group("hon") else 2)
-    led = (
-        (rules.after, not rules.after_words.isdisjoint(words) and rules.after_phrase.search(text)),
-        (rules.apposition, not rules.role_words_lower.isdisjoint(lower_words) or rules.has_date.search(text)),
-        (rules.contact, rules.has_contact.search(text)),
-        (rules.post_cue, not rules.post_words.isdisjoint(words)),
-    )
-    for pattern, needed in led:
-        for match in pattern.finditer(text) if needed else ():
-            start = match.start("name")
-            if re.search(r"[A-Z][\w&'’-]*[ \t]+$", text[max(0, start - 40) : start]):
-                continue  # the run continues a longer capitalised phrase: not a name on its own
-            add(start, match.end("name"))
-    for match in rules.role_before.finditer(text) if not rules.role_words.isdisjoint(words) else ():
-        if not re.match(r"[ \t]+[A-Z]", text[match.end("name") :]):  # "GP Extended Hours General Medical ..."
-            add(match.start("name"), match.end("name"))
-    for start, end, has_hon in _list_items(rules, text):
-        add(start, end, min_tokens=1 if has_hon else 2)
+    for start, end, min_tokens in _cued_names(rules, text, spans):
+        add(start, end, min_tokens=min_tokens)
     for name in _cover_names(tuple((cover_fields or {}).items())):
         candidates.extend((m.start(), m.end()) for m in name.finditer(text))
 
@@ -342,6 +382,86 @@ def find_people(
     for name in names:
         confirmed.extend((m.start(), m.end()) for m in _literal(name, r"[\w-]", r"(?![\w-])").finditer(text))
     return _to_found(rules, text, confirmed, blocked)
+
+
+def _cued_names(rules: _Rules, text: str, spans: Iterable[Any]) -> Iterator[tuple[int, int, int]]:
+    """(start, end, least number of words) of each capitalised run that a cue makes a name."""
+    words = set(WORD.findall(text))
+    lower_words = {word.lower() for word in words}
+    if not rules.honorific_words.isdisjoint(words):
+        for match in rules.honorific.finditer(text):
+            yield match.start("name"), match.end("name"), 1
+    before_cues = rules.before_words & lower_words
+    for match in _before_matches(rules, text, before_cues) if before_cues else ():
+        yield match.start("name"), match.end("name"), 1 if match.group("hon") else 2
+    for pattern in (rules.field, rules.inline_field):
+        for match in pattern.finditer(text):
+            yield match.start("name"), match.end("name"), 1 if match.group("hon") else 2
+    span_ends = {s.end_char for s in spans if s.label_ in ("BODY", "ROLE")}
+    led = (
+        (rules.after, not rules.after_words.isdisjoint(words) and rules.after_phrase.search(text)),
+        (rules.apposition, not rules.role_words_lower.isdisjoint(lower_words) or rules.has_date.search(text)),
+        (rules.bracket_role, "(" in text and not rules.role_words_lower.isdisjoint(lower_words)),
+        (rules.contact, rules.has_contact.search(text)),
+        (rules.post_cue, not rules.post_words.isdisjoint(words)),
+    )
+    for pattern, needed in led:
+        for match in pattern.finditer(text) if needed else ():
+            start = match.start("name")
+            if not _continues_phrase(text, start, span_ends):
+                yield start, match.end("name"), 2
+    for match in rules.role_before.finditer(text) if not rules.role_words.isdisjoint(words) else ():
+        if not re.match(r"[ \t]+[A-Z]", text[match.end("name") :]):  # "GP Extended Hours General Medical ..."
+            yield match.start("name"), match.end("name"), 2
+    yield from _names_before_roles(rules, text, spans, span_ends)
+    for start, end, has_hon in _list_items(rules, text):
+        yield start, end, 1 if has_hon else 2
+
+
+def _continues_phrase(text: str, start: int, span_ends: set[int]) -> bool:
+    """The capitalised run at `start` continues a longer capitalised phrase ("GP Extended Hours"), so it
+    is not a name on its own; unless that phrase is a body or a post that ends just before it, as in
+    run-on lists of people ("Director of Adult Services Ann Lee, ...")."""
+    before = re.search(r"[A-Z][\w&'’-]*([ \t]+)$", text[max(0, start - 40) : start])
+    return before is not None and start - len(before.group(1)) not in span_ends
+
+
+def _names_before_roles(
+    rules: _Rules, text: str, spans: Iterable[Any], span_ends: set[int]
+) -> Iterator[tuple[int, int, int]]:
+    """A name written just before a post, as in tables and run-on attendance lists ("Ann Lee Chief
+    Executive", "Cllr Ray Ng Cabinet Member for ..."), where the name opens a line or follows a body or
+    a post, a list label or punctuation."""
+    for span in spans:
+        if span.label_ != "ROLE":
+            continue
+        window_start = max(0, span.start_char - 60)
+        window = text[window_start : span.start_char]
+        for match in _name_suffixes(rules, window):
+            start = window_start + match.start()
+            if _opens_item(rules, text, start, span_ends):
+                yield window_start + match.start("name"), window_start + match.end("name"), (
+                    1 if match.group("hon") else 2
+                )
+                break
+
+
+def _name_suffixes(rules: _Rules, window: str) -> Iterator[re.Match[str]]:
+    """Matches of `rules.name_before` at the end of `window`, longest first, starting at each word."""
+    for word in re.finditer(r"(?<!\S)\S", window):
+        match = rules.name_before.match(window, word.start())
+        first = WORD.match(window, match.start("name")) if match else None
+        if match and first and first.group(0) not in rules.stopwords and first.group(0) not in rules.title_words:
+            yield match
+
+
+def _opens_item(rules: _Rules, text: str, start: int, span_ends: set[int]) -> bool:
+    """`start` opens an item of a list or table: after a line break, a label, punctuation, or a body or
+    post that ends just before it."""
+    before = text[max(0, start - 20) : start]
+    if re.search(r"(?:^|[\n:;,.(|•–—-])[ \t]*$", before) or rules.label_before.search(before):
+        return True
+    return len(text[:start].rstrip(" \t")) in span_ends
 
 
 def _to_found(
