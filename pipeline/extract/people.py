@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from spacy.tokens import Doc
 
@@ -269,7 +269,8 @@ def _list_items(rules: _Rules, text: str) -> list[tuple[int, int, bool]]:
             if hon is not None:
                 plural = hon.split()[-1].rstrip(".") in rules.plural_honorifics
             offset = block_start + item_start
-            found.append((offset + piece.start("name"), offset + piece.end("name"), hon is not None or plural))
+            has_hon = hon is not None or plural
+            found.append((offset + piece.start("name"), offset + piece.end("name"), has_hon))
     return found
 
 
@@ -289,7 +290,7 @@ def _items(block: str) -> Iterator[tuple[int, str]]:
     """The items of a list: between commas, semicolons, line breaks, tabs and "and" / "&", but not inside
     brackets ("Ann Lee (Director of Finance and Estates)")."""
     masked = re.sub(r"\([^()\n]*\)", lambda m: "(" + "x" * (len(m.group(0)) - 2) + ")", block)
-    for item in re.finditer(r"(?:(?!\s(?:and|&)\s)[^,;:\n\t])+", masked):
+    for item in re.finditer(r"(?:(?!\s(?:and|&|together\s+with|as\s+well\s+as)\s)[^,;:\n\t])+", masked):
         yield item.start(), block[item.start() : item.end()]
 
 
@@ -450,8 +451,8 @@ def _name_suffixes(rules: _Rules, window: str) -> Iterator[re.Match[str]]:
     """Matches of `rules.name_before` at the end of `window`, longest first, starting at each word."""
     for word in re.finditer(r"(?<!\S)\S", window):
         match = rules.name_before.match(window, word.start())
-        first = WORD.match(window, match.start("name")) if match else None
-        if match and first and first.group(0) not in rules.stopwords and first.group(0) not in rules.title_words:
+        first = WORD.match(window, match.start("name")).group(0) if match else ""
+        if match and first not in rules.stopwords and first not in rules.title_words:
             yield match
 
 
