@@ -209,7 +209,7 @@ def _rules() -> _Rules:
         list_lead=re.compile(rf"\b(?i:{_alt(data['list_leads'])})[ \t]*:?[ \t]*"),
         plural_honorifics=frozenset(data["plural_honorifics"]),
         bracket_role=re.compile(
-            rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]*\((?=[^()\n]{{0,80}}?\b(?:{roles})\b)[^()\n]*\)"
+            rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]*\((?=[^()\n]{{0,80}}?\b(?i:{roles})\b)[^()\n]*\)"
         ),
         name_before=re.compile(rf"(?:{hon}[ \t]+)?(?P<name>{NAME})[ \t]+$"),
         label_before=re.compile(rf"(?:^|\n)[ \t]*(?i:{_alt(data['list_labels'])})[ \t]+$"),
@@ -408,7 +408,7 @@ def _cued_names(rules: _Rules, text: str, spans: Iterable[Any]) -> Iterator[tupl
     )
     for pattern, needed in led:
         for match in pattern.finditer(text) if needed else ():
-            start = match.start("name")
+            start = _past_stopwords(rules, text, match.start("name"), match.end("name"))
             if not _continues_phrase(text, start, span_ends):
                 yield start, match.end("name"), 2
     for match in rules.role_before.finditer(text) if not rules.role_words.isdisjoint(words) else ():
@@ -417,6 +417,15 @@ def _cued_names(rules: _Rules, text: str, spans: Iterable[Any]) -> Iterator[tupl
     yield from _names_before_roles(rules, text, spans, span_ends)
     for start, end, has_hon in _list_items(rules, text):
         yield start, end, 1 if has_hon else 2
+
+
+def _past_stopwords(rules: _Rules, text: str, start: int, end: int) -> int:
+    """Where the name starts once the words before it that never open a name are skipped: a run read as
+    "Services Ann Lee" is "Ann Lee" after the post "Director of Adult Services"."""
+    for word in WORD.finditer(text, start, end):
+        if word.group(0) not in rules.stopwords and word.group(0) not in rules.title_words:
+            return word.start()
+    return start
 
 
 def _continues_phrase(text: str, start: int, span_ends: set[int]) -> bool:
