@@ -177,3 +177,22 @@ def test_name_after_a_post_that_ends_just_before_it(nlp):
 )
 def test_not_people_new_cues(nlp, text):
     assert [f.text for f in find_people(nlp(text))] == []
+
+
+def test_given_names_in_a_run_on_attendance_list(nlp):
+    text = (
+        "Attendees: Organisation Kirsty Nolan Harbour Homes Trust Declan Moore Eastfield Borough Council "
+        "Priya Raman Northgate Street Traders\n\nItem 1"
+    )
+    assert [f.norm for f in find_people(nlp(text))] == ["Kirsty Nolan", "Declan Moore", "Priya Raman"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Attendees: Victoria Street Residents Association, Albert Square Traders",  # streets, not people
+        "The programme with Kirsty Nolan Harbour Homes started.",  # a given name outside a list: no cue
+    ],
+)
+def test_given_names_need_a_list_and_a_surname(nlp, text):
+    assert [f.norm for f in find_people(nlp(text))] == []

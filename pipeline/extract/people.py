@@ -23,7 +23,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from pipeline.datafiles import read_yaml
+from pipeline.datafiles import data_path, read_yaml
 from pipeline.extract.found import Found
 
 TOKEN = r"(?:Ma?c[A-Z][a-z]+|[A-Z][a-z]*['’][A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
@@ -34,6 +34,8 @@ NAME = rf"(?<![\w'’&-])(?:{INITIAL}\s){{0,2}}{TOKEN}(?:[ \t]{TOKEN}){{0,2}}"
 TOKEN_REST = r"(?:(?<=M)a?c[A-Z][a-z]+|[a-z]*['’][A-Z][a-z]+|[a-z]+(?:-[A-Z][a-z]+)?)"
 LEADING_NAME = rf"[A-Z](?<![\w'’&-][A-Z])(?:\.?\s(?:{INITIAL}\s)?{TOKEN}|{TOKEN_REST})(?:[ \t]{TOKEN}){{0,2}}"
 WORD = re.compile(r"\w+")
+# A capitalised word and the capitalised word after it, tried at every capitalised word (overlapping)
+GIVEN_CANDIDATE = re.compile(rf"(?<![\w'’&.-])(?=([A-Z][a-z]+)[ \t]+({TOKEN})(?![\w'’-]))")
 # "Jane Smith on 0161 474 3174", "Jane Smith (jane.smith@council.gov.uk)": contact details follow a name
 CONTACT_AFTER = (
     r"(?:[ \t]+(?:on|at|tel:?|telephone:?)[ \t]+\+?\d[\d ]{8,}"
@@ -133,6 +135,9 @@ class _Rules:
     hon_before: re.Pattern[str]  # an honorific just before a name
     has_date: re.Pattern[str]
     given_name_stopwords: frozenset[str]
+    given_names: frozenset[str]  # given_names.txt
+    not_surnames: frozenset[str]
+    honorifics_cased: frozenset[str]
     title_words: frozenset[str]  # words of post titles, which end a name ("Ann Lee Principal Advisor")
     inline_field: re.Pattern[str]  # a cover-sheet label inside a run-on line ("... Author: Ann Lee")
     list_lead: re.Pattern[str]  # a phrase opening a list of people inside a sentence ("... received from")
@@ -140,6 +145,11 @@ class _Rules:
     bracket_role: re.Pattern[str]  # a name before brackets holding a post ("Ann Lee (Programme Manager)")
     name_before: re.Pattern[str]  # a name (and honorific) just before a position: "Ann Lee " + a ROLE span
     label_before: re.Pattern[str]  # a list label without its colon, just before a position ("Officers ")
+
+
+def _given_names() -> frozenset[str]:
+    lines = data_path("given_names.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 def _title_words(data: dict, role_heads: list[str]) -> frozenset[str]:
@@ -202,6 +212,9 @@ def _rules() -> _Rules:
         hon_before=re.compile(rf"\b{hon}\s+$"),
         has_date=re.compile(r"\d{1,2}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{4}"),
         given_name_stopwords=frozenset(data["given_name_stopwords"]),
+        given_names=_given_names(),
+        not_surnames=frozenset(data["not_surnames"]),
+        honorifics_cased=frozenset(data["honorifics"]),
         title_words=_title_words(data, data["role_heads"]),
         inline_field=re.compile(
             rf"(?<![\w-])(?:{_alt(data['inline_field_labels'])})[ \t]*:[ \t]*(?:{hon}[ \t]+)?(?P<name>{NAME})"
@@ -231,7 +244,7 @@ def _trim(rules: _Rules, text: str, start: int, end: int, *, min_tokens: int) ->
             word in rules.stopwords
             or word in rules.post_set
             or word.lower() in rules.honorifics
-            or (kept and word in rules.title_words)
+            or (kept and (word in rules.title_words or word in rules.not_surnames))
         ):
             break
         kept.append(token)
@@ -375,14 +388,34 @@ def find_people(
     for name in _cover_names(tuple((cover_fields or {}).items())):
         candidates.extend((m.start(), m.end()) for m in name.finditer(text))
 
-    if not candidates:  # most sections: nothing to check against the BODY and ROLE spans
+    # in an attendance list a given name and a surname make a person even inside a run the body grammar
+    # read as one long name ("... Borough Council Ann Lee Torus Housing ..."): only posts block them
+    listed = set(_listed_given_names(rules, text)) - places
+    if not candidates and not listed:  # most sections: nothing to check against the BODY and ROLE spans
         return []
     blocked = _blocked_spans(doc)
+    roles = [(s.start_char, s.end_char) for s in spans if s.label_ == "ROLE"]
     confirmed = [(s, e) for s, e in candidates if not any(s < be and bs < e for bs, be in blocked)]
-    names = {text[s:e] for s, e in confirmed if " " in text[s:e].strip()}
+    exempt = {(s, e) for s, e in listed if not any(s < be and bs < e for bs, be in roles)}
+    names = {text[s:e] for s, e in confirmed + list(exempt) if " " in text[s:e].strip()}
     for name in names:
         confirmed.extend((m.start(), m.end()) for m in _literal(name, r"[\w-]", r"(?![\w-])").finditer(text))
-    return _to_found(rules, text, confirmed, blocked)
+    return _to_found(rules, text, confirmed + list(exempt), blocked, exempt)
+
+
+def _listed_given_names(rules: _Rules, text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each given name + surname ("Ann Lee") in the attendance lists of `text`, however
+    the list is laid out: one a line, between commas, or run on with organisations between them."""
+    for block_start, block_end in _list_blocks(rules, text):
+        for word in GIVEN_CANDIDATE.finditer(text, block_start, block_end):
+            if word.group(1) not in rules.given_names:
+                continue
+            surname = word.group(2)
+            if surname in rules.stopwords or surname in rules.title_words or surname in rules.not_surnames:
+                continue
+            if surname in rules.honorifics_cased or surname in rules.post_set:
+                continue
+            yield word.start(1), word.end(2)
 
 
 def _cued_names(rules: _Rules, text: str, spans: Iterable[Any]) -> Iterator[tuple[int, int, int]]:
@@ -475,12 +508,18 @@ def _opens_item(rules: _Rules, text: str, start: int, span_ends: set[int]) -> bo
 
 
 def _to_found(
-    rules: _Rules, text: str, spans: list[tuple[int, int]], blocked: list[tuple[int, int]]
+    rules: _Rules,
+    text: str,
+    spans: list[tuple[int, int]],
+    blocked: list[tuple[int, int]],
+    exempt: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
 ) -> list[Found]:
     result: list[Found] = []
     last_end = -1
     for start, end in sorted(set(spans), key=lambda s: (s[0], -(s[1] - s[0]))):
-        if start < last_end or any(start < be and bs < end for bs, be in blocked):
+        if start < last_end:
+            continue
+        if (start, end) not in exempt and any(start < be and bs < end for bs, be in blocked):
             continue
         norm = _norm(text[start:end])
         span_start, span_end = start, end
