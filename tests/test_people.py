@@ -179,6 +179,11 @@ def test_not_people_new_cues(nlp, text):
     assert [f.text for f in find_people(nlp(text))] == []
 
 
+def test_given_name_and_surname_anywhere(nlp):
+    text = "Vaccination update - Rhiannon Pryce & Gareth Nowak / All"
+    assert [f.norm for f in find_people(nlp(text))] == ["Rhiannon Pryce", "Gareth Nowak"]
+
+
 def test_given_names_in_a_run_on_attendance_list(nlp):
     text = (
         "Attendees: Organisation Kirsty Nolan Harbour Homes Trust Declan Moore Eastfield Borough Council "
@@ -191,8 +196,10 @@ def test_given_names_in_a_run_on_attendance_list(nlp):
     "text",
     [
         "Attendees: Victoria Street Residents Association, Albert Square Traders",  # streets, not people
-        "The programme with Kirsty Nolan Harbour Homes started.",  # a given name outside a list: no cue
+        "The works at Victoria Square and the Elsie Rooms were agreed.",  # venues
+        "The Florence Nightingale Hospice Board met.",  # inside a body's name
+        "Hope Street Surgery and Grace Lane Clinic",
     ],
 )
-def test_given_names_need_a_list_and_a_surname(nlp, text):
+def test_given_names_need_a_surname(nlp, text):
     assert [f.norm for f in find_people(nlp(text))] == []

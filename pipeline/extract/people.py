@@ -35,7 +35,8 @@ TOKEN_REST = r"(?:(?<=M)a?c[A-Z][a-z]+|[a-z]*['’][A-Z][a-z]+|[a-z]+(?:-[A-Z][a
 LEADING_NAME = rf"[A-Z](?<![\w'’&-][A-Z])(?:\.?\s(?:{INITIAL}\s)?{TOKEN}|{TOKEN_REST})(?:[ \t]{TOKEN}){{0,2}}"
 WORD = re.compile(r"\w+")
 # A capitalised word and the capitalised word after it, tried at every capitalised word (overlapping)
-GIVEN_CANDIDATE = re.compile(rf"(?<![\w'’&.-])(?=([A-Z][a-z]+)[ \t]+({TOKEN})(?![\w'’-]))")
+CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
+SURNAME_AFTER = re.compile(rf"[ \t]+({TOKEN})(?![\w'’-])")
 # "Jane Smith on 0161 474 3174", "Jane Smith (jane.smith@council.gov.uk)": contact details follow a name
 CONTACT_AFTER = (
     r"(?:[ \t]+(?:on|at|tel:?|telephone:?)[ \t]+\+?\d[\d ]{8,}"
@@ -407,15 +408,22 @@ def _listed_given_names(rules: _Rules, text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each given name + surname ("Ann Lee") in the attendance lists of `text`, however
     the list is laid out: one a line, between commas, or run on with organisations between them."""
     for block_start, block_end in _list_blocks(rules, text):
-        for word in GIVEN_CANDIDATE.finditer(text, block_start, block_end):
-            if word.group(1) not in rules.given_names:
-                continue
-            surname = word.group(2)
-            if surname in rules.stopwords or surname in rules.title_words or surname in rules.not_surnames:
-                continue
-            if surname in rules.honorifics_cased or surname in rules.post_set:
-                continue
-            yield word.start(1), word.end(2)
+        yield from _given_name_pairs(rules, text, block_start, block_end)
+
+
+def _given_name_pairs(rules: _Rules, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each given name (`given_names.txt`) followed by a capitalised word that can be a
+    surname (not a stopword, post, honorific or street word) in `text[start:end]`."""
+    for word in CAPITALISED.finditer(text, start, end):
+        if word.group(0) not in rules.given_names or (word.start() and text[word.start() - 1] in "'’&.-"):
+            continue
+        after = SURNAME_AFTER.match(text, word.end(), end)
+        surname = after.group(1) if after else ""
+        if not surname or surname in rules.stopwords or surname in rules.title_words:
+            continue
+        if surname in rules.not_surnames or surname in rules.honorifics_cased or surname in rules.post_set:
+            continue
+        yield word.start(), after.end(1)
 
 
 def _cued_names(rules: _Rules, text: str, spans: Iterable[Any]) -> Iterator[tuple[int, int, int]]:
@@ -448,6 +456,8 @@ def _cued_names(rules: _Rules, text: str, spans: Iterable[Any]) -> Iterator[tupl
         if not re.match(r"[ \t]+[A-Z]", text[match.end("name") :]):  # "GP Extended Hours General Medical ..."
             yield match.start("name"), match.end("name"), 2
     yield from _names_before_roles(rules, text, spans, span_ends)
+    for start, end in _given_name_pairs(rules, text, 0, len(text)):
+        yield start, end, 2
     for start, end, has_hon in _list_items(rules, text):
         yield start, end, 1 if has_hon else 2
 
