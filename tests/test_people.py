@@ -199,6 +199,8 @@ def test_given_names_in_a_run_on_attendance_list(nlp):
         "The works at Victoria Square and the Elsie Rooms were agreed.",  # venues
         "The Florence Nightingale Hospice Board met.",  # inside a body's name
         "Hope Street Surgery and Grace Lane Clinic",
+        "The Bill received Royal Assent after the Charity Commission had reported.",  # word-like given names
+        "Alison\tHartley",  # a tab is a column break in a table, not a space inside a name
     ],
 )
 def test_given_names_need_a_surname(nlp, text):

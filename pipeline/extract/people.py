@@ -36,7 +36,7 @@ LEADING_NAME = rf"[A-Z](?<![\w'’&-][A-Z])(?:\.?\s(?:{INITIAL}\s)?{TOKEN}|{TOKE
 WORD = re.compile(r"\w+")
 # A capitalised word and the capitalised word after it, tried at every capitalised word (overlapping)
 CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
-SURNAME_AFTER = re.compile(rf"[ \t]+({TOKEN})(?![\w'’-])")
+SURNAME_AFTER = re.compile(rf" +({TOKEN})(?![\w'’-])")  # a tab is a column break, not inside a name
 # "Jane Smith on 0161 474 3174", "Jane Smith (jane.smith@council.gov.uk)": contact details follow a name
 CONTACT_AFTER = (
     r"(?:[ \t]+(?:on|at|tel:?|telephone:?)[ \t]+\+?\d[\d ]{8,}"
@@ -213,7 +213,7 @@ def _rules() -> _Rules:
         hon_before=re.compile(rf"\b{hon}\s+$"),
         has_date=re.compile(r"\d{1,2}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{4}"),
         given_name_stopwords=frozenset(data["given_name_stopwords"]),
-        given_names=_given_names(),
+        given_names=_given_names() - set(data["not_given_names"]),
         not_surnames=frozenset(data["not_surnames"]),
         honorifics_cased=frozenset(data["honorifics"]),
         title_words=_title_words(data, data["role_heads"]),
