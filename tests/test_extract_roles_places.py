@@ -67,3 +67,36 @@ def test_places(nlp, text, expected):
 ])
 def test_not_places(nlp, text):
     assert spans(nlp, text, "PLACE") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Cllr Ana Ruiz, Cabinet Member – Leisure, Tourism & Culture",
+     ["Cllr", "Cabinet Member – Leisure, Tourism & Culture"]),
+    ("the Portfolio Holder for Housing and Regeneration", ["Portfolio Holder for Housing and Regeneration"]),
+    ("the Deputy City Mayor and the Assistant Mayor of Northby",
+     ["Deputy City Mayor", "Assistant Mayor of Northby"]),
+    ("Director – Adults & Housing Services", ["Director – Adults & Housing Services"]),
+    ("Head of Finance – Schools, Families & Youth", ["Head of Finance – Schools, Families & Youth"]),
+    ("the Chief Officer for Digital & Innovation", ["Chief Officer for Digital & Innovation"]),
+    ("Lena Ward, Principal Democratic Services Advisor", ["Principal Democratic Services Advisor"]),
+    ("the Senior Governance and Committee Services Officer",
+     ["Senior Governance and Committee Services Officer"]),
+    ("Strategic Director of Children’s and Adult Services",
+     ["Strategic Director of Children’s and Adult Services"]),
+    ("Paul Ng MP and County Councillor Jo Bell", ["MP", "County Councillor"]),
+    ("the Leader of the Opposition", ["Leader of the Opposition"]),
+    ("a Public Health Registrar", ["Public Health Registrar"]),
+])
+def test_roles_of_minutes(nlp, text, expected):
+    assert [t for t, _ in spans(nlp, text, "ROLE")] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("the mayor said", []),  # lower-case single words are not titles
+    ("Officers and members attended", []),
+    ("the project manager will", []),  # a lower-case staff title without a capitalised word
+    ("the locality Executive Director of each area", ["Executive Director"]),  # "locality" only describes
+    ("Director – Bury Council", []),  # a dash and a body, no portfolio
+])
+def test_not_roles_of_minutes(nlp, text, expected):
+    assert [t for t, _ in spans(nlp, text, "ROLE")] == expected

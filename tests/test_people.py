@@ -112,3 +112,96 @@ def test_a_surname_alone_takes_the_one_full_name_of_the_document(nlp):
     people = [(e.text, e.norm, e.flag) for e in extract_document("d", parsed, sections, nlp).entities
               if e.label == "PERSON" and e.page == 2]
     assert people == [("Cllr Stamp", "Sarah Stamp", "document_name"), ("Cllr Smith", "Smith", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a cover label inside a run-on line, the name as written
+        ("Key Decision: Yes Author: Priya Raman Author Tel: 01632 960 000", ["Priya Raman"]),
+        # a name before brackets holding a post, whatever comes first inside them
+        ("an update from Omar Haddad (Kirkdale Trust, Lead Programme Manager) on the plan", ["Omar Haddad"]),
+        # words of a post end the name: no "Principal" or "Democratic" in it
+        ("Contact: Tessa Quinlan Principal Democratic Services Officer", ["Tessa Quinlan"]),
+        # the pronoun "I" opening a signed decision is not an initial
+        ("I Rowan Pike, Elected Mayor, do hereby approve", ["Rowan Pike"]),
+        # a stopword that is also a given name opens a name
+        ("The Board noted thanks to Bill Okonjo for his years of service.", ["Bill Okonjo"]),
+    ],
+)
+def test_more_cues(blank, text, expected):
+    assert [norm for _, norm in people(blank, text)] == expected
+
+
+def test_sentence_list_with_plural_honorific(blank):
+    text = (
+        "Apologies for absence were received from Councillors Farrow and Leckie, Dr Imran Shah "
+        "together with Nadia Kowalski and Tom Brereton. The Chair opened the meeting."
+    )
+    assert [norm for _, norm in people(blank, text)] == [
+        "Farrow",
+        "Leckie",
+        "Imran Shah",
+        "Nadia Kowalski",
+        "Tom Brereton",
+    ]
+
+
+def test_surname_alone_needs_an_honorific_in_a_list(blank):
+    text = "Apologies were received from Farrow and Nadia Kowalski."
+    assert [norm for _, norm in people(blank, text)] == ["Nadia Kowalski"]
+
+
+def test_names_beside_posts_in_a_run_on_list(nlp):
+    text = (
+        "Officers Petra Lindqvist Chief Executive Dr Kofi Mensah Director of Public Health "
+        "Ellen Marsh City Solicitor\n\nThe meeting started."
+    )
+    assert [f.norm for f in find_people(nlp(text))] == ["Petra Lindqvist", "Kofi Mensah", "Ellen Marsh"]
+
+
+def test_name_after_a_post_that_ends_just_before_it(nlp):
+    text = "Report of: Director of Adult Services Joan Pettigrew, Director of Children's Services"
+    assert [f.norm for f in find_people(nlp(text))] == ["Joan Pettigrew"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Apologies were received from the Health Scrutiny Panel and Moss Side ward members.",
+        "Officers Moss Side Chief Executive",  # a place before a post is not a person
+        "Present: May 2021 Board members",
+        "The Director of Public Health Sandwell Trust Chief Executive met.",
+        "Author: the Health Scrutiny Panel",
+    ],
+)
+def test_not_people_new_cues(nlp, text):
+    assert [f.text for f in find_people(nlp(text))] == []
+
+
+def test_given_name_and_surname_anywhere(nlp):
+    text = "Vaccination update - Rhiannon Pryce & Gareth Nowak / All"
+    assert [f.norm for f in find_people(nlp(text))] == ["Rhiannon Pryce", "Gareth Nowak"]
+
+
+def test_given_names_in_a_run_on_attendance_list(nlp):
+    text = (
+        "Attendees: Organisation Kirsty Nolan Harbour Homes Trust Declan Moore Eastfield Borough Council "
+        "Priya Raman Northgate Street Traders\n\nItem 1"
+    )
+    assert [f.norm for f in find_people(nlp(text))] == ["Kirsty Nolan", "Declan Moore", "Priya Raman"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Attendees: Victoria Street Residents Association, Albert Square Traders",  # streets, not people
+        "The works at Victoria Square and the Elsie Rooms were agreed.",  # venues
+        "The Florence Nightingale Hospice Board met.",  # inside a body's name
+        "Hope Street Surgery and Grace Lane Clinic",
+        "The Bill received Royal Assent after the Charity Commission had reported.",  # word-like given names
+        "Alison\tHartley",  # a tab is a column break in a table, not a space inside a name
+    ],
+)
+def test_given_names_need_a_surname(nlp, text):
+    assert [f.norm for f in find_people(nlp(text))] == []

@@ -42,7 +42,7 @@ SPANS_KEY = "icsdocs"
 RAW_KEY = "icsdocs_raw"
 LABELS = ("BODY", "ROLE", "PLACE")
 SMALL_WORDS = frozenset({"and", "of", "for", "the", "in", "on", "to", "with", "a", "an"})
-ROLE_TRIM = frozenset({"the", "a", "an", "as", "and", "&", ",", "of", "for", "-"})
+ROLE_TRIM = frozenset({"the", "a", "an", "as", "and", "&", ",", "of", "for", "-", "–", "—", "'s", "’s"})
 ACRONYM = re.compile(r"^[A-Z][A-Za-z/&]*[A-Z][A-Za-z/&]*$")
 GM = re.compile(r"\bGM\b")
 NAME_WORD = re.compile(r"^[A-Za-z][A-Za-z'’.&]*$")
@@ -215,9 +215,10 @@ def norm_for(label: str, text: str) -> str:
 # ---------------------------------------------------------------------------------------- patterns
 
 def _expand(pattern: Any, vocab: dict[str, list[str]]) -> Any:
-    """Replace "$name" placeholders in a token pattern by the word list `vocab[name]`."""
+    """Replace "$name" placeholders in a token pattern by the word list `vocab[name]`; "$a|$b" is both
+    lists."""
     if isinstance(pattern, str) and pattern.startswith("$"):
-        return [str(word).lower() for word in vocab[pattern[1:]]]
+        return [str(word).lower() for name in pattern.split("|") for word in vocab[name.lstrip("$")]]
     if isinstance(pattern, list):
         return [_expand(item, vocab) for item in pattern]
     if isinstance(pattern, dict):

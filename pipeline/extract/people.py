@@ -19,10 +19,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from spacy.tokens import Doc
 
-from pipeline.datafiles import read_yaml
+from pipeline.datafiles import data_path, read_yaml
 from pipeline.extract.found import Found
 
 TOKEN = r"(?:Ma?c[A-Z][a-z]+|[A-Z][a-z]*['’][A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
@@ -33,6 +34,9 @@ NAME = rf"(?<![\w'’&-])(?:{INITIAL}\s){{0,2}}{TOKEN}(?:[ \t]{TOKEN}){{0,2}}"
 TOKEN_REST = r"(?:(?<=M)a?c[A-Z][a-z]+|[a-z]*['’][A-Z][a-z]+|[a-z]+(?:-[A-Z][a-z]+)?)"
 LEADING_NAME = rf"[A-Z](?<![\w'’&-][A-Z])(?:\.?\s(?:{INITIAL}\s)?{TOKEN}|{TOKEN_REST})(?:[ \t]{TOKEN}){{0,2}}"
 WORD = re.compile(r"\w+")
+# A capitalised word and the capitalised word after it, tried at every capitalised word (overlapping)
+CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
+SURNAME_AFTER = re.compile(rf" +({TOKEN})(?![\w'’-])")  # a tab is a column break, not inside a name
 # "Jane Smith on 0161 474 3174", "Jane Smith (jane.smith@council.gov.uk)": contact details follow a name
 CONTACT_AFTER = (
     r"(?:[ \t]+(?:on|at|tel:?|telephone:?)[ \t]+\+?\d[\d ]{8,}"
@@ -131,6 +135,32 @@ class _Rules:
     field_value: re.Pattern[str]  # a name opening a cover-sheet value
     hon_before: re.Pattern[str]  # an honorific just before a name
     has_date: re.Pattern[str]
+    given_name_stopwords: frozenset[str]
+    given_names: frozenset[str]  # given_names.txt
+    not_surnames: frozenset[str]
+    honorifics_cased: frozenset[str]
+    title_words: frozenset[str]  # words of post titles, which end a name ("Ann Lee Principal Advisor")
+    inline_field: re.Pattern[str]  # a cover-sheet label inside a run-on line ("... Author: Ann Lee")
+    list_lead: re.Pattern[str]  # a phrase opening a list of people inside a sentence ("... received from")
+    plural_honorifics: frozenset[str]
+    bracket_role: re.Pattern[str]  # a name before brackets holding a post ("Ann Lee (Programme Manager)")
+    name_before: re.Pattern[str]  # a name (and honorific) just before a position: "Ann Lee " + a ROLE span
+    label_before: re.Pattern[str]  # a list label without its colon, just before a position ("Officers ")
+
+
+def _given_names() -> frozenset[str]:
+    lines = data_path("given_names.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _title_words(data: dict, role_heads: list[str]) -> frozenset[str]:
+    """Capitalised forms of the words of post titles: `role_heads`, `title_words` and the word lists of
+    role_vocab.yaml, less the title words that are common surnames.
+    """
+    vocab = read_yaml("role_vocab.yaml")
+    words = {str(w) for values in vocab.values() for w in values} | set(role_heads) | set(data["title_words"])
+    titled = {w[:1].upper() + w[1:] for w in words if w[:1].isalpha() and len(w) > 1}
+    return frozenset(titled - set(data["surname_title_words"]))
 
 
 @lru_cache(maxsize=1)
@@ -152,8 +182,9 @@ def _rules() -> _Rules:
         before=re.compile(rf"\b(?i:{_alt(data['before_phrases'])})[ \t]+(?:{hon}[ \t]+)?(?P<name>{NAME})"),
         before_starts=_phrase_starts(data["before_phrases"]),
         after=re.compile(rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]+(?:{_alt(data['after_phrases'])})\b"),
+        # the labels in any case, the name as written (capitalised)
         field=re.compile(
-            rf"(?im)^[ \t]*(?:{_alt(data['field_labels'])})[ \t]*(?::|\t)[ \t]*(?:{hon}[ \t]+)?"
+            rf"(?m)^[ \t]*(?i:{_alt(data['field_labels'])})[ \t]*(?::|\t)[ \t]*(?:{hon}[ \t]+)?"
             rf"(?P<name>{NAME})"
         ),
         list_label=re.compile(rf"(?im)^[ \t]*(?:{_alt(data['list_labels'])})[ \t]*(?::|\t)[ \t]*"),
@@ -181,17 +212,40 @@ def _rules() -> _Rules:
         field_value=re.compile(rf"\s*(?:{hon}\s+)?(?P<name>{NAME})"),
         hon_before=re.compile(rf"\b{hon}\s+$"),
         has_date=re.compile(r"\d{1,2}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{4}"),
+        given_name_stopwords=frozenset(data["given_name_stopwords"]),
+        given_names=_given_names() - set(data["not_given_names"]),
+        not_surnames=frozenset(data["not_surnames"]),
+        honorifics_cased=frozenset(data["honorifics"]),
+        title_words=_title_words(data, data["role_heads"]),
+        inline_field=re.compile(
+            rf"(?<![\w-])(?:{_alt(data['inline_field_labels'])})[ \t]*:[ \t]*(?:{hon}[ \t]+)?(?P<name>{NAME})"
+        ),
+        list_lead=re.compile(rf"\b(?i:{_alt(data['list_leads'])})[ \t]*:?[ \t]*"),
+        plural_honorifics=frozenset(data["plural_honorifics"]),
+        bracket_role=re.compile(
+            rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]*\((?=[^()\n]{{0,80}}?\b(?i:{roles})\b)[^()\n]*\)"
+        ),
+        name_before=re.compile(rf"(?:{hon}[ \t]+)?(?P<name>{NAME})[ \t]+$"),
+        label_before=re.compile(rf"(?:^|\n)[ \t]*(?i:{_alt(data['list_labels'])})[ \t]+$"),
     )
 
 
 def _trim(rules: _Rules, text: str, start: int, end: int, *, min_tokens: int) -> tuple[int, int] | None:
     """Cut a candidate name at its first non-name word; None if too little is left."""
     tokens = list(re.finditer(r"\S+", text[start:end]))
-    kept = []
-    for token in tokens:
+    if len(tokens) > 2 and tokens[0].group(0) == "I":
+        tokens = tokens[1:]  # "I Paul Dennett, City Mayor, ... do hereby": the pronoun, not an initial
+    kept: list[re.Match[str]] = []
+    for i, token in enumerate(tokens):
         word = token.group(0).rstrip(".,")
+        if not kept and word in rules.given_name_stopwords and i + 1 < len(tokens):
+            kept.append(token)  # "Bill Okoro", not the "Bill" of "Health and Care Bill"
+            continue
         if len(word) > 1 and (
-            word in rules.stopwords or word in rules.post_set or word.lower() in rules.honorifics
+            word in rules.stopwords
+            or word in rules.post_set
+            or word.lower() in rules.honorifics
+            or (kept and (word in rules.title_words or word in rules.not_surnames))
         ):
             break
         kept.append(token)
@@ -211,25 +265,47 @@ def _norm(name: str) -> str:
 
 
 def _list_items(rules: _Rules, text: str) -> list[tuple[int, int, bool]]:
-    """(start, end, has_honorific) of names in attendance lists."""
+    """(start, end, has_honorific) of names in attendance lists.  A plural honorific ("Councillors Ng and
+    Roy") stands before each of the names after it, so a surname alone counts there.
+    """
     found = []
-    for label in rules.list_label.finditer(text):
-        block_end = text.find("\n\n", label.end())
-        block_end = len(text) if block_end < 0 else block_end
-        pos = label.end()
-        for item in re.finditer(r"[^,;\n\t]+", text[pos:block_end]):
-            raw = item.group(0)
+    for block_start, block_end in _list_blocks(rules, text):
+        block = text[block_start:block_end]
+        plural = False
+        for item_start, raw in _items(block):
             piece = rules.list_item.match(raw)
             if not piece:
                 continue
             tail = raw[piece.end() :].strip()
             if tail and not tail.startswith(("(", "–", "-", "—")):
                 continue  # "Bury Council representatives": not a bare name
-            has_hon = piece.groupdict().get("hon") is not None
-            found.append(
-                (pos + item.start() + piece.start("name"), pos + item.start() + piece.end("name"), has_hon)
-            )
+            hon = piece.groupdict().get("hon")
+            if hon is not None:
+                plural = hon.split()[-1].rstrip(".") in rules.plural_honorifics
+            offset = block_start + item_start
+            has_hon = hon is not None or plural
+            found.append((offset + piece.start("name"), offset + piece.end("name"), has_hon))
     return found
+
+
+def _list_blocks(rules: _Rules, text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of the lists of people: after a label opening a line, up to a blank line; after a
+    phrase inside a sentence ("apologies were received from"), up to the end of the line or sentence
+    (a full stop after a word, not after an initial)."""
+    for label in rules.list_label.finditer(text):
+        block_end = text.find("\n\n", label.end())
+        yield label.end(), len(text) if block_end < 0 else block_end
+    for lead in rules.list_lead.finditer(text):
+        stop = re.compile(r"\n|(?<=[a-z)])\.(?!\w)").search(text, lead.end())
+        yield lead.end(), len(text) if stop is None else stop.start()
+
+
+def _items(block: str) -> Iterator[tuple[int, str]]:
+    """The items of a list: between commas, semicolons, line breaks, tabs and "and" / "&", but not inside
+    brackets ("Ann Lee (Director of Finance and Estates)")."""
+    masked = re.sub(r"\([^()\n]*\)", lambda m: "(" + "x" * (len(m.group(0)) - 2) + ")", block)
+    for item in re.finditer(r"(?:(?!\s(?:and|&|together\s+with|as\s+well\s+as)\s)[^,;:\n\t])+", masked):
+        yield item.start(), block[item.start() : item.end()]
 
 
 def _before_matches(rules: _Rules, text: str, cue_words: Iterable[str] | None = None) -> list[re.Match[str]]:
@@ -297,60 +373,163 @@ def find_people(
     """
     rules = _rules()
     text = doc.text if text is None else text
-    words = set(WORD.findall(text))
-    lower_words = {word.lower() for word in words}
+    spans = doc.spans.get(SPAN_KEY, [])
     candidates: list[tuple[int, int]] = []
+    places = {(s.start_char, s.end_char) for s in spans if s.label_ == "PLACE"}
 
     def add(start: int, end: int, *, min_tokens: int = 2) -> None:
         span = _trim(rules, text, start, end, min_tokens=min_tokens)
         if span and not rules.collective_after.match(text, span[1]):  # "Suffolk Libraries colleagues"
+            if min_tokens > 1 and span in places:
+                return  # a place ("Moss Side") is a person's name only after an honorific
             candidates.append(span)
 
+    for start, end, min_tokens in _cued_names(rules, text, spans):
+        add(start, end, min_tokens=min_tokens)
+    for name in _cover_names(tuple((cover_fields or {}).items())):
+        candidates.extend((m.start(), m.end()) for m in name.finditer(text))
+
+    # in an attendance list a given name and a surname make a person even inside a run the body grammar
+    # read as one long name ("... Borough Council Ann Lee Torus Housing ..."): only posts block them
+    listed = set(_listed_given_names(rules, text)) - places
+    if not candidates and not listed:  # most sections: nothing to check against the BODY and ROLE spans
+        return []
+    blocked = _blocked_spans(doc)
+    roles = [(s.start_char, s.end_char) for s in spans if s.label_ == "ROLE"]
+    confirmed = [(s, e) for s, e in candidates if not any(s < be and bs < e for bs, be in blocked)]
+    exempt = {(s, e) for s, e in listed if not any(s < be and bs < e for bs, be in roles)}
+    names = {text[s:e] for s, e in confirmed + list(exempt) if " " in text[s:e].strip()}
+    for name in names:
+        confirmed.extend((m.start(), m.end()) for m in _literal(name, r"[\w-]", r"(?![\w-])").finditer(text))
+    return _to_found(rules, text, confirmed + list(exempt), blocked, exempt)
+
+
+def _listed_given_names(rules: _Rules, text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each given name + surname ("Ann Lee") in the attendance lists of `text`, however
+    the list is laid out: one a line, between commas, or run on with organisations between them."""
+    for block_start, block_end in _list_blocks(rules, text):
+        yield from _given_name_pairs(rules, text, block_start, block_end)
+
+
+def _given_name_pairs(rules: _Rules, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each given name (`given_names.txt`) followed by a capitalised word that can be a
+    surname (not a stopword, post, honorific or street word) in `text[start:end]`."""
+    for word in CAPITALISED.finditer(text, start, end):
+        if word.group(0) not in rules.given_names or (word.start() and text[word.start() - 1] in "'’&.-"):
+            continue
+        after = SURNAME_AFTER.match(text, word.end(), end)
+        surname = after.group(1) if after else ""
+        if not surname or surname in rules.stopwords or surname in rules.title_words:
+            continue
+        if surname in rules.not_surnames or surname in rules.honorifics_cased or surname in rules.post_set:
+            continue
+        yield word.start(), after.end(1)
+
+
+def _cued_names(rules: _Rules, text: str, spans: Iterable[Any]) -> Iterator[tuple[int, int, int]]:
+    """(start, end, least number of words) of each capitalised run that a cue makes a name."""
+    words = set(WORD.findall(text))
+    lower_words = {word.lower() for word in words}
     if not rules.honorific_words.isdisjoint(words):
         for match in rules.honorific.finditer(text):
-            add(match.start("name"), match.end("name"), min_tokens=1)
+            yield match.start("name"), match.end("name"), 1
     before_cues = rules.before_words & lower_words
     for match in _before_matches(rules, text, before_cues) if before_cues else ():
-        add(match.start("name"), match.end("name"), min_tokens=1 if match.group("hon") else 2)
-    for match in rules.field.finditer(text):
-        add(match.start("name"), match.end("name"), min_tokens=1 if match.group("hon") else 2)
+        yield match.start("name"), match.end("name"), 1 if match.group("hon") else 2
+    for pattern in (rules.field, rules.inline_field):
+        for match in pattern.finditer(text):
+            yield match.start("name"), match.end("name"), 1 if match.group("hon") else 2
+    span_ends = {s.end_char for s in spans if s.label_ in ("BODY", "ROLE")}
     led = (
         (rules.after, not rules.after_words.isdisjoint(words) and rules.after_phrase.search(text)),
         (rules.apposition, not rules.role_words_lower.isdisjoint(lower_words) or rules.has_date.search(text)),
+        (rules.bracket_role, "(" in text and not rules.role_words_lower.isdisjoint(lower_words)),
         (rules.contact, rules.has_contact.search(text)),
         (rules.post_cue, not rules.post_words.isdisjoint(words)),
     )
     for pattern, needed in led:
         for match in pattern.finditer(text) if needed else ():
-            start = match.start("name")
-            if re.search(r"[A-Z][\w&'’-]*[ \t]+$", text[max(0, start - 40) : start]):
-                continue  # the run continues a longer capitalised phrase: not a name on its own
-            add(start, match.end("name"))
+            start = _past_stopwords(rules, text, match.start("name"), match.end("name"))
+            if not _continues_phrase(text, start, span_ends):
+                yield start, match.end("name"), 2
     for match in rules.role_before.finditer(text) if not rules.role_words.isdisjoint(words) else ():
         if not re.match(r"[ \t]+[A-Z]", text[match.end("name") :]):  # "GP Extended Hours General Medical ..."
-            add(match.start("name"), match.end("name"))
+            yield match.start("name"), match.end("name"), 2
+    yield from _names_before_roles(rules, text, spans, span_ends)
+    for start, end in _given_name_pairs(rules, text, 0, len(text)):
+        yield start, end, 2
     for start, end, has_hon in _list_items(rules, text):
-        add(start, end, min_tokens=1 if has_hon else 2)
-    for name in _cover_names(tuple((cover_fields or {}).items())):
-        candidates.extend((m.start(), m.end()) for m in name.finditer(text))
+        yield start, end, 1 if has_hon else 2
 
-    if not candidates:  # most sections: nothing to check against the BODY and ROLE spans
-        return []
-    blocked = _blocked_spans(doc)
-    confirmed = [(s, e) for s, e in candidates if not any(s < be and bs < e for bs, be in blocked)]
-    names = {text[s:e] for s, e in confirmed if " " in text[s:e].strip()}
-    for name in names:
-        confirmed.extend((m.start(), m.end()) for m in _literal(name, r"[\w-]", r"(?![\w-])").finditer(text))
-    return _to_found(rules, text, confirmed, blocked)
+
+def _past_stopwords(rules: _Rules, text: str, start: int, end: int) -> int:
+    """Where the name starts once the words before it that never open a name are skipped: a run read as
+    "Services Ann Lee" is "Ann Lee" after the post "Director of Adult Services"."""
+    for word in WORD.finditer(text, start, end):
+        if word.group(0) not in rules.stopwords and word.group(0) not in rules.title_words:
+            return word.start()
+    return start
+
+
+def _continues_phrase(text: str, start: int, span_ends: set[int]) -> bool:
+    """The capitalised run at `start` continues a longer capitalised phrase ("GP Extended Hours"), so it
+    is not a name on its own; unless that phrase is a body or a post that ends just before it, as in
+    run-on lists of people ("Director of Adult Services Ann Lee, ...")."""
+    before = re.search(r"[A-Z][\w&'’-]*([ \t]+)$", text[max(0, start - 40) : start])
+    return before is not None and start - len(before.group(1)) not in span_ends
+
+
+def _names_before_roles(
+    rules: _Rules, text: str, spans: Iterable[Any], span_ends: set[int]
+) -> Iterator[tuple[int, int, int]]:
+    """A name written just before a post, as in tables and run-on attendance lists ("Ann Lee Chief
+    Executive", "Cllr Ray Ng Cabinet Member for ..."), where the name opens a line or follows a body or
+    a post, a list label or punctuation."""
+    for span in spans:
+        if span.label_ != "ROLE":
+            continue
+        window_start = max(0, span.start_char - 60)
+        window = text[window_start : span.start_char]
+        for match in _name_suffixes(rules, window):
+            start = window_start + match.start()
+            if _opens_item(rules, text, start, span_ends):
+                yield window_start + match.start("name"), window_start + match.end("name"), (
+                    1 if match.group("hon") else 2
+                )
+                break
+
+
+def _name_suffixes(rules: _Rules, window: str) -> Iterator[re.Match[str]]:
+    """Matches of `rules.name_before` at the end of `window`, longest first, starting at each word."""
+    for word in re.finditer(r"(?<!\S)\S", window):
+        match = rules.name_before.match(window, word.start())
+        first = WORD.match(window, match.start("name")).group(0) if match else ""
+        if match and first not in rules.stopwords and first not in rules.title_words:
+            yield match
+
+
+def _opens_item(rules: _Rules, text: str, start: int, span_ends: set[int]) -> bool:
+    """`start` opens an item of a list or table: after a line break, a label, punctuation, or a body or
+    post that ends just before it."""
+    before = text[max(0, start - 20) : start]
+    if re.search(r"(?:^|[\n:;,.(|•–—-])[ \t]*$", before) or rules.label_before.search(before):
+        return True
+    return len(text[:start].rstrip(" \t")) in span_ends
 
 
 def _to_found(
-    rules: _Rules, text: str, spans: list[tuple[int, int]], blocked: list[tuple[int, int]]
+    rules: _Rules,
+    text: str,
+    spans: list[tuple[int, int]],
+    blocked: list[tuple[int, int]],
+    exempt: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
 ) -> list[Found]:
     result: list[Found] = []
     last_end = -1
     for start, end in sorted(set(spans), key=lambda s: (s[0], -(s[1] - s[0]))):
-        if start < last_end or any(start < be and bs < end for bs, be in blocked):
+        if start < last_end:
+            continue
+        if (start, end) not in exempt and any(start < be and bs < end for bs, be in blocked):
             continue
         norm = _norm(text[start:end])
         span_start, span_end = start, end
