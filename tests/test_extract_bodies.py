@@ -166,3 +166,116 @@ def test_long_section_is_cut_for_spacy(nlp, monkeypatch):
     extraction = extract.extract_document("d", parsed, sections, nlp)
     starts = [e.char_start for e in extraction.entities if e.label == "BODY"]
     assert starts == [16 + i * len(line) for i in range(5)]
+
+
+# ---------------------------------------------------------------- bodies of other places (issue 10)
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Harbourside Place-Based Partnership met on Tuesday.",
+     [("Harbourside Place-Based Partnership", "Harbourside Place-Based Partnership")]),
+    ("Northshire Community Health NHS Trust and Eastmoor Teaching Hospitals NHS Trust signed it.",
+     [("Northshire Community Health NHS Trust", "Northshire Community Health NHS Trust"),
+      ("Eastmoor Teaching Hospitals NHS Trust", "Eastmoor Teaching Hospitals NHS Trust")]),
+    ("NHS Eastmoor CCG wrote to Westvale Clinical Commissioning Group.",
+     [("NHS Eastmoor CCG", "NHS Eastmoor CCG"),
+      ("Westvale Clinical Commissioning Group", "Westvale Clinical Commissioning Group")]),
+    ("Fenby Town Council and Little Fenby Parish Council objected.",
+     [("Fenby Town Council", "Fenby Town Council"),
+      ("Little Fenby Parish Council", "Little Fenby Parish Council")]),
+    # councils named "<kind> of <place>"
+    ("The London Borough of Kingsmere consulted the Royal Borough of Eastmoor and Westvale.",
+     [("London Borough of Kingsmere", "London Borough of Kingsmere"),
+      ("Royal Borough of Eastmoor and Westvale", "Royal Borough of Eastmoor and Westvale")]),
+    # trusts named "<kind> Hospitals of <place>", with or without their NHS suffix
+    ("Beds at University Hospitals of Northshire and Fenby NHS Trust rose.",
+     [("University Hospitals of Northshire and Fenby NHS Trust",
+       "University Hospitals of Northshire and Fenby NHS Trust")]),
+    ("Discharges from United Hospitals of Kingsmere fell.",
+     [("United Hospitals of Kingsmere", "United Hospitals of Kingsmere")]),
+    ("Northshire Community Health Services runs the clinics.",
+     [("Northshire Community Health Services", "Northshire Community Health Services")]),
+    # boards of trusts and committees
+    ("The Trust Board received the quality report.", [("Trust Board", "Trust Board")]),
+    ("Referred to the Licensing Sub-Committee by the Planning and Highways Committee.",
+     [("Licensing Sub-Committee", "Licensing Sub-Committee"),
+      ("Planning and Highways Committee", "Planning and Highways Committee")]),
+    # companies named in licensing and planning items, by their suffix
+    ("The premises licence is held by Quayside Taverns Limited; the agent is Northgate Homes PLC.",
+     [("Quayside Taverns Limited", "Quayside Taverns Limited"),
+      ("Northgate Homes PLC", "Northgate Homes PLC")]),
+    # a hyphenated name word: "Place-led", "System-wide"
+    ("Reports go to the Place-led Quality Board.", [("Place-led Quality Board", "Place-led Quality Board")]),
+    # an acronym in brackets inside a name; the norm drops it
+    ("Welcome to the Northshire and Fenby (N&F) Health and Care Partnership newsletter.",
+     [("Northshire and Fenby (N&F) Health and Care Partnership",
+       "Northshire and Fenby Health and Care Partnership")]),
+    # a name wrapped at the end of a long line of a paragraph
+    ("Following the review of the joint needs assessment for the district, the Kingsmere Alliance\n"
+     "Board has set five priorities.",
+     [("Kingsmere Alliance\nBoard", "Kingsmere Alliance Board")]),
+    # a short line ends a name: names listed one a line are not one name
+    ("Westvale Alliance\nBoard Development Group", [("Westvale Alliance", "Westvale Alliance"),
+                                                  ("Board Development Group", "Board Development Group")]),
+    # a head before "meeting" names the body when the name has words of its own
+    ("the Harbourside Alliance Board meeting on 3 March",
+     [("Harbourside Alliance Board", "Harbourside Alliance Board")]),
+    # "Executive" alone where the page names it as the meeting
+    ("Meeting: 14/06/2023 - Executive (Item 12)", [("Executive", "Executive")]),
+    ("The Executive resolved to defer the item.", [("Executive", "Executive")]),
+])
+def test_bodies_of_other_places(nlp, text, expected):
+    assert spans(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # column headers flattened into a line
+    "Unrestricted Restricted Total Council Board",
+    "Budget Forecast Variance Trust Board 120 118 2",
+    "The Local Authority will consult.",
+    # a plural acronym after a name says it is a class
+    "the Northshire Clinical Commissioning Group (CCGs) signed the memorandum",
+    # a one-word name before "meeting" is a label, as in a table cell
+    "Steering Group meeting\tPlan to be agreed",
+    # "the Council's governance forum", not a body called "Council governance forum"
+    "It is the formal internal Council governance forum for monitoring.",
+    "the premises are owned by the GP partnership",
+    # "Executive" as an adjective or a role
+    "The Executive team met. The Executive Director agreed.",
+])
+def test_not_bodies_of_other_places(nlp, text):
+    assert spans(nlp, text) == []
+
+
+def test_flattened_table_row_keeps_council_after_place(nlp):
+    row = ("Attendees Company Jo Bloggs Harbour Homes Ann Smith Tom Jones Norfolk County Council "
+           "Sam Lee Ben Wood Fenby Disability Forum Kim Ray Norfolk County Council")
+    assert spans(nlp, row) == [("Norfolk County Council", "Norfolk County Council")] * 2
+
+
+def test_short_names_take_the_fuller_body(nlp):
+    from pipeline.extract import extract_document
+
+    parsed, sections = _document([
+        "Kingsmere City Council and NHS Fenby Clinical Commissioning Group signed the agreement.",
+        "The City Council will host it; the Clinical Commissioning Group will fund it.",
+    ])
+    extraction = extract_document("d", parsed, sections, nlp)
+    bodies = [(e.text, e.norm, e.flag) for e in extraction.entities if e.label == "BODY"]
+    assert bodies == [
+        ("Kingsmere City Council", "Kingsmere City Council", None),
+        ("NHS Fenby Clinical Commissioning Group", "NHS Fenby Clinical Commissioning Group", None),
+        ("City Council", "Kingsmere City Council", "document_alias"),
+        ("Clinical Commissioning Group", "NHS Fenby Clinical Commissioning Group", "document_alias"),
+    ]
+
+
+def test_short_name_of_two_bodies_stays(nlp):
+    from pipeline.extract import extract_document
+
+    parsed, sections = _document([
+        "Kingsmere City Council and Fenby City Council signed the agreement.",
+        "The City Council will host it.",
+    ])
+    extraction = extract_document("d", parsed, sections, nlp)
+    norms = [e.norm for e in extraction.entities if e.label == "BODY"]
+    assert norms == ["Kingsmere City Council", "Fenby City Council", "City Council"]
