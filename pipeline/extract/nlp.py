@@ -49,6 +49,8 @@ NAME_WORD = re.compile(r"^[A-Za-z][A-Za-z'’.&]*$")
 INNER_ACRONYM = re.compile(r"\s*\([A-Z][A-Za-z&/]{1,7}\)(?=\s)")  # an acronym in brackets inside a name
 # "(CCGs)", "(PCNs)": a plural acronym after a name says the name is a class, not one body
 PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s$")
+WELLBEING = re.compile(r"\b[Ww]ell[- ]?[Bb]eing\b")
+POSSESSIVE = frozenset({"’", "'"})
 ENUMERATOR = re.compile(r"^[A-Za-z][.)]$")  # "C." or "b)" opening a list item, not a name word
 
 
@@ -84,7 +86,10 @@ class BodyGrammar:
     standalone_heads: frozenset[str]
     meeting_verbs: frozenset[str]
     wrapped_line_chars: int
-    weak_head_blockers: frozenset[str]
+    capital_only_heads: frozenset[str]
+    meeting_openers: frozenset[str]
+    distributive_determiners: frozenset[str]
+    heading_words: frozenset[str]
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -172,7 +177,10 @@ def body_grammar() -> BodyGrammar:
         standalone_heads=frozenset(str(word) for word in data["standalone_heads"]),
         meeting_verbs=words("meeting_verbs"),
         wrapped_line_chars=int(data["wrapped_line_chars"]),
-        weak_head_blockers=words("weak_head_blockers"),
+        capital_only_heads=words("capital_only_heads"),
+        meeting_openers=words("meeting_openers"),
+        distributive_determiners=words("distributive_determiners"),
+        heading_words=words("heading_words"),
     )
 
 
@@ -193,6 +201,7 @@ def body_norm(text: str) -> str:
     if folded in gaz.body_alias_folded:
         return gaz.body_alias_folded[folded]
     surface = GM.sub("Greater Manchester", text).replace(" & ", " and ").replace("’", "'")
+    surface = WELLBEING.sub("Wellbeing", surface)  # one spelling: "Well-Being", "Well Being", "wellbeing"
     surface = re.sub(r"^the\s+", "", surface, flags=re.IGNORECASE)
     words = surface.split(" ")
     out = []
@@ -481,13 +490,22 @@ class BodyGrammarComponent:
         return False
 
     def _blocks_head(self, token) -> bool:
-        g = self.grammar
-        lower = token.lower_
-        return lower in g.head_blockers or (token.is_lower and lower in g.lowercase_head_blockers)
+        return token.lower_ in self.grammar.head_blockers
+
+    def _blocked_in_lower_case(self, doc: Doc, start: int, i: int) -> bool:
+        """Whether a lower-case word after the head makes it a modifier: "Board members", "Steering Group
+        meeting", "Primary Care Network funding"; a name of words of its own is still named ("the Fenby
+        Cares Alliance agreement")."""
+        nxt = doc[i + 1] if i + 1 < len(doc) else None
+        if nxt is None or not nxt.is_lower or nxt.lower_ not in self.grammar.lowercase_head_blockers:
+            return False
+        return i - start < 2 or _fold(doc[start:i + 1].text) in self.grammar.type_names
 
     def _is_plural_head(self, token) -> bool:
         lower = token.lower_
         heads = self.grammar.heads
+        if token.text[-1:] == "s" and token.text[:-1] in self.grammar.acronym_heads:
+            return True  # "CCGs"
         if lower.endswith("ies"):
             return lower[:-3] + "y" in heads  # "Bodies"
         return lower.endswith("s") and lower[:-1] in heads
@@ -541,9 +559,11 @@ class BodyGrammarComponent:
         t = doc[k]
         if k == i - 1 and (t.lower_ in {"and", "&", ","} or (t.text == "-" and t.whitespace_)):
             return True  # "Locality and Collaborative": a head follows a name word
-        if k > 0 and possible[k - 1] and self._is_head(doc, k - 1) and t.text != "-" \
-                and not doc[k - 1].is_lower:
-            return True  # "Bury Council and Bury CCG"
+        # the word before the connector, before any acronym in brackets: "... Partnership (ICP) and"
+        before = k - 4 if k >= 4 and self._crosses_acronym(doc, k - 1) else k - 1
+        if before >= 0 and t.text != "-" and not doc[before].is_lower and (
+                (possible[before] and self._is_head(doc, before)) or self._is_plural_head(doc[before])):
+            return True  # "Bury Council and Bury CCG", "the Manchester CCGs and Manchester City Council"
         if t.text == "-" and (t.whitespace_ or doc[k - 1].whitespace_):
             return True  # "Partnership - System Board" is two names; "Sub-Committee" is one
         # a comma only inside "Health, Care and Well Being Partnership"
@@ -571,10 +591,25 @@ class BodyGrammarComponent:
             elif self._crosses_acronym(doc, k):
                 k -= 3
                 continue
-            elif not self._is_name_word(doc, k) or (t.lower_ in g.run_breakers and not t.is_lower):
+            elif _plural_possessive(doc, k):
+                k -= 2  # "Manchester CCGs’ Joint Board": a plural possessive
+                continue
+            elif not self._is_name_word(doc, k) or self._starts_other_name(doc, k, i, possible):
                 break
             k -= 1
         return k
+
+    def _starts_other_name(self, doc: Doc, k: int, i: int, possible: list[bool]) -> bool:
+        """Whether the name of head `i` starts after `doc[k]`: "The" opens a sentence; "Minutes",
+        "Protocol" end a heading run into the name; a plural head ("CCGs") names a class; "NHS" after a
+        head opens the next name ("NHS North Fenby CCG NHS South Fenby CCG")."""
+        t, g = doc[k], self.grammar
+        if not t.is_lower and (t.lower_ in g.run_breakers or t.lower_ in g.heading_words):
+            return True
+        if self._is_plural_head(t):
+            return True
+        return (doc[k + 1].text == "NHS" and k + 1 < i and possible[k] and self._is_head(doc, k)
+                and not (possible[k + 2] and self._is_head(doc, k + 2)))
 
     def _trim_left(self, doc: Doc, start: int, i: int) -> int:
         g = self.grammar
@@ -622,8 +657,8 @@ class BodyGrammarComponent:
             return None
         before, nxt = doc[i - 1], doc[i + 1] if i + 1 < len(doc) else None
         after_date = before.text == "-" and i >= 2 and doc[i - 2].text[:1].isdigit()
-        after_the = before.lower_ == "the" and (nxt is None or nxt.is_punct or nxt.is_space
-                                                or nxt.lower_ in g.meeting_verbs)
+        after_the = before.lower_ in g.meeting_openers and (nxt is None or nxt.is_punct or nxt.is_space
+                                                            or nxt.lower_ in g.meeting_verbs)
         return Span(doc, i, i + 1, label="BODY") if after_date or after_the else None
 
     def _candidate(self, doc: Doc, i: int, possible: list[bool], role_tokens: set[int],
@@ -636,13 +671,13 @@ class BodyGrammarComponent:
         if start == i:
             return self._standalone(doc, i)
         start = self._cut_long_run(doc, start, i, places)
-        if start is None or (i - start < 2 and i + 1 < len(doc) and doc[i + 1].is_lower
-                             and doc[i + 1].lower_ in g.weak_head_blockers):
-            return None  # "Steering Group meeting" in a table cell
+        if start is None or self._blocked_in_lower_case(doc, start, i):
+            return None
         end = i + 1
         if end + 1 < len(doc) and doc[end].lower_ in {"for", "in", "of"} and (end + 1) in places:
             end = places[end + 1].end  # "Integrated Care Board for Greater Manchester"
-        if doc[i].is_lower and not self._names_lowercase_head(doc, start, i, places):
+        if doc[i].is_lower and (doc[i].lower_ in g.capital_only_heads
+                                or not self._names_lowercase_head(doc, start, i, places)):
             return None  # "GM provider collaborative", "BAME forum" but not "Bury partnership"
         span = Span(doc, start, end, label="BODY")
         return None if _fold(span.text) in g.generic else span
@@ -670,6 +705,11 @@ def _opens_line_or_sentence(doc: Doc, i: int) -> bool:
         return True
     before = doc[i - 1]
     return before.is_space or "\n" in before.whitespace_ or before.text in {".", "!", "?", ":", ";", "•"}
+
+
+def _plural_possessive(doc: Doc, k: int) -> bool:
+    """Whether `doc[k]` is the apostrophe of a plural possessive: "CCGs’"."""
+    return doc[k].text in POSSESSIVE and k > 0 and doc[k - 1].text[-1:] == "s" and not doc[k - 1].whitespace_
 
 
 def _before_plural_acronym(span: Span) -> bool:
@@ -726,9 +766,12 @@ class ResolveComponent:
     def _names_a_kind(self, span: Span) -> bool:
         """A type name after an indefinite or generic word: "an Integrated Care System", "each Locality
         Board", "their local Health and Wellbeing Board"."""
-        if span.start == 0 or _fold(span.text) not in self.grammar.type_names:
+        if span.start == 0:
             return False
-        return span.doc[span.start - 1].lower_ in self.grammar.generic_determiners
+        before = span.doc[span.start - 1].lower_
+        if before in self.grammar.distributive_determiners:
+            return True  # "Each CCG Board is asked to": every one of a kind
+        return _fold(span.text) in self.grammar.type_names and before in self.grammar.generic_determiners
 
     def __call__(self, doc: Doc) -> Doc:
         candidates: list[Span] = []
