@@ -90,6 +90,8 @@ class BodyGrammar:
     meeting_openers: frozenset[str]
     distributive_determiners: frozenset[str]
     heading_words: frozenset[str]
+    role_words: frozenset[str]
+    compass_words: frozenset[str]
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -181,6 +183,8 @@ def body_grammar() -> BodyGrammar:
         meeting_openers=words("meeting_openers"),
         distributive_determiners=words("distributive_determiners"),
         heading_words=words("heading_words"),
+        role_words=words("role_words"),
+        compass_words=words("compass_words"),
     )
 
 
@@ -541,10 +545,13 @@ class BodyGrammarComponent:
         while j < len(doc) and doc[j].is_space:
             gap += doc[j].text_with_ws
             j += 1
-        if gap.count("\n") != 1 or j >= len(doc) or not possible[k]:
+        breaks = gap.count("\n")
+        if breaks not in (1, 2) or j >= len(doc) or not possible[k]:
             return None
         if not (possible[j] and doc[j].text[:1].isupper() and self._is_head(doc, j)):
             return None
+        if breaks == 2 and not (j + 1 < len(doc) and doc[j + 1].is_lower):
+            return None  # a reader may make each line a paragraph: then the sentence must go on ("Board has")
         line_start = doc.text.rfind("\n", 0, doc[k].idx) + 1
         return j if doc[k].idx + len(doc[k]) - line_start >= self.grammar.wrapped_line_chars else None
 
@@ -604,8 +611,10 @@ class BodyGrammarComponent:
         "Protocol" end a heading run into the name; a plural head ("CCGs") names a class; "NHS" after a
         head opens the next name ("NHS North Fenby CCG NHS South Fenby CCG")."""
         t, g = doc[k], self.grammar
-        if not t.is_lower and (t.lower_ in g.run_breakers or t.lower_ in g.heading_words):
+        if not t.is_lower and t.lower_ in g.run_breakers and not _after_lowercase_the(doc, k):
             return True
+        if not t.is_lower and (t.lower_ in g.heading_words or t.lower_ in g.role_words):
+            return True  # "Public Governor West Fenby CCG": a post title before the name
         if self._is_plural_head(t):
             return True
         return (doc[k + 1].text == "NHS" and k + 1 < i and possible[k] and self._is_head(doc, k)
@@ -615,6 +624,8 @@ class BodyGrammarComponent:
         g = self.grammar
         while start < i:
             t = doc[start]
+            if t.lower_ in g.run_breakers and not t.is_lower and _after_lowercase_the(doc, start):
+                break  # "within the Our Healthier Fenby Partnership": the name begins with "Our"
             if (t.lower_ in g.connectors or t.is_lower or t.lower_ in g.stop_first
                     or not t.text[:1].isalnum() or len(t.text) == 1 or ENUMERATOR.match(t.text)):
                 start += 1
@@ -622,18 +633,22 @@ class BodyGrammarComponent:
                 break
         return start
 
-    def _cut_long_run(self, doc: Doc, start: int, i: int, places: dict[int, Span]) -> int | None:
+    def _cut_long_run(self, doc: Doc, start: int, i: int, places: dict[int, Span],
+                      listed: bool) -> int | None:
         """A run of more name words than any body has is table cells flattened into one line ("Steve
         Park Warrington Borough Council Andy Carter MP ..."): keep only a place and the words after it
-        just before the head ("Warrington Borough Council"), else nothing."""
+        just before the head ("Warrington Borough Council"), else nothing.  A run that follows a post
+        title (`listed`: "... MP Steve Park Warrington Borough Council") is cut at such a place too."""
         g = self.grammar
         words = sum(1 for t in doc[start:i] if t.lower_ not in g.connectors and t.text[:1].isalpha())
-        if words <= g.max_name_words:
+        if words <= g.max_name_words and not listed:
             return start
         for place_start in range(max(start, i - g.place_reach), i):
             if place_start in places:
+                while place_start > start and doc[place_start - 1].lower_ in g.compass_words:
+                    place_start -= 1  # "West Hampshire", "North East Lincolnshire"
                 return place_start
-        return None
+        return start if listed else None
 
     def _head_ends_here(self, doc: Doc, i: int, possible: list[bool]) -> bool:
         """Whether the head at `i` ends a name: not "Partnership Board" (the later head does), nor
@@ -670,7 +685,8 @@ class BodyGrammarComponent:
         start = self._trim_left(doc, k + 1, i)
         if start == i:
             return self._standalone(doc, i)
-        start = self._cut_long_run(doc, start, i, places)
+        listed = k >= 0 and not doc[k].is_lower and doc[k].lower_ in g.role_words
+        start = self._cut_long_run(doc, start, i, places, listed)
         if start is None or self._blocked_in_lower_case(doc, start, i):
             return None
         end = i + 1
@@ -705,6 +721,10 @@ def _opens_line_or_sentence(doc: Doc, i: int) -> bool:
         return True
     before = doc[i - 1]
     return before.is_space or "\n" in before.whitespace_ or before.text in {".", "!", "?", ":", ";", "•"}
+
+
+def _after_lowercase_the(doc: Doc, k: int) -> bool:
+    return k > 0 and doc[k - 1].text == "the"
 
 
 def _plural_possessive(doc: Doc, k: int) -> bool:
