@@ -279,3 +279,72 @@ def test_short_name_of_two_bodies_stays(nlp):
     extraction = extract_document("d", parsed, sections, nlp)
     norms = [e.norm for e in extraction.entities if e.label == "BODY"]
     assert norms == ["Kingsmere City Council", "Fenby City Council", "City Council"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a plural head ends one name before a connector; a plural possessive joins one
+    ("The two Fenby CCGs and Fenby City Council agreed.", [("Fenby City Council", "Fenby City Council")]),
+    ("Fenby CCGs’ Joint Board Meeting", [("Fenby CCGs’ Joint Board", "Fenby CCGs' Joint Board")]),
+    # "NHS" after a head opens the next name in a flattened list
+    ("Boards of NHS North Fenby CCG NHS South Fenby CCG",
+     [("NHS North Fenby CCG", "NHS North Fenby CCG"), ("NHS South Fenby CCG", "NHS South Fenby CCG")]),
+    # but an NHS board of a named system is one name
+    ("reported to the Fenby ICS NHS Board", [("Fenby ICS NHS Board", "Fenby ICS NHS Board")]),
+    # coordination across an acronym in brackets
+    ("the Fenby Care Partnership (FCP) and Kingsmere Alliance Board",
+     [("Fenby Care Partnership", "Fenby Care Partnership"),
+      ("Kingsmere Alliance Board", "Kingsmere Alliance Board")]),
+    # a heading run into the next line's name
+    ("2. Chair’s Welcome and Housekeeping Protocol Trust Board 14.09.2021 Minutes",
+     [("Trust Board", "Trust Board")]),
+    # a post title in a flattened attendee list ends the name; "West" belongs to the place
+    ("Anne Bell Public Governor West Norfolk CCG Associate Director",
+     [("West Norfolk CCG", "West Norfolk CCG")]),
+    ("Sam Lee MP Tom Ray Norfolk County Council", [("Norfolk County Council", "Norfolk County Council")]),
+    # a named body before a lower-case noun is still named
+    ("by signing the Harbourside Cares Alliance agreement",
+     [("Harbourside Cares Alliance", "Harbourside Cares Alliance")]),
+    # "Our" opening a name after "the"
+    ("working within the Our Healthier Fenby Partnership", [("Our Healthier Fenby Partnership",
+                                                            "Our Healthier Fenby Partnership")]),
+    # Executive as the meeting after "to"
+    ("a further report will come back to Executive in March", [("Executive", "Executive")]),
+    # the 42 integrated care boards by their NHS names
+    ("NHS Norfolk and Waveney wrote to the Black Country ICB.",
+     [("NHS Norfolk and Waveney", "NHS Norfolk and Waveney Integrated Care Board"),
+      ("Black Country ICB", "NHS Black Country Integrated Care Board")]),
+])
+def test_body_boundaries_on_real_layouts(nlp, text, expected):
+    assert spans(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Each CCG Board is asked to approve the merger.",  # every one of a kind
+    "as a GM organisation we will",  # a lower-case head of a kind
+    "the Fenby CCG areas and the Kingsmere ICS development",  # geography and change, not the body
+    "Primary Care Network funding",  # a type name before a lower-case noun
+    "within the existing Fenby CCG areas",
+])
+def test_not_bodies_on_real_layouts(nlp, text):
+    assert spans(nlp, text) == []
+
+
+@pytest.mark.parametrize(("text", "norm"), [
+    ("Health & Well-Being Board", "Health and Wellbeing Board"),
+    ("Fenby Health and Well Being Board", "Fenby Health and Wellbeing Board"),
+    ("Northshire and Fenby (N&F) Integrated Care Partnership",
+     "Northshire and Fenby Integrated Care Partnership"),
+])
+def test_body_norm_spellings(text, norm):
+    assert body_norm(text) == norm
+
+
+def test_name_wrapped_over_a_paragraph_break(nlp):
+    text = ("Through a review of the joint needs assessment for the district the Kingsmere Care "
+            "Partnership\n\nBoard has set five priorities for the coming years.")
+    assert spans(nlp, text) == [("Kingsmere Care Partnership\n\nBoard", "Kingsmere Care Partnership Board")]
+
+
+def test_heading_line_before_a_short_paragraph_is_not_joined(nlp):
+    text = "Kingsmere Care Partnership\n\nBoard papers are published on the website."
+    assert spans(nlp, text) == [("Kingsmere Care Partnership", "Kingsmere Care Partnership")]
