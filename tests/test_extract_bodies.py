@@ -166,3 +166,185 @@ def test_long_section_is_cut_for_spacy(nlp, monkeypatch):
     extraction = extract.extract_document("d", parsed, sections, nlp)
     starts = [e.char_start for e in extraction.entities if e.label == "BODY"]
     assert starts == [16 + i * len(line) for i in range(5)]
+
+
+# ---------------------------------------------------------------- bodies of other places (issue 10)
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Harbourside Place-Based Partnership met on Tuesday.",
+     [("Harbourside Place-Based Partnership", "Harbourside Place-Based Partnership")]),
+    ("Northshire Community Health NHS Trust and Eastmoor Teaching Hospitals NHS Trust signed it.",
+     [("Northshire Community Health NHS Trust", "Northshire Community Health NHS Trust"),
+      ("Eastmoor Teaching Hospitals NHS Trust", "Eastmoor Teaching Hospitals NHS Trust")]),
+    ("NHS Eastmoor CCG wrote to Westvale Clinical Commissioning Group.",
+     [("NHS Eastmoor CCG", "NHS Eastmoor CCG"),
+      ("Westvale Clinical Commissioning Group", "Westvale Clinical Commissioning Group")]),
+    ("Fenby Town Council and Little Fenby Parish Council objected.",
+     [("Fenby Town Council", "Fenby Town Council"),
+      ("Little Fenby Parish Council", "Little Fenby Parish Council")]),
+    # councils named "<kind> of <place>"
+    ("The London Borough of Kingsmere consulted the Royal Borough of Eastmoor and Westvale.",
+     [("London Borough of Kingsmere", "London Borough of Kingsmere"),
+      ("Royal Borough of Eastmoor and Westvale", "Royal Borough of Eastmoor and Westvale")]),
+    # trusts named "<kind> Hospitals of <place>", with or without their NHS suffix
+    ("Beds at University Hospitals of Northshire and Fenby NHS Trust rose.",
+     [("University Hospitals of Northshire and Fenby NHS Trust",
+       "University Hospitals of Northshire and Fenby NHS Trust")]),
+    ("Discharges from United Hospitals of Kingsmere fell.",
+     [("United Hospitals of Kingsmere", "United Hospitals of Kingsmere")]),
+    ("Northshire Community Health Services runs the clinics.",
+     [("Northshire Community Health Services", "Northshire Community Health Services")]),
+    # boards of trusts and committees
+    ("The Trust Board received the quality report.", [("Trust Board", "Trust Board")]),
+    ("Referred to the Licensing Sub-Committee by the Planning and Highways Committee.",
+     [("Licensing Sub-Committee", "Licensing Sub-Committee"),
+      ("Planning and Highways Committee", "Planning and Highways Committee")]),
+    # companies named in licensing and planning items, by their suffix
+    ("The premises licence is held by Quayside Taverns Limited; the agent is Northgate Homes PLC.",
+     [("Quayside Taverns Limited", "Quayside Taverns Limited"),
+      ("Northgate Homes PLC", "Northgate Homes PLC")]),
+    # a hyphenated name word: "Place-led", "System-wide"
+    ("Reports go to the Place-led Quality Board.", [("Place-led Quality Board", "Place-led Quality Board")]),
+    # an acronym in brackets inside a name; the norm drops it
+    ("Welcome to the Northshire and Fenby (N&F) Health and Care Partnership newsletter.",
+     [("Northshire and Fenby (N&F) Health and Care Partnership",
+       "Northshire and Fenby Health and Care Partnership")]),
+    # a name wrapped at the end of a long line of a paragraph
+    ("Following the review of the joint needs assessment for the district, the Kingsmere Alliance\n"
+     "Board has set five priorities.",
+     [("Kingsmere Alliance\nBoard", "Kingsmere Alliance Board")]),
+    # a short line ends a name: names listed one a line are not one name
+    ("Westvale Alliance\nBoard Development Group", [("Westvale Alliance", "Westvale Alliance"),
+                                                  ("Board Development Group", "Board Development Group")]),
+    # a head before "meeting" names the body when the name has words of its own
+    ("the Harbourside Alliance Board meeting on 3 March",
+     [("Harbourside Alliance Board", "Harbourside Alliance Board")]),
+    # "Executive" alone where the page names it as the meeting
+    ("Meeting: 14/06/2023 - Executive (Item 12)", [("Executive", "Executive")]),
+    ("The Executive resolved to defer the item.", [("Executive", "Executive")]),
+])
+def test_bodies_of_other_places(nlp, text, expected):
+    assert spans(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # column headers flattened into a line
+    "Unrestricted Restricted Total Council Board",
+    "Budget Forecast Variance Trust Board 120 118 2",
+    "The Local Authority will consult.",
+    # a plural acronym after a name says it is a class
+    "the Northshire Clinical Commissioning Group (CCGs) signed the memorandum",
+    # a one-word name before "meeting" is a label, as in a table cell
+    "Steering Group meeting\tPlan to be agreed",
+    # "the Council's governance forum", not a body called "Council governance forum"
+    "It is the formal internal Council governance forum for monitoring.",
+    "the premises are owned by the GP partnership",
+    # "Executive" as an adjective or a role
+    "The Executive team met. The Executive Director agreed.",
+])
+def test_not_bodies_of_other_places(nlp, text):
+    assert spans(nlp, text) == []
+
+
+def test_flattened_table_row_keeps_council_after_place(nlp):
+    row = ("Attendees Company Jo Bloggs Harbour Homes Ann Smith Tom Jones Norfolk County Council "
+           "Sam Lee Ben Wood Fenby Disability Forum Kim Ray Norfolk County Council")
+    assert spans(nlp, row) == [("Norfolk County Council", "Norfolk County Council")] * 2
+
+
+def test_short_names_take_the_fuller_body(nlp):
+    from pipeline.extract import extract_document
+
+    parsed, sections = _document([
+        "Kingsmere City Council and NHS Fenby Clinical Commissioning Group signed the agreement.",
+        "The City Council will host it; the Clinical Commissioning Group will fund it.",
+    ])
+    extraction = extract_document("d", parsed, sections, nlp)
+    bodies = [(e.text, e.norm, e.flag) for e in extraction.entities if e.label == "BODY"]
+    assert bodies == [
+        ("Kingsmere City Council", "Kingsmere City Council", None),
+        ("NHS Fenby Clinical Commissioning Group", "NHS Fenby Clinical Commissioning Group", None),
+        ("City Council", "Kingsmere City Council", "document_alias"),
+        ("Clinical Commissioning Group", "NHS Fenby Clinical Commissioning Group", "document_alias"),
+    ]
+
+
+def test_short_name_of_two_bodies_stays(nlp):
+    from pipeline.extract import extract_document
+
+    parsed, sections = _document([
+        "Kingsmere City Council and Fenby City Council signed the agreement.",
+        "The City Council will host it.",
+    ])
+    extraction = extract_document("d", parsed, sections, nlp)
+    norms = [e.norm for e in extraction.entities if e.label == "BODY"]
+    assert norms == ["Kingsmere City Council", "Fenby City Council", "City Council"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a plural head ends one name before a connector; a plural possessive joins one
+    ("The two Fenby CCGs and Fenby City Council agreed.", [("Fenby City Council", "Fenby City Council")]),
+    ("Fenby CCGs’ Joint Board Meeting", [("Fenby CCGs’ Joint Board", "Fenby CCGs' Joint Board")]),
+    # "NHS" after a head opens the next name in a flattened list
+    ("Boards of NHS North Fenby CCG NHS South Fenby CCG",
+     [("NHS North Fenby CCG", "NHS North Fenby CCG"), ("NHS South Fenby CCG", "NHS South Fenby CCG")]),
+    # but an NHS board of a named system is one name
+    ("reported to the Fenby ICS NHS Board", [("Fenby ICS NHS Board", "Fenby ICS NHS Board")]),
+    # coordination across an acronym in brackets
+    ("the Fenby Care Partnership (FCP) and Kingsmere Alliance Board",
+     [("Fenby Care Partnership", "Fenby Care Partnership"),
+      ("Kingsmere Alliance Board", "Kingsmere Alliance Board")]),
+    # a heading run into the next line's name
+    ("2. Chair’s Welcome and Housekeeping Protocol Trust Board 14.09.2021 Minutes",
+     [("Trust Board", "Trust Board")]),
+    # a post title in a flattened attendee list ends the name; "West" belongs to the place
+    ("Anne Bell Public Governor West Norfolk CCG Associate Director",
+     [("West Norfolk CCG", "West Norfolk CCG")]),
+    ("Sam Lee MP Tom Ray Norfolk County Council", [("Norfolk County Council", "Norfolk County Council")]),
+    # a named body before a lower-case noun is still named
+    ("by signing the Harbourside Cares Alliance agreement",
+     [("Harbourside Cares Alliance", "Harbourside Cares Alliance")]),
+    # "Our" opening a name after "the"
+    ("working within the Our Healthier Fenby Partnership", [("Our Healthier Fenby Partnership",
+                                                            "Our Healthier Fenby Partnership")]),
+    # Executive as the meeting after "to"
+    ("a further report will come back to Executive in March", [("Executive", "Executive")]),
+    # the 42 integrated care boards by their NHS names
+    ("NHS Norfolk and Waveney wrote to the Black Country ICB.",
+     [("NHS Norfolk and Waveney", "NHS Norfolk and Waveney Integrated Care Board"),
+      ("Black Country ICB", "NHS Black Country Integrated Care Board")]),
+])
+def test_body_boundaries_on_real_layouts(nlp, text, expected):
+    assert spans(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Each CCG Board is asked to approve the merger.",  # every one of a kind
+    "as a GM organisation we will",  # a lower-case head of a kind
+    "the Fenby CCG areas and the Kingsmere ICS development",  # geography and change, not the body
+    "Primary Care Network funding",  # a type name before a lower-case noun
+    "within the existing Fenby CCG areas",
+])
+def test_not_bodies_on_real_layouts(nlp, text):
+    assert spans(nlp, text) == []
+
+
+@pytest.mark.parametrize(("text", "norm"), [
+    ("Health & Well-Being Board", "Health and Wellbeing Board"),
+    ("Fenby Health and Well Being Board", "Fenby Health and Wellbeing Board"),
+    ("Northshire and Fenby (N&F) Integrated Care Partnership",
+     "Northshire and Fenby Integrated Care Partnership"),
+])
+def test_body_norm_spellings(text, norm):
+    assert body_norm(text) == norm
+
+
+def test_name_wrapped_over_a_paragraph_break(nlp):
+    text = ("Through a review of the joint needs assessment for the district the Kingsmere Care "
+            "Partnership\n\nBoard has set five priorities for the coming years.")
+    assert spans(nlp, text) == [("Kingsmere Care Partnership\n\nBoard", "Kingsmere Care Partnership Board")]
+
+
+def test_heading_line_before_a_short_paragraph_is_not_joined(nlp):
+    text = "Kingsmere Care Partnership\n\nBoard papers are published on the website."
+    assert spans(nlp, text) == [("Kingsmere Care Partnership", "Kingsmere Care Partnership")]

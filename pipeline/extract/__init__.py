@@ -240,7 +240,7 @@ def extract_document(doc_id: str, parsed: ParsedDocument, sections: Sequence[Sec
     meeting = _with_addressed_body(_meeting(parsed.text, entities, cover), recommendations, nlp, parsed.text)
     body = meeting.body.value if meeting.body else None
     return Extraction(
-        entities=tuple(_full_names(entities)),
+        entities=tuple(_full_names(_short_body_names(entities))),
         recommendations=tuple(recommendations),
         cover_fields=tuple(cover.fields),
         memberships=tuple(memberships),
@@ -291,6 +291,39 @@ def _list_blocks(list_items: Sequence[tuple[int, int]], chunk: _Chunk) -> list[t
     first = bisect.bisect_left(list_items, (start, start))
     last = bisect.bisect_left(list_items, (end, end), lo=first)
     return [(a - start, b - start) for a, b in list_items[first:last]]
+
+
+def _short_body_names(entities: list[Entity]) -> list[Entity]:
+    """A body's short name ("City Council", "Partnership Board") takes the norm of the one fuller name in the
+    document that ends with it ("Salford City Council"), flagged `document_alias`.  A short name that ends
+    two different names ("City Council" beside "Salford City Council" and "Leeds City Council") stays."""
+    # a fuller name is a norm or a surface: "NHS Oldham Clinical Commissioning Group" (norm "NHS Oldham CCG")
+    names = {name: e.norm for e in entities if e.label == "BODY" and e.norm
+             for name in (e.norm, collapse(e.text))}
+    fuller = {norm: _fuller_body(norm, names) for norm in set(names.values()) if len(norm.split()) >= 2}
+    out = []
+    for e in entities:
+        target = fuller.get(e.norm) if e.label == "BODY" else None
+        out.append(replace(e, norm=target, flag=e.flag or "document_alias") if target else e)
+    return out
+
+
+def _ends_with(name: list[str], words: list[str]) -> bool:
+    return len(name) > len(words) and name[-len(words):] == words
+
+
+def _fuller_body(norm: str, names: dict[str, str]) -> str | None:
+    """The norm of the longest of `names` (name -> norm) that ends with the words of `norm`, if every other
+    such name ends the longest or has the same norm."""
+    words = norm.lower().split()
+    longer = sorted((n for n in names if names[n] != norm and _ends_with(n.lower().split(), words)),
+                    key=lambda n: len(n.split()), reverse=True)
+    if not longer:
+        return None
+    longest, target = longer[0].lower().split(), names[longer[0]]
+    if all(names[n] == target or _ends_with(longest, n.lower().split()) for n in longer[1:]):
+        return target
+    return None
 
 
 def _full_names(entities: list[Entity]) -> list[Entity]:

@@ -46,6 +46,11 @@ ROLE_TRIM = frozenset({"the", "a", "an", "as", "and", "&", ",", "of", "for", "-"
 ACRONYM = re.compile(r"^[A-Z][A-Za-z/&]*[A-Z][A-Za-z/&]*$")
 GM = re.compile(r"\bGM\b")
 NAME_WORD = re.compile(r"^[A-Za-z][A-Za-z'’.&]*$")
+INNER_ACRONYM = re.compile(r"\s*\([A-Z][A-Za-z&/]{1,7}\)(?=\s)")  # an acronym in brackets inside a name
+# "(CCGs)", "(PCNs)": a plural acronym after a name says the name is a class, not one body
+PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s$")
+WELLBEING = re.compile(r"\b[Ww]ell[- ]?[Bb]eing\b")
+POSSESSIVE = frozenset({"’", "'"})
 ENUMERATOR = re.compile(r"^[A-Za-z][.)]$")  # "C." or "b)" opening a list item, not a name word
 
 
@@ -75,6 +80,18 @@ class BodyGrammar:
     type_names: frozenset[str]
     generic_determiners: frozenset[str]
     acronym_pattern: re.Pattern[str]
+    table_words: frozenset[str]
+    max_name_words: int
+    place_reach: int
+    standalone_heads: frozenset[str]
+    meeting_verbs: frozenset[str]
+    wrapped_line_chars: int
+    capital_only_heads: frozenset[str]
+    meeting_openers: frozenset[str]
+    distributive_determiners: frozenset[str]
+    heading_words: frozenset[str]
+    role_words: frozenset[str]
+    compass_words: frozenset[str]
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -156,6 +173,18 @@ def body_grammar() -> BodyGrammar:
         type_names=frozenset(_fold(str(name)) for name in data["type_names"]),
         generic_determiners=words("generic_determiners"),
         acronym_pattern=re.compile(data["acronym_pattern"]),
+        table_words=words("table_words"),
+        max_name_words=int(data["max_name_words"]),
+        place_reach=int(data["place_reach"]),
+        standalone_heads=frozenset(str(word) for word in data["standalone_heads"]),
+        meeting_verbs=words("meeting_verbs"),
+        wrapped_line_chars=int(data["wrapped_line_chars"]),
+        capital_only_heads=words("capital_only_heads"),
+        meeting_openers=words("meeting_openers"),
+        distributive_determiners=words("distributive_determiners"),
+        heading_words=words("heading_words"),
+        role_words=words("role_words"),
+        compass_words=words("compass_words"),
     )
 
 
@@ -169,13 +198,14 @@ def body_norm(text: str) -> str:
     Manchester', lower-case words capitalised except small words ("of", "and").
     """
     gaz = gazetteers()
-    text = collapse(text)
+    text = INNER_ACRONYM.sub("", collapse(text))  # "West Yorkshire and Harrogate (WY&H) Health and ..."
     if text in gaz.body_alias:
         return gaz.body_alias[text]
     folded = _fold(text)
     if folded in gaz.body_alias_folded:
         return gaz.body_alias_folded[folded]
     surface = GM.sub("Greater Manchester", text).replace(" & ", " and ").replace("’", "'")
+    surface = WELLBEING.sub("Wellbeing", surface)  # one spelling: "Well-Being", "Well Being", "wellbeing"
     surface = re.sub(r"^the\s+", "", surface, flags=re.IGNORECASE)
     words = surface.split(" ")
     out = []
@@ -465,13 +495,22 @@ class BodyGrammarComponent:
         return False
 
     def _blocks_head(self, token) -> bool:
-        g = self.grammar
-        lower = token.lower_
-        return lower in g.head_blockers or (token.is_lower and lower in g.lowercase_head_blockers)
+        return token.lower_ in self.grammar.head_blockers
+
+    def _blocked_in_lower_case(self, doc: Doc, start: int, i: int) -> bool:
+        """Whether a lower-case word after the head makes it a modifier: "Board members", "Steering Group
+        meeting", "Primary Care Network funding"; a name of words of its own is still named ("the Fenby
+        Cares Alliance agreement")."""
+        nxt = doc[i + 1] if i + 1 < len(doc) else None
+        if nxt is None or not nxt.is_lower or nxt.lower_ not in self.grammar.lowercase_head_blockers:
+            return False
+        return i - start < 2 or _fold(doc[start:i + 1].text) in self.grammar.type_names
 
     def _is_plural_head(self, token) -> bool:
         lower = token.lower_
         heads = self.grammar.heads
+        if token.text[-1:] == "s" and token.text[:-1] in self.grammar.acronym_heads:
+            return True  # "CCGs"
         if lower.endswith("ies"):
             return lower[:-3] + "y" in heads  # "Bodies"
         return lower.endswith("s") and lower[:-1] in heads
@@ -481,80 +520,199 @@ class BodyGrammarComponent:
         forum", "Clinical and professional senate", but not "Bury partnership", nor one capitalised word
         that only opens a line or sentence ("Staff group" heading a table column)."""
         first = doc[start]
-        if not first.text[:1].isupper():
-            return False
+        if not first.text[:1].isupper() or (start < head and self._is_head(doc, start)):
+            return False  # "the Council governance forum": the Council's forum, no name of its own
         if head - start == 1:
             return start not in places and (first.is_upper or not _opens_line_or_sentence(doc, start))
         return True
 
-    def _is_name_word(self, token) -> bool:
+    def _is_name_word(self, doc: Doc, k: int) -> bool:
+        token = doc[k]
         text = token.text
         if not NAME_WORD.match(text):
             return False
         if text[:1].isupper():
             return True
-        return token.lower_ in self.grammar.lowercase_modifiers
+        if token.lower_ in self.grammar.lowercase_modifiers:
+            return True
+        # "Place-based", "System-wide": a lower-case word joined by a hyphen to a capitalised one
+        return (k >= 2 and doc[k - 1].text == "-" and not doc[k - 1].whitespace_
+                and not doc[k - 2].whitespace_ and doc[k - 2].text[:1].isupper())
+
+    def _wrapped_head_after(self, doc: Doc, k: int, possible: list[bool]) -> int | None:
+        """The head that continues head `k` after a line break that only wraps a long line: "... the
+        Integrated Care Partnership\nBoard has identified" (not a list of names one a line: short lines)."""
+        j, gap = k + 1, doc[k].whitespace_
+        while j < len(doc) and doc[j].is_space:
+            gap += doc[j].text_with_ws
+            j += 1
+        breaks = gap.count("\n")
+        if breaks not in (1, 2) or j >= len(doc) or not possible[k]:
+            return None
+        if not (possible[j] and doc[j].text[:1].isupper() and self._is_head(doc, j)):
+            return None
+        if breaks == 2 and not (j + 1 < len(doc) and doc[j + 1].is_lower):
+            return None  # a reader may make each line a paragraph: then the sentence must go on ("Board has")
+        line_start = doc.text.rfind("\n", 0, doc[k].idx) + 1
+        return j if doc[k].idx + len(doc[k]) - line_start >= self.grammar.wrapped_line_chars else None
+
+    def _crosses_acronym(self, doc: Doc, k: int) -> bool:
+        """Whether `doc[k]` closes an acronym in brackets inside a name: "West Yorkshire and Harrogate
+        (WY&H) Health and Care Partnership"."""
+        return (doc[k].text == ")" and k >= 3 and doc[k - 2].text == "("
+                and bool(self.grammar.acronym_pattern.match(doc[k - 1].text))
+                and NAME_WORD.match(doc[k - 3].text) is not None and doc[k - 3].text[:1].isupper())
+
+    def _stops_at_connector(self, doc: Doc, k: int, i: int, possible: list[bool]) -> bool:
+        t = doc[k]
+        if k == i - 1 and (t.lower_ in {"and", "&", ","} or (t.text == "-" and t.whitespace_)):
+            return True  # "Locality and Collaborative": a head follows a name word
+        # the word before the connector, before any acronym in brackets: "... Partnership (ICP) and"
+        before = k - 4 if k >= 4 and self._crosses_acronym(doc, k - 1) else k - 1
+        if before >= 0 and t.text != "-" and not doc[before].is_lower and (
+                (possible[before] and self._is_head(doc, before)) or self._is_plural_head(doc[before])):
+            return True  # "Bury Council and Bury CCG", "the Manchester CCGs and Manchester City Council"
+        if t.text == "-" and (t.whitespace_ or doc[k - 1].whitespace_):
+            return True  # "Partnership - System Board" is two names; "Sub-Committee" is one
+        # a comma only inside "Health, Care and Well Being Partnership"
+        return t.text == "," and not any(doc[j].lower_ in {"and", "&"} for j in range(k + 1, i))
+
+    def _walk_left(self, doc: Doc, i: int, possible: list[bool], role_tokens: set[int]) -> int:
+        """The index of the first token left of head `i` that is not part of its name (-1 at the start)."""
+        g = self.grammar
+        k = i - 1
+        while k >= 0:
+            t = doc[k]
+            if k in role_tokens:
+                break
+            if t.is_space or "\n" in t.whitespace_:
+                p = k
+                while p >= 0 and doc[p].is_space:
+                    p -= 1
+                if p < 0 or self._wrapped_head_after(doc, p, possible) != k + 1:
+                    break
+                k = p - 1  # a wrapped line: the head before the break is a name word
+                continue
+            if t.lower_ in g.connectors:
+                if self._stops_at_connector(doc, k, i, possible):
+                    break
+            elif self._crosses_acronym(doc, k):
+                k -= 3
+                continue
+            elif _plural_possessive(doc, k):
+                k -= 2  # "Manchester CCGs’ Joint Board": a plural possessive
+                continue
+            elif not self._is_name_word(doc, k) or self._starts_other_name(doc, k, i, possible):
+                break
+            k -= 1
+        return k
+
+    def _starts_other_name(self, doc: Doc, k: int, i: int, possible: list[bool]) -> bool:
+        """Whether the name of head `i` starts after `doc[k]`: "The" opens a sentence; "Minutes",
+        "Protocol" end a heading run into the name; a plural head ("CCGs") names a class; "NHS" after a
+        head opens the next name ("NHS North Fenby CCG NHS South Fenby CCG")."""
+        t, g = doc[k], self.grammar
+        if not t.is_lower and t.lower_ in g.run_breakers and not _after_lowercase_the(doc, k):
+            return True
+        if not t.is_lower and (t.lower_ in g.heading_words or t.lower_ in g.role_words):
+            return True  # "Public Governor West Fenby CCG": a post title before the name
+        if self._is_plural_head(t):
+            return True
+        return (doc[k + 1].text == "NHS" and k + 1 < i and possible[k] and self._is_head(doc, k)
+                and not (possible[k + 2] and self._is_head(doc, k + 2)))
+
+    def _trim_left(self, doc: Doc, start: int, i: int) -> int:
+        g = self.grammar
+        while start < i:
+            t = doc[start]
+            if t.lower_ in g.run_breakers and not t.is_lower and _after_lowercase_the(doc, start):
+                break  # "within the Our Healthier Fenby Partnership": the name begins with "Our"
+            if (t.lower_ in g.connectors or t.is_lower or t.lower_ in g.stop_first
+                    or not t.text[:1].isalnum() or len(t.text) == 1 or ENUMERATOR.match(t.text)):
+                start += 1
+            else:
+                break
+        return start
+
+    def _cut_long_run(self, doc: Doc, start: int, i: int, places: dict[int, Span],
+                      listed: bool) -> int | None:
+        """A run of more name words than any body has is table cells flattened into one line ("Steve
+        Park Warrington Borough Council Andy Carter MP ..."): keep only a place and the words after it
+        just before the head ("Warrington Borough Council"), else nothing.  A run that follows a post
+        title (`listed`: "... MP Steve Park Warrington Borough Council") is cut at such a place too."""
+        g = self.grammar
+        words = sum(1 for t in doc[start:i] if t.lower_ not in g.connectors and t.text[:1].isalpha())
+        if words <= g.max_name_words and not listed:
+            return start
+        for place_start in range(max(start, i - g.place_reach), i):
+            if place_start in places:
+                while place_start > start and doc[place_start - 1].lower_ in g.compass_words:
+                    place_start -= 1  # "West Hampshire", "North East Lincolnshire"
+                return place_start
+        return start if listed else None
+
+    def _head_ends_here(self, doc: Doc, i: int, possible: list[bool]) -> bool:
+        """Whether the head at `i` ends a name: not "Partnership Board" (the later head does), nor
+        "partnership working", "Board members", "Locality System Partnership Boards" (a class)."""
+        nxt = doc[i + 1] if i + 1 < len(doc) else None
+        if nxt is None:
+            return True
+        if nxt.is_space or "\n" in doc[i].whitespace_:
+            return self._wrapped_head_after(doc, i, possible) is None
+        if (possible[i + 1] and self._is_head(doc, i + 1)) or (
+                nxt.text == "-" and possible[i + 2] and self._is_head(doc, i + 2)):
+            return False
+        return not (self._blocks_head(nxt) or self._is_plural_head(nxt))
+
+    def _standalone(self, doc: Doc, i: int) -> Span | None:
+        """A one-word body ("Executive") where the page names it as a meeting: "Meeting: 08/02/2022 -
+        Executive", "The Executive received a report", "discussion by the Executive,"."""
+        g = self.grammar
+        token = doc[i]
+        if token.text not in g.standalone_heads or i == 0:
+            return None
+        before, nxt = doc[i - 1], doc[i + 1] if i + 1 < len(doc) else None
+        after_date = before.text == "-" and i >= 2 and doc[i - 2].text[:1].isdigit()
+        after_the = before.lower_ in g.meeting_openers and (nxt is None or nxt.is_punct or nxt.is_space
+                                                            or nxt.lower_ in g.meeting_verbs)
+        return Span(doc, i, i + 1, label="BODY") if after_date or after_the else None
+
+    def _candidate(self, doc: Doc, i: int, possible: list[bool], role_tokens: set[int],
+                   places: dict[int, Span]) -> Span | None:
+        g = self.grammar
+        k = self._walk_left(doc, i, possible, role_tokens)
+        if any(doc[j].lower_ in g.table_words for j in range(max(k, 0), i)):
+            return None  # "Unrestricted Restricted Total Council Board": a row of column headers
+        start = self._trim_left(doc, k + 1, i)
+        if start == i:
+            return self._standalone(doc, i)
+        listed = k >= 0 and not doc[k].is_lower and doc[k].lower_ in g.role_words
+        start = self._cut_long_run(doc, start, i, places, listed)
+        if start is None or self._blocked_in_lower_case(doc, start, i):
+            return None
+        end = i + 1
+        if end + 1 < len(doc) and doc[end].lower_ in {"for", "in", "of"} and (end + 1) in places:
+            end = places[end + 1].end  # "Integrated Care Board for Greater Manchester"
+        if doc[i].is_lower and (doc[i].lower_ in g.capital_only_heads
+                                or not self._names_lowercase_head(doc, start, i, places)):
+            return None  # "GM provider collaborative", "BAME forum" but not "Bury partnership"
+        span = Span(doc, start, end, label="BODY")
+        return None if _fold(span.text) in g.generic else span
 
     def __call__(self, doc: Doc) -> Doc:
-        g = self.grammar
         raw = raw_candidates(doc)
         role_tokens = {i for span in raw if span.label_ == "ROLE" for i in range(span.start, span.end)}
         places = {span.start: span for span in raw if span.label_ == "PLACE"}
         found: list[Span] = []
-        n = len(doc)
         flagged = doc.to_array([self.head_flag]).reshape(-1)
         # A head has the flag: tested first, so that `_is_head` runs only on the few tokens that have it.
         possible = [bool(flag) for flag in flagged.tolist()] + [False, False]
         for i in flagged.nonzero()[0].tolist():
-            if i in role_tokens or not self._is_head(doc, i):
+            if i in role_tokens or not self._is_head(doc, i) or not self._head_ends_here(doc, i, possible):
                 continue
-            token = doc[i]
-            nxt = doc[i + 1] if i + 1 < n else None
-            if nxt is not None and not nxt.is_space:
-                if ((possible[i + 1] and self._is_head(doc, i + 1))
-                        or (nxt.text == "-" and possible[i + 2] and self._is_head(doc, i + 2))):
-                    continue  # "Partnership Board", "Sub-Committee": the later head makes the longer span
-                if self._blocks_head(nxt):
-                    continue  # "partnership working", "Board members", "Partnership Arrangements"
-                if self._is_plural_head(nxt):
-                    continue  # "Locality System Partnership Boards": a class, not one body
-            k = i - 1
-            while k >= 0:
-                t = doc[k]
-                if k in role_tokens or t.is_space or "\n" in t.whitespace_:
-                    break
-                if t.lower_ in g.connectors:
-                    if k == i - 1 and (t.lower_ in {"and", "&", ","} or (t.text == "-" and t.whitespace_)):
-                        break  # "Locality and Collaborative": a head follows a name word
-                    if k > 0 and possible[k - 1] and self._is_head(doc, k - 1) and t.text != "-" \
-                            and not doc[k - 1].is_lower:
-                        break  # "Bury Council and Bury CCG"
-                    if t.text == "-" and (t.whitespace_ or doc[k - 1].whitespace_):
-                        break  # "Partnership - System Board" is two names; "Sub-Committee" is one
-                    if t.text == "," and not any(doc[j].lower_ in {"and", "&"} for j in range(k + 1, i)):
-                        break  # a comma only inside "Health, Care and Well Being Partnership"
-                elif not self._is_name_word(t) or (t.lower_ in g.run_breakers and not t.is_lower):
-                    break
-                k -= 1
-            start = k + 1
-            while start < i:
-                t = doc[start]
-                if (t.lower_ in g.connectors or t.is_lower or t.lower_ in g.stop_first
-                        or not t.text[:1].isalnum() or len(t.text) == 1 or ENUMERATOR.match(t.text)):
-                    start += 1
-                else:
-                    break
-            if start == i:
-                continue
-            end = i + 1
-            if end + 1 < n and doc[end].lower_ in {"for", "in", "of"} and (end + 1) in places:
-                end = places[end + 1].end  # "Integrated Care Board for Greater Manchester"
-            if token.is_lower and not self._names_lowercase_head(doc, start, i, places):
-                continue  # "GM provider collaborative", "BAME forum" but not "Bury partnership"
-            span = Span(doc, start, end, label="BODY")
-            if _fold(span.text) in g.generic:
-                continue
-            found.append(span)
+            span = self._candidate(doc, i, possible, role_tokens, places)
+            if span is not None:
+                found.append(span)
         raw.extend(found)
         return doc
 
@@ -564,6 +722,22 @@ def _opens_line_or_sentence(doc: Doc, i: int) -> bool:
         return True
     before = doc[i - 1]
     return before.is_space or "\n" in before.whitespace_ or before.text in {".", "!", "?", ":", ";", "•"}
+
+
+def _after_lowercase_the(doc: Doc, k: int) -> bool:
+    return k > 0 and doc[k - 1].text == "the"
+
+
+def _plural_possessive(doc: Doc, k: int) -> bool:
+    """Whether `doc[k]` is the apostrophe of a plural possessive: "CCGs’"."""
+    return doc[k].text in POSSESSIVE and k > 0 and doc[k - 1].text[-1:] == "s" and not doc[k - 1].whitespace_
+
+
+def _before_plural_acronym(span: Span) -> bool:
+    """Whether a plural acronym in brackets follows: "GM Clinical Commissioning Group (CCGs)"."""
+    doc, end = span.doc, span.end
+    return (end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")"
+            and bool(PLURAL_ACRONYM.match(doc[end + 1].text)))
 
 
 class ResolveComponent:
@@ -607,14 +781,18 @@ class ResolveComponent:
             return self._place_ok(span)
         if span.label_ != "BODY":
             return True
-        return not (_fold(span.text) in self.grammar.generic or self._names_a_kind(span))
+        return not (_fold(span.text) in self.grammar.generic or self._names_a_kind(span)
+                    or _before_plural_acronym(span))
 
     def _names_a_kind(self, span: Span) -> bool:
         """A type name after an indefinite or generic word: "an Integrated Care System", "each Locality
         Board", "their local Health and Wellbeing Board"."""
-        if span.start == 0 or _fold(span.text) not in self.grammar.type_names:
+        if span.start == 0:
             return False
-        return span.doc[span.start - 1].lower_ in self.grammar.generic_determiners
+        before = span.doc[span.start - 1].lower_
+        if before in self.grammar.distributive_determiners:
+            return True  # "Each CCG Board is asked to": every one of a kind
+        return _fold(span.text) in self.grammar.type_names and before in self.grammar.generic_determiners
 
     def __call__(self, doc: Doc) -> Doc:
         candidates: list[Span] = []
