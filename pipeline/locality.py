@@ -19,12 +19,6 @@ import yaml
 
 from .records import DocumentMeta
 
-# Mentions near the start (cover sheet, title) say more about a paper's locality than the body does.
-HEAD_CHARS = 3000
-HEAD_WEIGHT = 3
-MIN_MENTIONS = 3
-DOMINANCE = 1.5
-
 
 @dataclass(frozen=True)
 class Place:
@@ -45,35 +39,180 @@ def load_places() -> tuple[Place, ...]:
     )
 
 
+@dataclass(frozen=True)
+class LocalityCue:
+    name: str
+    pattern: re.Pattern[str]
+    weight: int
+    head_weight: int
+    owner: bool
+
+
+@dataclass(frozen=True)
+class LocalityRules:
+    """`locality_cues.yaml` compiled against the place gazetteer."""
+    places: dict[str, Place]  # name -> place, for names that have a locality
+    by_key: dict[str, str]    # "sthelens" -> "St Helens": e-mail domains to localities
+    mention: re.Pattern[str]
+    cues: tuple[LocalityCue, ...]
+    email: re.Pattern[str]
+    email_weight: int
+    head_chars: int
+    mention_weight: int
+    head_mention: int
+    owner_bonus: int
+    min_score: int
+    dominance: float
+    pair_head_chars: int
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z]", "", name.lower())
+
+
+def _with_places(pattern: str, alternation: str) -> str:
+    """The cue's "{place}" slots as named groups place0, place1, ... of the gazetteer names."""
+    parts = pattern.split("{place}")
+    out = [parts[0]]
+    for index, part in enumerate(parts[1:]):
+        out.append(f"(?P<place{index}>{alternation}){part}")
+    return "".join(out)
+
+
+def _ambiguous_names() -> frozenset[str]:
+    text = resources.files("pipeline.data").joinpath("place_ambiguous.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
 @lru_cache(maxsize=1)
-def _place_pattern() -> tuple[re.Pattern[str], dict[str, Place]]:
+def locality_rules() -> LocalityRules:
+    data = yaml.safe_load(resources.files("pipeline.data").joinpath("locality_cues.yaml").read_text("utf-8"))
     places = {place.name: place for place in load_places() if place.locality}
-    names = sorted(places, key=len, reverse=True)
-    pattern = re.compile(r"\b(" + "|".join(re.escape(name) for name in names) + r")\b")
-    return pattern, places
+    alternation = "|".join(re.escape(name) for name in sorted(places, key=len, reverse=True))
+    plain = [name for name in sorted(places, key=len, reverse=True) if name not in _ambiguous_names()]
+    cues = tuple(
+        LocalityCue(cue["name"], re.compile(_with_places(cue["pattern"], alternation)), int(cue["weight"]),
+                    int(cue.get("head_weight", cue["weight"])), bool(cue.get("owner", False)))
+        for cue in data["cues"]
+    )
+    return LocalityRules(
+        places=places,
+        by_key={_key(name): place.locality for name, place in places.items()},
+        mention=re.compile(r"\b(" + "|".join(re.escape(name) for name in plain) + r")\b"),
+        cues=cues,
+        email=re.compile(data["email"]["pattern"]),
+        email_weight=int(data["email"]["weight"]),
+        head_chars=int(data["head_chars"]),
+        mention_weight=int(data["mention"]),
+        head_mention=int(data["head_mention"]),
+        owner_bonus=int(data["first_owner_bonus"]),
+        min_score=int(data["min_score"]),
+        dominance=float(data["dominance"]),
+        pair_head_chars=int(data["pair_head_chars"]),
+    )
+
+
+def _folded_places(places: dict[str, Place]) -> dict[str, Place]:
+    """The gazetteer by lower-cased name, for cues matched case-insensitively ("VENUE: ... BOLTON")."""
+    return {name.lower(): place for name, place in places.items()}
+
+
+def _cue_place(match: re.Match[str], places: dict[str, Place]) -> Place | None:
+    for name, value in match.groupdict().items():
+        if name.startswith("place") and value:
+            return places.get(value) or _folded_places(places).get(value.lower())
+    return None
+
+
+@dataclass(frozen=True)
+class LocalityEvidence:
+    """Weighted evidence for each locality, and which cues gave it (for `documents.locality_source`)."""
+    scores: Counter[str]
+    cues: dict[str, list[str]]
+    owner: str | None
+
+
+def locality_evidence(text: str) -> LocalityEvidence:
+    """Mentions of places (a town counts for its locality, more in the head) plus layout cues: the council or
+    NHS body that issues the paper, a local board, the venue, a council e-mail address."""
+    rules = locality_rules()
+    scores: Counter[str] = Counter()
+    cues: dict[str, list[str]] = {}
+    for match in rules.mention.finditer(text):
+        place = rules.places[match.group(1)]
+        in_head = match.start() < rules.head_chars
+        scores[place.locality] += rules.head_mention if in_head else rules.mention_weight
+    owner_at, owner = len(text), None
+    for cue in rules.cues:
+        for match in cue.pattern.finditer(text):
+            place = _cue_place(match, rules.places)
+            if place is None:
+                continue
+            in_head = match.start() < rules.head_chars
+            scores[place.locality] += cue.head_weight if in_head else cue.weight
+            cues.setdefault(place.locality, []).append(cue.name)
+            if cue.owner and in_head and match.start() < owner_at:
+                owner_at, owner = match.start(), place.locality
+    for match in rules.email.finditer(text):
+        locality = rules.by_key.get(_key(match.group("name")))
+        if locality:
+            scores[locality] += rules.email_weight
+            cues.setdefault(locality, []).append("e-mail")
+    if owner:
+        scores[owner] += rules.owner_bonus
+    return LocalityEvidence(scores, cues, owner)
 
 
 def locality_scores(text: str) -> Counter[str]:
-    """Weighted mentions of each locality (a town counts for its locality)."""
-    pattern, places = _place_pattern()
-    scores: Counter[str] = Counter()
-    for match in pattern.finditer(text):
-        place = places[match.group(1)]
-        scores[place.locality] += HEAD_WEIGHT if match.start() < HEAD_CHARS else 1
-    return scores
+    """Weighted evidence for each locality (see `locality_evidence`)."""
+    return locality_evidence(text).scores
+
+
+def _pair_in_head(text: str, best: str, rules: LocalityRules) -> str | None:
+    """A footprint joining `best` and others ("Coventry and Warwickshire") named at the top of the paper."""
+    head = text[:rules.pair_head_chars]
+    for name, place in rules.places.items():
+        if place.kind == "health area" and place.locality == name and best in name and name in head:
+            return name
+    return None
+
+
+def _inside(locality: str, area: str, rules: LocalityRules) -> bool:
+    """Whether `locality` lies in the wider `area` ("Trafford" in "Greater Manchester")."""
+    place = rules.places.get(locality)
+    return place is not None and place.region == area
+
+
+def _owner_holds(owner: str, best: str, scores: Counter[str], rules: LocalityRules) -> bool:
+    """The issuing body's locality is the paper's unless another place clearly outweighs it; a wider area
+    that contains it never does (a Trafford paper about Greater Manchester is Trafford's)."""
+    return owner == best or _inside(owner, best, rules) or scores[owner] * rules.dominance >= scores[best]
 
 
 def infer_locality(text: str) -> tuple[str | None, str]:
-    scores = locality_scores(text)
+    evidence = locality_evidence(text)
+    scores = evidence.scores
     if not scores:
         return None, "inferred: no known place mentioned"
+    rules = locality_rules()
     ranked = scores.most_common(3)
     best, best_score = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
     summary = ", ".join(f"{name} {score}" for name, score in ranked)
-    if best_score < MIN_MENTIONS or best_score < DOMINANCE * runner_up:
-        return None, f"inferred: no dominant place (weighted mentions: {summary})"
-    return best, f"inferred from text (weighted mentions: {summary})"
+    pair = _pair_in_head(text, best, rules)
+    if pair and pair != best:
+        return pair, f"inferred from text: {pair} named at the top (weighted evidence: {summary})"
+    owner = evidence.owner
+    if owner and _owner_holds(owner, best, scores, rules):
+        cues = ", ".join(sorted(set(evidence.cues.get(owner, []))))
+        return owner, (f"inferred from text: {owner} is the issuing body "
+                       f"(weighted evidence: {summary}; cues: {cues})")
+    if best_score < rules.min_score or best_score < rules.dominance * runner_up:
+        return None, f"inferred: no dominant place (weighted evidence: {summary})"
+    why = [f"{best} is the issuing body" if evidence.owner == best else ""]
+    why += sorted(set(evidence.cues.get(best, [])))
+    reasons = "; cues: " + ", ".join(w for w in why if w) if any(why) else ""
+    return best, f"inferred from text (weighted evidence: {summary}{reasons})"
 
 
 @dataclass(frozen=True)

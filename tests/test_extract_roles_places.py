@@ -100,3 +100,88 @@ def test_roles_of_minutes(nlp, text, expected):
 ])
 def test_not_roles_of_minutes(nlp, text, expected):
     assert [t for t, _ in spans(nlp, text, "ROLE")] == expected
+
+
+# ------------------------------------------------------------------ places from the national gazetteer
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("A pilot of social prescribing in Kirklees and Calderdale",
+     [("Kirklees", "Kirklees"), ("Calderdale", "Calderdale")]),
+    ("hospital discharge delays seen in Tunbridge Wells", [("Tunbridge Wells", "Tunbridge Wells")]),
+    ("Residents from Grimsby travel to the clinic", [("Grimsby", "Grimsby")]),
+])
+def test_national_places(nlp, text, expected):
+    assert spans(nlp, text, "PLACE") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("community hubs across East Kirklees", [("East Kirklees", "East Kirklees")]),  # compass prefix
+    ("the wider Greater Norfolk footprint", [("Greater Norfolk", "Greater Norfolk")]),
+    ("services for the Leeds District population", [("Leeds District", "Leeds District")]),  # suffix
+    ("both Preston City and Chorley", [("Preston City", "Preston City"), ("Chorley", "Chorley")]),
+    ("walks on Pendle Moor each spring", [("Pendle Moor", "Pendle Moor")]),  # landform
+])
+def test_compound_places(nlp, text, expected):
+    assert spans(nlp, text, "PLACE") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Clinic moved to Preston Road last year",  # a street
+    "funded from the Kirklees Wellbeing Fund",  # a fund's name
+    "the Leeds District Partnership met",  # the compound inside a body's name
+    "a letter from the Lord Mayor of Sheffield",  # inside a post title
+    "the University of Nottingham study",  # inside an institution
+    "apologies from Cllr Sutton and Ms Derby",  # surnames after honorifics
+    "Karen Chester presented the item",  # a surname after a first name
+    "Yorkshire Water Services",  # a company
+    "the Sheffield (SHSC) Foundation Trust",  # an acronym in brackets inside a name
+    "the North East Lincolnshire Council budget",  # the region inside the council name goes too
+    "Reading the papers beforehand helped",  # an ambiguous word at the start of a sentence
+    "the report was put up for Sale",  # an ambiguous word after no place word
+])
+def test_places_inside_names(nlp, text):
+    assert spans(nlp, text, "PLACE") == []
+
+
+def test_ambiguous_place_after_place_word(nlp):
+    assert spans(nlp, "a drop-in clinic in Reading and one in Wells", "PLACE") == [
+        ("Reading", "Reading"), ("Wells", "Wells")]
+
+
+# --------------------------------------------------------------------------- places from the layout
+
+def test_ward_list_items_are_places(nlp):
+    text = ("The area committee covers these wards:\n- Moorside Vale\n- Hillcrest and Parkfield\n"
+            "- Ashgrove\nThe committee meets quarterly.")
+    assert spans(nlp, text, "PLACE") == [("Moorside Vale", "Moorside Vale"),
+                                         ("Hillcrest and Parkfield", "Hillcrest and Parkfield"),
+                                         ("Ashgrove", "Ashgrove")]
+
+
+def test_ward_items_run_on_after_the_lead(nlp):
+    text = "members elected for these wards • Brookfield Lane End\n\n• Highmoor"
+    assert spans(nlp, text, "PLACE") == [("Brookfield Lane End", "Brookfield Lane End"),
+                                         ("Highmoor", "Highmoor")]
+
+
+def test_bullets_without_a_ward_lead_are_not_places(nlp):
+    text = "The plan has three aims:\n- Better Care\n- Healthy Homes\n- Stronger Families"
+    assert spans(nlp, text, "PLACE") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Venue: Committee Room 2, Council Offices, Market Place, Thornbury Vale, TV1 4AB. View directions",
+     [("Thornbury Vale", "Thornbury Vale")]),
+    ("Location: The Pavilion, Lockfield", [("Lockfield", "Lockfield")]),
+])
+def test_venue_line_town(nlp, text, expected):
+    assert spans(nlp, text, "PLACE") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Venue: Microsoft Teams",  # a single part names the building or service
+    "Venue: Council Chamber, Civic Hall",  # every part is a building
+    "Venue: Room 4, Westgate House, 12 Eastern Road",  # a street with a number
+])
+def test_venue_line_without_town(nlp, text):
+    assert spans(nlp, text, "PLACE") == []

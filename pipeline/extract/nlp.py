@@ -7,6 +7,8 @@ installed; it is never required) with five rule components, all reading their da
 - `icsdocs_roles_v1` (SpanRuler): `roles.csv` titles (case-insensitive) and `role_patterns.jsonl`, whose
   `"$name"` placeholders are word lists from `role_vocab.yaml`;
 - `icsdocs_places_v1` (SpanRuler): `places.csv` names and `place_patterns.jsonl`;
+- `icsdocs_place_layout_v1`: places no gazetteer lists, from layout cues in `place_context.yaml` (ward
+  lists, the town closing a venue line);
 - `icsdocs_body_grammar_v1`: productive bodies ("Oldham Cares Alliance Board", "Lancashire and South
   Cumbria ICB") from the vocabulary in `body_grammar.yaml`;
 - `icsdocs_resolve_v1`: turns the overlapping candidates in `doc.user_data["icsdocs_raw"]` into the final,
@@ -14,7 +16,8 @@ installed; it is never required) with five rule components, all reading their da
   readable as `span._.icsdocs_norm`).
 
 The final spans never overlap: the longest wins, so a place inside a body ("Bury" in "Bury Council")
-and a body inside a role ("Cabinet" in "Cabinet Member") are dropped.
+and a body inside a role ("Cabinet" in "Cabinet Member") are dropped.  A place also yields to the words
+around it (`place_context.yaml`): "Chorley Road", "Mayor of Liverpool" and "Cllr Derby" are not places.
 """
 
 from __future__ import annotations
@@ -63,6 +66,20 @@ class Gazetteers:
     role_acronyms: frozenset[str]     # aliases that only count in their own case ("AO", "DPH")
     places: dict[str, str]            # name -> kind
     ambiguous_places: frozenset[str]
+
+
+@dataclass(frozen=True)
+class PlaceContext:
+    """The words around a place that decide whether it stands alone (see `place_context.yaml`)."""
+    openers: frozenset[str]
+    name_openers: frozenset[str]
+    continuations_ok: frozenset[str]
+    prefixes: frozenset[str]
+    suffixes: frozenset[str]
+    ward_lead: re.Pattern[str]
+    bullet_item: re.Pattern[str]
+    venue_line: re.Pattern[str]
+    venue_nouns: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -148,6 +165,34 @@ def gazetteers() -> Gazetteers:
         role_acronyms=frozenset(acronyms),
         places={row["name"]: row["kind"] for row in _read_csv("places.csv")},
         ambiguous_places=frozenset(ambiguous),
+    )
+
+
+# A place name as a bare run of capitalised words, small joining words between ("Milnrow and Newhey",
+# "Newcastle upon Tyne"): what a ward-list item or the town part of an address must look like.
+PLACE_WORD = r"[A-Z][A-Za-z'’.-]*"
+PLACE_JOIN = r"(?:and|upon|on|under|in|le|by|with|the|&)"
+BARE_PLACE = re.compile(rf"{PLACE_WORD}(?:[ \t]+(?:{PLACE_JOIN}[ \t]+)?{PLACE_WORD}){{0,4}}")
+POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?(?:[ \t]*\d[A-Z]{2})?\b")
+
+
+@lru_cache(maxsize=1)
+def place_context() -> PlaceContext:
+    data = read_yaml("place_context.yaml")
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(str(word) for word in data[key])
+
+    return PlaceContext(
+        openers=words("openers"),
+        name_openers=words("name_openers"),
+        continuations_ok=words("continuations_ok"),
+        prefixes=words("prefixes"),
+        suffixes=words("suffixes") | words("landforms"),
+        ward_lead=re.compile(data["ward_lead"], re.MULTILINE),
+        bullet_item=re.compile(rf"^[ \t]*{data['bullet']}[ \t]*(?P<item>{BARE_PLACE.pattern})[ \t]*$"),
+        venue_line=re.compile(data["venue_line"]),
+        venue_nouns=words("venue_nouns"),
     )
 
 
@@ -466,6 +511,67 @@ class RulerComponent:
         return doc
 
 
+LAYOUT_PLACE = "layout"  # span id of a place found from the layout rather than the gazetteer
+
+
+class PlaceLayoutComponent:
+    """Places no gazetteer lists, read from the page layout (cues in `place_context.yaml`): each bulleted
+    item under a line that introduces wards ("made up of the following wards:" then "- Hill Top") and the
+    town that closes a venue line ("Venue: Civic Suite, Town Hall, Ashby, LE65 1HU")."""
+
+    def __init__(self, context: PlaceContext):
+        self.ctx = context
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = []
+        for start, end in [*self._ward_items(doc.text), *self._venue_towns(doc.text)]:
+            span = doc.char_span(start, end, label="PLACE", span_id=LAYOUT_PLACE)
+            if span is not None:
+                found.append(span)
+        raw_candidates(doc).extend(found)
+        return doc
+
+    def _ward_items(self, text: str) -> list[tuple[int, int]]:
+        items = []
+        for lead in self.ctx.ward_lead.finditer(text):
+            pos = lead.end()
+            while pos < len(text):
+                line_end = text.find("\n", pos)
+                line_end = len(text) if line_end < 0 else line_end
+                line = text[pos:line_end]
+                item = self.ctx.bullet_item.match(line)
+                if item is None and line.strip():
+                    break  # the list ends at the first line that is not a bulleted name
+                if item is not None:
+                    items.append((pos + item.start("item"), pos + item.end("item")))
+                pos = line_end + 1
+        return items
+
+    def _venue_towns(self, text: str) -> list[tuple[int, int]]:
+        towns = []
+        for line in self.ctx.venue_line.finditer(text):
+            parts = list(re.finditer(r"[^,;.()]+", line.group(1)))[1:]  # the first part names the building
+            for part in reversed(parts):
+                town = self._town(part.group())
+                if town is not None:
+                    offset = line.start(1) + part.start()
+                    towns.append((offset + town[0], offset + town[1]))
+                    break
+        return towns
+
+    def _town(self, part: str) -> tuple[int, int] | None:
+        """Where a bare town name is in one part of an address (a postcode after it cut off), else None."""
+        postcode = POSTCODE.search(part)
+        if postcode is not None:
+            part = part[:postcode.start()]
+        name = BARE_PLACE.search(part)
+        if name is None or part.strip() != name.group() or any(ch.isdigit() for ch in part):
+            return None
+        if any(word in self.ctx.venue_nouns for word in name.group().split()):
+            return None
+        return name.start(), name.end()
+
+
 class BodyGrammarComponent:
     """Bodies nobody listed: a run of name words ending in a head noun (see `body_grammar.yaml`).
 
@@ -717,6 +823,26 @@ class BodyGrammarComponent:
         return doc
 
 
+# Words after which an ambiguous place name ("Sale", "Reading") is read as a place.
+PLACE_LEAD_WORDS = frozenset({"in", "at", "to", "from", "near", "around", "across", "within", "between",
+                              "and", "&", ",", "of", "into", "towards", "outside", "including", "covering",
+                              "serving"})
+
+
+def _joined(doc: Doc, i: int) -> bool:
+    """Whether token i runs on into token i + 1 on the same line."""
+    return not doc[i].is_space and "\n" not in doc[i].whitespace_
+
+
+def _is_title_word(text: str) -> bool:
+    return len(text) > 1 and text.isalpha() and text[0].isupper() and text[1:].islower()
+
+
+def _after_place_word(span: Span) -> bool:
+    i = span.start - 1
+    return i >= 0 and _joined(span.doc, i) and span.doc[i].lower_ in PLACE_LEAD_WORDS
+
+
 def _opens_line_or_sentence(doc: Doc, i: int) -> bool:
     if i == 0:
         return True
@@ -743,9 +869,10 @@ def _before_plural_acronym(span: Span) -> bool:
 class ResolveComponent:
     """Final spans: cleaned candidates, the longest winning, each with its canonical form in `id_`."""
 
-    def __init__(self, gaz: Gazetteers, grammar: BodyGrammar):
+    def __init__(self, gaz: Gazetteers, grammar: BodyGrammar, places: PlaceContext):
         self.gaz = gaz
         self.grammar = grammar
+        self.places = places
 
     def _clean_role(self, span: Span) -> Span | None:
         start, end = span.start, span.end
@@ -767,18 +894,73 @@ class ResolveComponent:
                 return None  # acronyms count only in their own case ("AO", not "ao")
         return span
 
-    def _place_ok(self, span: Span) -> bool:
-        if span.text not in self.gaz.ambiguous_places:
-            return True
-        doc = span.doc
-        if span.start == 0:
+    def _places(self, raw: list[Span]) -> list[Span]:
+        """Gazetteer places grown into their compounds ("North Warwickshire", "Bradford District") that stand
+        alone, and layout places.  A place is dropped when it is an ambiguous word in a place-less context
+        ("Sale of land") or part of a longer name ("Bury Town Hall", "Mayor of Liverpool", "Cllr Derby"),
+        and so is every place inside it ("North East" in "North East Lincolnshire Council")."""
+        place_starts = frozenset(span.start for span in raw if span.label_ == "PLACE")
+        kept: list[Span] = []
+        in_names: list[Span] = []
+        for span in raw:
+            if span.label_ != "PLACE":
+                continue
+            if span.id_ == LAYOUT_PLACE:
+                kept.append(span)
+                continue
+            if span.text in self.gaz.ambiguous_places and not _after_place_word(span):
+                continue
+            grown = self._grow_place(span)
+            if self._continues_into_name(grown, place_starts) or self._closes_a_name(grown):
+                in_names.append(grown)
+            else:
+                kept.append(grown)
+        return [span for span in kept
+                if not any(name.start <= span.start and span.end <= name.end for name in in_names)]
+
+    def _grow_place(self, span: Span) -> Span:
+        doc, ctx = span.doc, self.places
+        start, end = span.start, span.end
+        while start > 0 and span.start - start < 2 and doc[start - 1].text in ctx.prefixes \
+                and _joined(doc, start - 1):
+            start -= 1
+        if end < len(doc) and doc[end].text in ctx.suffixes and _joined(doc, end - 1):
+            end += 1
+        if (start, end) == (span.start, span.end):
+            return span
+        return Span(doc, start, end, label="PLACE", span_id=span.id_)
+
+    def _continues_into_name(self, span: Span, place_starts: frozenset[int]) -> bool:
+        """A capitalised word right after the place on its line makes it part of a name: "Chorley Road",
+        "Sheffield City Council", "Greater Manchester (GM) Devolution Agreement"."""
+        doc, i = span.doc, span.end
+        if i < len(doc) and doc[i].text == "(" and _joined(doc, i - 1):
+            close = next((k for k in range(i + 1, min(i + 4, len(doc))) if doc[k].text == ")"), None)
+            if close is None:
+                return False
+            i = close + 1
+        if i >= len(doc) or not _joined(doc, i - 1) or i in place_starts:
             return False
-        before = doc[span.start - 1]
-        return not (before.is_space or before.is_punct or "\n" in before.whitespace_)
+        word = doc[i].text
+        if word in self.places.continuations_ok or word in self.places.name_openers:
+            return False  # "Bolton and Bury", "Wigan Cllr Ann Jones": a new name starts
+        return word.isalpha() and word[0].isupper()
+
+    def _closes_a_name(self, span: Span) -> bool:
+        """A place ending a name: after a capitalised word on its line ("Golden Square Warrington", "Anne
+        Derby"), after an honorific or a name-opening word ("Cllr Sutton", "NHS Bury", "One Halton"), or after
+        "<Title> of" ("Mayor of Liverpool", "University of Bolton")."""
+        doc, i = span.doc, span.start - 1
+        if i < 0 or not _joined(doc, i):
+            return False
+        before = doc[i].text
+        if before in self.places.name_openers:
+            return True
+        if before == "of" and i > 0 and _joined(doc, i - 1):
+            before = doc[i - 1].text
+        return _is_title_word(before) and before not in self.places.openers and before not in SMALL_WORDS
 
     def _keep(self, span: Span) -> bool:
-        if span.label_ == "PLACE":
-            return self._place_ok(span)
         if span.label_ != "BODY":
             return True
         return not (_fold(span.text) in self.grammar.generic or self._names_a_kind(span)
@@ -795,15 +977,16 @@ class ResolveComponent:
         return _fold(span.text) in self.grammar.type_names and before in self.grammar.generic_determiners
 
     def __call__(self, doc: Doc) -> Doc:
-        candidates: list[Span] = []
-        for span in doc.user_data.pop(RAW_KEY, []):
+        raw = doc.user_data.pop(RAW_KEY, [])
+        candidates = self._places(raw)
+        for span in raw:
             label = span.label_
             if label == "ROLE":
                 cleaned = self._clean_role(span)
                 if cleaned is None:
                     continue
                 span = cleaned
-            elif not self._keep(span):
+            elif label == "PLACE" or not self._keep(span):
                 continue
             candidates.append(span)
         final = []
@@ -860,9 +1043,14 @@ def make_body_grammar(nlp: Language, name: str) -> BodyGrammarComponent:
     return BodyGrammarComponent(nlp.vocab, body_grammar())
 
 
+@Language.factory("icsdocs_place_layout_v1")
+def make_place_layout(nlp: Language, name: str) -> PlaceLayoutComponent:
+    return PlaceLayoutComponent(place_context())
+
+
 @Language.factory("icsdocs_resolve_v1")
 def make_resolve(nlp: Language, name: str) -> ResolveComponent:
-    return ResolveComponent(gazetteers(), body_grammar())
+    return ResolveComponent(gazetteers(), body_grammar(), place_context())
 
 
 # A word of ASCII letters only ("Board", "transformation"): most of the words new to a worker.
@@ -919,6 +1107,7 @@ def build_nlp(*, use_model: bool = False) -> Language:
         Span.set_extension("icsdocs_norm", getter=lambda span: span.id_ or norm_for(span.label_, span.text))
     for rules in RULERS:
         nlp.add_pipe("icsdocs_ruler_v2", name=f"icsdocs_{rules}_v2", config={"rules": rules})
+    nlp.add_pipe("icsdocs_place_layout_v1")
     nlp.add_pipe("icsdocs_body_grammar_v1")
     nlp.add_pipe("icsdocs_resolve_v1")
     _drop_getters(nlp, unread)
