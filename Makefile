@@ -51,10 +51,10 @@ evaluate: $(DB)
 devset: setup
 	$(BIN)/python scripts/devset.py --json outputs/devset/evaluation.json
 
-# Training labels derived from the gold evidence passages and the sample texts.
+# Training labels derived from the gold evidence passages and the sample texts, and from the devset.
 labels: setup
 	$(BIN)/python scripts/make_labels.py --gold $(GOLD) --seeds corpus/samples/txt \
-	  --out corpus/labels/gold_passages.csv
+	  --devset ../shared/devset --out corpus/labels
 
 models/principles.skops:
 	$(MAKE) train

@@ -18,26 +18,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pipeline.devset import devset_pages  # noqa: E402
 from pipeline.evaluate import evaluate_all  # noqa: E402
 from pipeline.ingest import ingest  # noqa: E402
 
 HALVES = {"all": None, "a+c": "dev_[ac]_*", "b+d": "dev_[bd]_*"}
 
 
-def page_text(source: str) -> str:
-    """The published page without the devset's provenance line."""
-    lines = source.splitlines(keepends=True)
-    if lines and lines[0].startswith("SOURCE:"):
-        lines = lines[2:] if len(lines) > 1 and not lines[1].strip() else lines[1:]
-    return "".join(lines)
-
-
 def prepare(devset: Path, out: Path) -> Path:
     docs = out / "docs"
     docs.mkdir(parents=True, exist_ok=True)
-    for path in sorted((devset / "docs").glob("*.txt")):
-        target = docs / path.name
-        text = page_text(path.read_text(encoding="utf-8"))
+    for doc_id, text in devset_pages(devset):
+        target = docs / f"{doc_id}.txt"
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
     return docs

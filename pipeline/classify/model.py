@@ -290,6 +290,82 @@ def classifiable(section: Section) -> bool:
     return section.heading is None or normalise(section.text) != normalise(section.heading)
 
 
+@dataclass(frozen=True)
+class NonEvidence:
+    """What is never evidence (`pipeline/data/non_evidence.yaml`)."""
+
+    headings: re.Pattern[str]
+    lines: re.Pattern[str]
+    heading_max_words: int
+    min_line_share: float
+    min_lines: int
+
+
+@lru_cache(maxsize=1)
+def non_evidence() -> NonEvidence:
+    data = read_yaml("non_evidence.yaml")
+
+    def either(key: str) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p})" for p in data[key]), re.IGNORECASE)
+
+    return NonEvidence(either("headings"), either("lines"), int(data["heading_max_words"]),
+                       float(data["min_line_share"]), int(data["min_lines"]))
+
+
+_NUMBERING = re.compile(r"^\s*(?:(?:section|part|chapter)\s+)?(?:[0-9]+(?:\.[0-9]+)*|[a-z]|[ivx]+)?[.):]?\s+",
+                        re.IGNORECASE)
+_SENTENCE_MARK = re.compile(r"[.!?;:]\s*[\"'’”)]?\s*$")
+
+
+def _bare_heading(text: str) -> str:
+    return _NUMBERING.sub("", " " + normalise(text)).strip(" :.-–").lower()
+
+
+def non_evidence_heading(heading: str) -> bool:
+    """A heading such as "Contents", "4. References" or "Useful links": nothing under it is evidence."""
+    return bool(non_evidence().headings.fullmatch(_bare_heading(heading)))
+
+
+def non_evidence_line(line: str) -> bool:
+    """A contents line, a reference entry, a link or an acknowledgement (`non_evidence.yaml` lines)."""
+    return bool(non_evidence().lines.search(normalise(line)))
+
+
+def heading_like(text: str, headings: Sequence[str] = ()) -> bool:
+    """A label rather than a statement: one of the section's own headings, or a few words with no
+    sentence ending ("Mental health and wellbeing")."""
+    bare = _bare_heading(text)
+    if any(bare == _bare_heading(h) for h in headings if h):
+        return True
+    return len(text.split()) <= non_evidence().heading_max_words and not _SENTENCE_MARK.search(text)
+
+
+def evidence_section(section: Section) -> bool:
+    """A section that may hold evidence: `classifiable`, not under a contents / references /
+    acknowledgements / links heading, and not mostly contents lines, references or links."""
+    if not classifiable(section):
+        return False
+    if any(non_evidence_heading(h) for h in (*section.heading_path, section.heading or "") if h):
+        return False
+    rules = non_evidence()
+    lines = [line for line in section.text.splitlines() if line.strip()]
+    if len(lines) < rules.min_lines:
+        return True
+    return sum(non_evidence_line(line) for line in lines) < rules.min_line_share * len(lines)
+
+
+def evidence_passages(section: Section) -> list[tuple[int, int]]:
+    """Local spans of the section's passages that can be evidence: none when the section cannot be
+    (`evidence_section`); otherwise its passages less headings, contents lines, references and links."""
+    if not evidence_section(section):
+        return []
+    spans = split_passages(section.text) or [_strip_span(section.text, 0, len(section.text))]
+    headings = (*section.heading_path, section.heading or "")
+    return [(start, end) for start, end in spans
+            if not heading_like(section.text[start:end], headings)
+            and not non_evidence_line(section.text[start:end])]
+
+
 def _section_in_domain(section: Section) -> bool:
     """A section of a paper outside health and care that is itself about it (the health item of a
     council's minutes): enough health and care words, as densely as in a paper on the subject."""
@@ -316,12 +392,9 @@ def classify_sections(
     spans: list[tuple[int, int]] = []
     texts: list[str] = []
     for i, section in enumerate(sections):
-        if not classifiable(section):
-            continue
         if not whole_paper and not _section_in_domain(section):
             continue
-        passages = split_passages(section.text) or [_strip_span(section.text, 0, len(section.text))]
-        for start, end in passages:
+        for start, end in evidence_passages(section):
             owners.append(i)
             spans.append((start, end))
             texts.append(section.text[start:end])

@@ -24,19 +24,20 @@ cuts without D but on the ordinary out-of-fold scores, whose models were trained
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import platform
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from itertools import combinations
 from pathlib import Path
 
 import numpy as np
 
+from ..records import Section
 from .codebook import Principle, load_codebooks
-from .labels import GOLD_CSV, LabelError, read_label_files
+from .labels import GROUPED_CSVS, LabelError, read_label_files
 from .model import DECISION, FLOOR, METHOD, MODEL_FILE, PrincipleModel, normalise, save_model
 
 CARD_JSON = "model_card.json"
@@ -53,7 +54,9 @@ PARAMS = {
     "section_rows": True,  # gold sections as training rows (weight section_weight)
     "section_weight": 1.0,
     "lexical_blend": 0.3,  # share of the codebook-lexicon score in a passage's decision value (of 0.2-0.4)
+    "cut_document_weight": 0.5,  # a cut maximises this share of document F1 plus the rest of section F1
 }
+SECTIONS_DIR = "sections"
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ def assemble(labels_dir: Path, principles: Sequence[Principle], *, codebook_weig
         if row.principle_id not in index:
             raise LabelError(f"{row.source}: unknown principle id {row.principle_id!r}")
         # Only the gold rows form cross-validation groups; analyst rows are always trained on.
-        group = row.doc_id if row.source == GOLD_CSV else None
+        group = row.doc_id if row.source in GROUPED_CSVS else None
         labels = keyed.setdefault((group, row.text), np.full(len(ids), -1, dtype=np.int8))
         labels[index[row.principle_id]] = row.label
     texts = [text for _, text in keyed]
@@ -183,8 +186,10 @@ def fit(
         if labels[known].min(initial=1) == labels[known].max(initial=0):
             bias[j] = -10.0 if not labels[known].any() else 10.0
             continue
-        clf = LogisticRegression(C=params["C"], class_weight="balanced", solver="liblinear",
-                                 random_state=seed)
+        # The dual problem: with far more n-gram features than texts it solves to the same weights over
+        # ten times faster than the primal (make train stays under a minute with nested CV).
+        clf = LogisticRegression(C=params["C"], class_weight="balanced", solver="liblinear", dual=True,
+                                 max_iter=1000, random_state=seed)
         clf.fit(x[known], labels[known], sample_weight=data.weights[rows][known])
         weights[:, j] = clf.coef_[0]
         bias[j] = clf.intercept_[0]
@@ -221,82 +226,91 @@ class GoldSections:
     texts: dict[str, list[str]]  # doc_id -> normalised text of each classifiable section (training rows)
     labels: dict[str, np.ndarray]  # doc_id -> (n_classifiable, n_principles) int8 1 / 0 / -1 (capped)
     capped: dict[str, np.ndarray]  # doc_id -> (n_principles,) bool: the annotators' evidence cap was reached
+    evidence: dict[str, dict[str, list[str]]]  # doc_id -> principle_id -> gold evidence passages
+    sets: dict[str, str]  # doc_id -> the annotated set it comes from ("gold" samples, "devset" pages)
+    assessed: dict[str, bool]  # doc_id -> the whole paper is about health and care (`in_domain`)
+
+    def gold_document(self, doc: str) -> np.ndarray:
+        """(n_principles,) bool: the document evidences the principle (gold lists evidence for it)."""
+        return np.array([bool(passages) for passages in self.evidence[doc].values()])
 
     def section_z(self, doc: str, passage_z: np.ndarray) -> np.ndarray:
         """`doc`'s section scores from its passages' decision values (`section_scores`)."""
         return section_scores(passage_z, self.owners[doc], len(self.gold[doc]))
 
 
-def gold_sections(
-    gold_dir: Path, seeds_dir: Path, ids: Sequence[str], docs: Sequence[str]
-) -> GoldSections | None:
-    """Section the seed texts with the project's sectioner and match gold evidence to the sections."""
-    from ..evaluate import load_gold
-    from .evaluate import section_gold, seed_sections
-    from .labels import EVIDENCE_CAP
-    from .model import classifiable, split_passages
+def read_section_files(sections_dir: Path) -> tuple[dict[str, list[Section]], dict[str, list[str]],
+                                                     dict[str, dict[str, list[str]]], dict[str, str]]:
+    """The sections of the annotated documents (`corpus/labels/sections/*_sections.csv`, written by
+    `make labels`): per doc_id its sections, the principles each holds evidence for (";"-joined), and the
+    gold evidence passages per principle; the principles under the annotators' cap go in `capped`."""
+    from .labels import PATH_SEP
 
-    if not Path(gold_dir).is_dir() or not Path(seeds_dir).is_dir():
+    sections: dict[str, list[Section]] = {}
+    sets: dict[str, str] = {}
+    holds: dict[str, list[str]] = {}
+    evidence: dict[str, dict[str, list[str]]] = {}
+    for path in sorted(Path(sections_dir).glob("*_sections.csv")):
+        with open(path, newline="", encoding="utf-8") as handle:
+            for rec in csv.DictReader(handle):
+                doc = rec["doc_id"]
+                sets[doc] = path.name.removesuffix("_sections.csv")
+                heading = rec["heading"] or None
+                path_ = tuple(rec["heading_path"].split(PATH_SEP)) if rec["heading_path"] else ()
+                sections.setdefault(doc, []).append(Section(
+                    doc_id=doc, section_id=f"{doc}:{rec['ordinal']}", ordinal=int(rec["ordinal"]),
+                    parent_id=None, heading=heading, heading_path=path_, level=len(path_), kind=rec["kind"],
+                    text=rec["text"], page_start=1, page_end=1, char_start=0, char_end=len(rec["text"])))
+                holds.setdefault(doc, []).append(rec["evidence"])
+                evidence.setdefault(doc, {}).setdefault("_capped", [])
+                if rec["unknown"]:
+                    evidence[doc]["_capped"] = rec["unknown"].split(";")
+    for path in sorted(Path(sections_dir).glob("*_evidence.csv")):
+        with open(path, newline="", encoding="utf-8") as handle:
+            for rec in csv.DictReader(handle):
+                evidence.setdefault(rec["doc_id"], {}).setdefault(rec["principle_id"], []).append(rec["passage"])
+    return sections, holds, evidence, sets
+
+
+def gold_sections(sections_dir: Path, ids: Sequence[str], docs: Sequence[str]) -> GoldSections | None:
+    """The annotated documents' sections as the classifier scores them (`evidence_passages`), with the
+    gold matrix to score against; None when a document of the labels has no sections file.  As at
+    ingest, a paper outside health and care is scored only in its sections about health and care."""
+    from .model import _section_in_domain, evidence_passages, in_domain
+
+    if not Path(sections_dir).is_dir():
         return None
-    gold = load_gold(Path(gold_dir))
-    passages, owners, golds, section_texts, section_labels, cap = {}, {}, {}, {}, {}, {}
+    all_sections, holds, evidence, sets = read_section_files(Path(sections_dir))
+    index = {pid: j for j, pid in enumerate(ids)}
+    passages, owners, golds, section_texts, section_labels, cap, doc_evidence = {}, {}, {}, {}, {}, {}, {}
+    assessed = {}
     for doc in docs:
-        seed = Path(seeds_dir) / f"{doc}.txt"
-        if doc not in gold or not seed.is_file():
+        if doc not in all_sections:
             return None
-        _, sections = seed_sections(seed)
+        sections = all_sections[doc]
+        assessed[doc] = in_domain("\n\n".join(s.text for s in sections))
         texts, own = [], []
         for i, section in enumerate(sections):
-            if not classifiable(section):
+            if not assessed[doc] and not _section_in_domain(section):
                 continue
-            for start, end in split_passages(section.text) or [(0, len(section.text))]:
+            for start, end in evidence_passages(section):
                 texts.append(section.text[start:end])
                 own.append(i)
         passages[doc], owners[doc] = texts, np.asarray(own, dtype=int)
-        golds[doc] = section_gold(gold[doc], [s.text for s in sections], ids)
-        # Where the annotators hit the evidence cap, a section without evidence is not a sure negative.
-        capped = np.array([len(gold[doc]["principles"].get(pid, {}).get("evidence", [])) >= EVIDENCE_CAP
-                           for pid in ids])
+        gold = np.zeros((len(sections), len(ids)), dtype=bool)
+        for i, held in enumerate(holds[doc]):
+            for pid in filter(None, held.split(";")):
+                gold[i, index[pid]] = True
+        golds[doc] = gold
+        capped = np.array([pid in evidence[doc].get("_capped", []) for pid in ids])
         kept = list(dict.fromkeys(own))
         section_texts[doc] = [normalise(sections[i].text) for i in kept]
-        labels = golds[doc][kept].astype(np.int8).reshape(len(kept), len(ids))
+        labels = gold[kept].astype(np.int8).reshape(len(kept), len(ids))
         labels[(labels == 0) & capped] = -1
         section_labels[doc], cap[doc] = labels, capped
-    return GoldSections(passages, owners, golds, section_texts, section_labels, cap)
-
-
-def out_of_fold(
-    data: TrainingSet, principles: Sequence[Principle], *, seed: int = 0, sections: GoldSections | None = None
-) -> tuple[np.ndarray, list[str], dict[str, np.ndarray]]:
-    """Decision values from models trained without the row's document: label rows (NaN for rows outside
-    the gold documents) and, when given, the passages of each gold document's sections."""
-    docs = sorted({g for g in data.groups if g is not None})
-    groups = data.group_array()
-    z = np.full(data.y.shape, np.nan)
-    z_sections: dict[str, np.ndarray] = {}
-    for doc in docs:
-        test = np.flatnonzero(groups == doc)
-        model = fit(data, np.flatnonzero(groups != doc), principles, seed=seed)
-        z[test] = model.decision([data.texts[i] for i in test])
-        if sections is not None:
-            z_sections[doc] = model.decision(sections.passages[doc])
-    return z, docs, z_sections
-
-
-def inner_out_of_fold(
-    data: TrainingSet, principles: Sequence[Principle], sections: GoldSections, docs: Sequence[str], *,
-    seed: int = 0,
-) -> dict[tuple[str, str], np.ndarray]:
-    """Passage decision values for fully nested cut selection: (held_out, other) -> the passages of
-    `other`'s sections scored by a model trained without both documents.  The model without {D, E} serves
-    (D, E) and (E, D), so this is one fit per pair of documents."""
-    groups = data.group_array()
-    out: dict[tuple[str, str], np.ndarray] = {}
-    for a, b in combinations(docs, 2):
-        model = fit(data, np.flatnonzero((groups != a) & (groups != b)), principles, seed=seed)
-        out[(a, b)] = model.decision(sections.passages[b])
-        out[(b, a)] = model.decision(sections.passages[a])
-    return out
+        doc_evidence[doc] = {pid: evidence[doc].get(pid, []) for pid in ids}
+    return GoldSections(passages, owners, golds, section_texts, section_labels, cap, doc_evidence,
+                        {d: sets[d] for d in docs}, assessed)
 
 
 def section_scores(p_passages: np.ndarray, owners: np.ndarray, n_sections: int) -> np.ndarray:
@@ -365,96 +379,6 @@ def grouped_levels(p: np.ndarray, y: np.ndarray, groups: Sequence[str], threshol
     return out
 
 
-def section_cuts(sec_z: dict[str, np.ndarray], gold: dict[str, np.ndarray], docs: Sequence[str],
-                 n_p: int) -> np.ndarray:
-    z = np.vstack([sec_z[d] for d in docs])
-    g = np.vstack([gold[d] for d in docs])
-    return np.array([best_cut(z[:, j], g[:, j].astype(int)) for j in range(n_p)])
-
-
-def section_levels(sec_z: dict[str, np.ndarray], gold: dict[str, np.ndarray], docs: Sequence[str],
-                   cuts: np.ndarray, ids: Sequence[str],
-                   inner_z: dict[tuple[str, str], np.ndarray] | None = None,
-                   capped: dict[str, np.ndarray] | None = None) -> dict:
-    """Section level with cuts chosen without the held-out document, with the final cuts (`section_tuned`),
-    and documents decided by their strongest section.
-
-    With `inner_z` (section scores from `inner_out_of_fold`), `section` is fully nested: the cuts for a
-    held-out document D are chosen on the other documents' scores from models that never saw D either, and
-    the figure with cuts chosen on the ordinary out-of-fold scores (whose models did see D) is kept as
-    `section_cuts_on_oof`.
-
-    With `capped` (per document, the principles whose evidence list the annotators cut at its cap),
-    `section_known` is `section` scored only where gold is sure: a section without listed evidence for a
-    capped principle may hold one of the weaker passages that were dropped, so it is left out there."""
-    from .evaluate import table
-
-    def nested(scores_for: dict) -> np.ndarray:
-        pred = []
-        for d in docs:
-            others = [o for o in docs if o != d]
-            pred.append(sec_z[d] >= (section_cuts(scores_for(d), gold, others, len(ids)) if others else cuts))
-        return np.vstack(pred)
-
-    g = np.vstack([gold[d] for d in docs])
-    z = np.vstack([sec_z[d] for d in docs])
-    doc_pred = np.array([sec_z[d].max(axis=0, initial=-np.inf) >= cuts for d in docs])
-    doc_gold = np.array([gold[d].any(axis=0) for d in docs])
-    on_oof = table(nested(lambda d: sec_z), g, ids)
-    out: dict = {}
-    if inner_z is not None:
-        section_pred = nested(lambda d: {e: inner_z[(d, e)] for e in docs if e != d})
-        out["section"] = {**table(section_pred, g, ids),
-                          "note": "single sections as pseudo-documents; fully nested: the cuts for a "
-                                  "held-out document are chosen on scores from models trained without it"}
-        if capped is not None:
-            known = np.vstack([gold[d] | ~capped[d] for d in docs])
-            out["section_known"] = {**table(section_pred, g, ids, known=known),
-                                    "note": "as `section`, leaving out sections without evidence for a "
-                                            "principle whose evidence list reached the annotators' cap"}
-        out["section_cuts_on_oof"] = {**on_oof, "note": "cuts chosen without the held-out document, on "
-                                      "out-of-fold scores of models that were trained with it"}
-    else:
-        out["section"] = {**on_oof, "note": "single sections as pseudo-documents; cuts chosen without the "
-                                            "held-out document"}
-    out["section_tuned"] = table(z >= cuts, g, ids)
-    out["document_from_sections"] = table(doc_pred, doc_gold, ids)
-    return out
-
-
-def learning_curve(data: TrainingSet, principles: Sequence[Principle], sections: GoldSections,
-                   docs: Sequence[str], *, seed: int = 0) -> dict:
-    """How the held-out document's section ranking improves with the number of gold documents trained on.
-
-    For k = 0 .. n-1 and each held-out document D, a model is fitted on every k-subset of the other
-    documents (plus the rows that are always trained on: codebook, analyst labels) and D's sections are
-    ranked by it.  The figure is threshold-free: per-principle average precision of the section scores,
-    averaged over the principles D addresses, then over the runs.  A curve still rising at n-1 documents
-    says more labelled papers would help.
-    """
-    from sklearn.metrics import average_precision_score
-
-    groups = data.group_array()
-    points = []
-    for k in range(len(docs)):
-        scores = []
-        for held_out in docs:
-            others = [d for d in docs if d != held_out]
-            for chosen in combinations(others, k):
-                left_out = [d for d in docs if d not in chosen]
-                model = fit(data, np.flatnonzero(~np.isin(groups, left_out)), principles, seed=seed)
-                z = sections.section_z(held_out, model.decision(sections.passages[held_out]))
-                scored, gold = np.isfinite(z[:, 0]), sections.gold[held_out]
-                aps = [average_precision_score(gold[scored, j], z[scored, j])
-                       for j in range(z.shape[1]) if gold[scored, j].any()]
-                if aps:
-                    scores.append(float(np.mean(aps)))
-        points.append({"training_documents": k, "runs": len(scores),
-                       "section_average_precision": round(float(np.mean(scores)), 3) if scores else None})
-    return {"metric": "macro average precision of the held-out document's section scores (threshold-free)",
-            "points": points}
-
-
 def fingerprint(labels_dir: Path) -> dict:
     paths = sorted(Path(labels_dir).glob("*.csv"))
     files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
@@ -472,15 +396,12 @@ def library_versions() -> dict:
 
 
 def train(labels_dir: Path = Path("corpus/labels"), model_dir: Path = Path("models"), *, seed: int = 0,
-          codebook_paths: Sequence[Path] | None = None, gold_dir: Path | None = Path("../shared/gold"),
-          seeds_dir: Path | None = Path("../shared/corpus/seeds"), with_learning_curve: bool = False) -> dict:
+          codebook_paths: Sequence[Path] | None = None, with_learning_curve: bool = False) -> dict:
     """Fit the model on every label file in `labels_dir`; write principles.skops and the model card.
 
-    When `gold_dir` and `seeds_dir` hold the gold documents of the labels, the seeds are sectioned with the
-    project's sectioner, thresholds are chosen on out-of-fold section scores, and the card reports
-    section-level figures (thresholds re-chosen without the held-out document, so they are honest);
-    `with_learning_curve` adds `learning_curve` to the card (one fit per held-out document and subset of
-    the others: about three times the training time with five documents).
+    When `labels_dir/sections` holds the annotated documents' sections (`make labels`), their sections
+    are training rows too, the cuts are chosen on grouped out-of-fold section and document scores, and the
+    card reports nested figures (`crossval.py`); `with_learning_curve` adds `learning_curve` to the card.
 
     Returns the model card (also written as model_card.json and MODEL_CARD.md in `model_dir`).
     """
@@ -489,50 +410,95 @@ def train(labels_dir: Path = Path("corpus/labels"), model_dir: Path = Path("mode
     principles = load_codebooks(codebook_paths)
     ids = [p.principle_id for p in principles]
     data = assemble(labels_dir, principles, codebook_weight=PARAMS["codebook_weight"])
-    gold_docs = sorted({g for g in data.groups if g is not None})
-    sections = None
-    if gold_dir is not None and seeds_dir is not None:
-        sections = gold_sections(Path(gold_dir), Path(seeds_dir), ids, gold_docs)
+    docs = sorted({g for g in data.groups if g is not None})
+    sections = gold_sections(labels_dir / SECTIONS_DIR, ids, docs)
     if sections is not None and PARAMS["section_rows"]:
         data = with_sections(data, sections, weight=PARAMS["section_weight"])
-
-    z, docs, z_sec = out_of_fold(data, principles, seed=seed, sections=sections)
-    # Passage-level figures and the Platt slope: the label files' passages only (not sections, codebook).
-    gold_rows = np.flatnonzero(~np.isnan(z[:, 0]) & data.kind("passage"))
-    z_oof, y_oof = z[gold_rows], data.y[gold_rows]
-    slopes = np.array([platt_slope(z_oof[:, j], y_oof[:, j]) for j in range(len(ids))])
-    if sections is None:
-        # No sectioned gold documents: choose the cut on the out-of-fold passages instead.
-        cuts = np.array([best_cut(z_oof[y_oof[:, j] >= 0, j], y_oof[y_oof[:, j] >= 0, j])
-                         for j in range(len(ids))])
-    else:
-        sec_z = {d: sections.section_z(d, z_sec[d]) for d in docs}
-        cuts = section_cuts(sec_z, sections.gold, docs, len(ids))
+    cuts, slopes, cv = (cross_validate(data, principles, sections, docs, seed=seed,
+                                       with_learning_curve=with_learning_curve)
+                        if sections is not None and len(docs) >= 2 else passage_cuts(data, principles, seed=seed))
     # score = sigmoid(slope * (z - cut)): every principle decides at 0.5, the slope keeps the spread.
     platt = np.column_stack([slopes, -slopes * cuts])
     thresholds = np.full(len(ids), DECISION)
-    row_groups = [data.groups[i] for i in gold_rows]
-    cv = grouped_levels(calibrate(z_oof, platt), y_oof, row_groups, thresholds, ids, PARAMS["window"])
-    if sections is not None:
-        inner = inner_out_of_fold(data, principles, sections, docs, seed=seed)
-        inner_z = {(d, e): sections.section_z(e, v) for (d, e), v in inner.items()}
-        cv.update(section_levels(sec_z, sections.gold, docs, cuts, ids, inner_z, sections.capped))
-        if with_learning_curve:
-            cv["learning_curve"] = learning_curve(data, principles, sections, docs, seed=seed)
-
     final = fit(data, np.arange(len(data.texts)), principles, seed=seed)
     model = replace(final, platt=platt, thresholds=thresholds)
     model_dir.mkdir(parents=True, exist_ok=True)
     save_model(model, model_dir / MODEL_FILE)
+    card = model_card(data, principles, docs, labels_dir, cuts, platt, thresholds, cv, seed=seed,
+                      n_features=int(model.weights.shape[0]), seconds=time.perf_counter() - started)
+    (model_dir / CARD_JSON).write_text(json.dumps(card, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    (model_dir / CARD_MD).write_text(card_markdown(card), encoding="utf-8")
+    return card
 
+
+def passage_cuts(data: TrainingSet, principles: Sequence[Principle], *, seed: int = 0
+                 ) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Without sectioned documents: cuts and slopes from leave-one-document-out passage scores."""
+    ids = [p.principle_id for p in principles]
+    groups = data.group_array()
+    z = np.full(data.y.shape, np.nan)
+    for doc in sorted({g for g in data.groups if g is not None}):
+        test = np.flatnonzero(groups == doc)
+        z[test] = fit(data, np.flatnonzero(groups != doc), principles, seed=seed).decision(
+            [data.texts[i] for i in test])
+    rows = np.flatnonzero(~np.isnan(z[:, 0]) & data.kind("passage"))
+    z_oof, y_oof = z[rows], data.y[rows]
+    slopes = np.array([platt_slope(z_oof[:, j], y_oof[:, j]) for j in range(len(ids))])
+    cuts = np.array([best_cut(z_oof[y_oof[:, j] >= 0, j], y_oof[y_oof[:, j] >= 0, j]) for j in range(len(ids))])
+    platt = np.column_stack([slopes, -slopes * cuts])
+    cv = grouped_levels(calibrate(z_oof, platt), y_oof, [data.groups[i] for i in rows],
+                        np.full(len(ids), DECISION), ids, PARAMS["window"])
+    return cuts, slopes, {"scheme": "leave-one-document-out over the labelled passages", **cv}
+
+
+def cross_validate(data: TrainingSet, principles: Sequence[Principle], sections: GoldSections,
+                   docs: Sequence[str], *, seed: int = 0, with_learning_curve: bool = False
+                   ) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Final cuts (on all out-of-fold scores), Platt slopes and the nested cross-validated figures."""
+    from . import crossval
+
+    ids = [p.principle_id for p in principles]
+    k = min(crossval.FOLDS, len(docs))
+    folds = crossval.assign_folds(docs, {d: len(sections.gold[d]) for d in docs}, k, seed)
+    scores = crossval.fold_scores(data, principles, sections, folds, fit, seed=seed)
+    weight = PARAMS["cut_document_weight"]
+    sec_z, nested_cuts = crossval.nested_predictions(scores, sections, docs, weight)
+    cuts = crossval.choose_cuts(sec_z, sections, docs, weight)
+    passage_rows = np.flatnonzero(~np.isnan(scores.rows[:, 0]) & data.kind("passage"))
+    z_oof, y_oof = scores.rows[passage_rows], data.y[passage_rows]
+    slopes = np.array([platt_slope(z_oof[:, j], y_oof[:, j]) for j in range(len(ids))])
+    platt = np.column_stack([slopes, -slopes * cuts])
+    cv: dict = {"scheme": f"grouped {k}-fold cross-validation by document over {len(docs)} annotated papers "
+                          "(nested: a held-out fold's cuts are chosen on scores from models that never saw it)",
+                "folds": folds}
+    cv.update(grouped_levels(calibrate(z_oof, platt), y_oof, [data.groups[i] for i in passage_rows],
+                             np.full(len(ids), DECISION), ids, PARAMS["window"]))
+    for name in sorted(set(sections.sets.values())):
+        in_set = [d for d in docs if sections.sets[d] == name]
+        for level, figures in crossval.levels(sec_z, nested_cuts, sections, in_set, ids).items():
+            cv[f"{level}_{name}"] = figures
+        cv[f"evidence_overlap_{name}"] = crossval.evidence_overlap(scores, nested_cuts, sections, in_set, ids)
+        cv[f"no_principle_pages_{name}"] = crossval.outside_domain(nested_cuts, sec_z, sections, in_set)
+    all_levels = crossval.levels(sec_z, nested_cuts, sections, docs, ids)
+    cv["section"], cv["document"] = all_levels["section"], all_levels["document"]
+    if with_learning_curve:
+        cv["learning_curve"] = crossval.learning_curve(data, principles, sections, folds, fit, seed=seed)
+    return cuts, slopes, cv
+
+
+def model_card(data: TrainingSet, principles: Sequence[Principle], docs: Sequence[str], labels_dir: Path,
+               cuts: np.ndarray, platt: np.ndarray, thresholds: np.ndarray, cv: dict, *, seed: int,
+               n_features: int, seconds: float) -> dict:
+    ids = [p.principle_id for p in principles]
     card = {
         "model": MODEL_FILE,
         "method": METHOD,
         "description": "TF-IDF word 1-2grams + char_wb 3-5grams -> class-balanced logistic regression per "
                        "principle, blended with a logistic regression on the principle's codebook-lexicon "
-                       "score; trained on gold passages, gold sections and codebook phrases (weighted "
-                       "positives); sigmoid-calibrated on grouped out-of-fold scores. Section score = best "
-                       "passage; document = strongest section.",
+                       "score; trained on the annotated papers' passages and sections and the codebook "
+                       "phrases (weighted positives); sigmoid-calibrated on grouped out-of-fold scores. "
+                       "Section score = best passage that can be evidence (no headings, contents lines, "
+                       "references, links, acknowledgements); document = strongest section.",
         "seed": seed,
         "params": PARAMS,
         "floor": FLOOR,
@@ -541,20 +507,21 @@ def train(labels_dir: Path = Path("corpus/labels"), model_dir: Path = Path("mode
             "n_texts": int(len(data.texts)),
             "n_codebook_texts": int(sum(len(p.phrases) + 1 for p in principles)),
             "n_section_texts": int(data.kind("section").sum()),
-            "documents": docs,
+            "documents": list(docs),
             "positives": {pid: int((data.y[:, j] == 1).sum()) for j, pid in enumerate(ids)},
+            "provenance": "gold_* from the five sample papers (../shared/gold); devset_* from 52 public "
+                          "council and NHS pages (../shared/devset, Open Government Licence v3.0 where "
+                          "stated), annotated by hand",
         },
         "libraries": library_versions(),
         "thresholds": {pid: float(t) for pid, t in zip(ids, thresholds, strict=True)},
         "decision_cuts": {pid: round(float(c), 4) for pid, c in zip(ids, cuts, strict=True)},
         "platt": {pid: [round(a, 4), round(b, 4)] for pid, (a, b) in zip(ids, platt, strict=True)},
-        "cv": {"scheme": f"leave-one-document-out over {len(docs)} gold documents", **cv},
-        "n_features": int(model.weights.shape[0]),
-        "train_seconds": round(time.perf_counter() - started, 1),
+        "cv": cv,
+        "n_features": n_features,
+        "train_seconds": round(seconds, 1),
     }
     card["weaknesses"] = weaknesses(card)
-    (model_dir / CARD_JSON).write_text(json.dumps(card, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-    (model_dir / CARD_MD).write_text(card_markdown(card), encoding="utf-8")
     return card
 
 
