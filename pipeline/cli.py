@@ -69,11 +69,14 @@ def main() -> None:
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV with columns path,locality,doc_type that overrides inference.")
 @click.option("--force", is_flag=True, help="Re-process files even when unchanged.")
-@click.option("--strict", is_flag=True, help="Exit with status 1 when any file failed.")
+@click.option("--ocr", type=click.Choice(["auto", "off", "force"]), default="auto", show_default=True,
+              help="OCR (Tesseract) of PDF pages: auto = pages without a text layer; force = every page.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when any file failed, or none was found.")
 @click.option("--no-extract", is_flag=True, help="Skip entity extraction.")
 @click.option("--no-classify", is_flag=True, help="Skip principle classification.")
 @quiet_option
-def ingest(paths, db, workers, timeout, manifest, force, strict, no_extract, no_classify, quiet) -> None:
+def ingest(paths, db, workers, timeout, manifest, force, ocr, strict, no_extract, no_classify,
+           quiet) -> None:
     """Ingest PDF, DOCX, text and HTML files (folders are walked recursively;
     CSV and TSV files in them are taken for data, not papers, unless named).
 
@@ -93,7 +96,7 @@ def ingest(paths, db, workers, timeout, manifest, force, strict, no_extract, no_
     signal.signal(signal.SIGTERM, stop.request)
     progress = Progress(enabled=not quiet)
     summary = run_ingest(paths, db_path=db, workers=workers, timeout=timeout, manifest_path=manifest,
-                         force=force, extract=not no_extract, classify=not no_classify,
+                         force=force, ocr=ocr, extract=not no_extract, classify=not no_classify,
                          on_start=progress.start, on_result=progress.update, should_stop=stop)
     progress.close()
     if not quiet:
@@ -102,7 +105,9 @@ def ingest(paths, db, workers, timeout, manifest, force, strict, no_extract, no_
         click.echo("icsdocs: interrupted; finished documents are kept. Run the same command again to "
                    "finish the batch.", err=True)
         sys.exit(130)
-    if strict and summary.n_failed:
+    if strict and (summary.n_failed or not summary.n_found):
+        if not summary.n_found:
+            click.echo("icsdocs: no files found to ingest.", err=True)
         sys.exit(1)
 
 
@@ -233,7 +238,9 @@ def report(db, out) -> None:
 @click.argument("sql")
 @click.option("--csv", "fmt", flag_value="csv", help="CSV output.")
 @click.option("--json", "fmt", flag_value="json", help="JSON output (one object per row).")
-def query(db, sql, fmt) -> None:
+@click.option("--timeout", type=click.FloatRange(0.1), default=60.0, show_default=True,
+              help="Seconds the statement may run before it is stopped.")
+def query(db, sql, fmt, timeout) -> None:
     """Run a read-only SQL query and print the result; writes are refused.
 
     \b
@@ -243,7 +250,7 @@ def query(db, sql, fmt) -> None:
     from .query import format_rows
     from .store import run_query
 
-    columns, rows = run_query(db, sql)
+    columns, rows = run_query(db, sql, timeout=timeout)
     click.echo(format_rows(columns, rows, fmt=fmt or "table"))
 
 

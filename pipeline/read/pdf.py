@@ -31,7 +31,7 @@ PASSWORD_ERRORS = {pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY}
 MIN_GRID_LINES = 2  # a ruled table has at least two horizontal and two vertical rules
 
 
-def read_pdf(path: str | Path) -> RawDocument:
+def read_pdf(path: str | Path, *, ocr: str = "auto") -> RawDocument:
     """Read a PDF into blocks in reading order, with headers, footers and page numbers set apart.
 
     Raises EncryptedDocument (a password is needed), CorruptDocument (damaged or truncated file)
@@ -42,9 +42,8 @@ def read_pdf(path: str | Path) -> RawDocument:
     try:
         n_pages = len(pdf)
         if n_pages == 0:
-            raise CorruptDocument(
-                f"{path.name} has no readable pages; the file is probably damaged or truncated."
-            )
+            raise CorruptDocument(f"{path.name} declares no pages; there is nothing to read.",
+                                  reason="no_pages")
         pages = [_read_page(pdf, index, path) for index in range(n_pages)]
         title = _title(pdf)
     finally:

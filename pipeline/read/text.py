@@ -414,16 +414,34 @@ def _first_title(blocks: list[Block]) -> str | None:
     return next((block.text for block in blocks if block.kind == "heading" and block.level == 1), None)
 
 
+def decoding_warnings(data: bytes, text: str) -> tuple[str, ...]:
+    """encoding_fallback when the bytes were not clean UTF-8 (or a BOM'd encoding); nul_stripped when
+    NULs were dropped."""
+    warnings = []
+    if not data.startswith(tuple(bom for bom, _ in BOMS)) and _utf16_without_bom(data) is None:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            warnings.append("encoding_fallback")
+    if "\x00" in text:
+        warnings.append("nul_stripped")
+    return tuple(warnings)
+
+
 def read_text(path: str | Path) -> RawDocument:
     """Read a .txt/.md file into blocks; a form feed starts a new page, otherwise it is all page 1."""
-    text = normalise_newlines(decode_bytes(Path(path).read_bytes()))
+    data = Path(path).read_bytes()
+    decoded = decode_bytes(data)
+    warnings = decoding_warnings(data, decoded)
+    text = normalise_newlines(decoded)
     if not text.strip():
-        raise NoTextLayer("The file is empty.")
+        raise NoTextLayer("The file is empty.", reason="empty_file")
     pages = split_pages(text)
     blocks = [block for number, page in enumerate(pages, start=1) for block in parse_text_page(page, number)]
     if not blocks:
-        raise NoTextLayer("The file has no text once markup is removed.")
-    return RawDocument(format="text", n_pages=len(pages), blocks=tuple(blocks), title=_first_title(blocks))
+        raise NoTextLayer("The file has no text once markup is removed.", reason="empty_file")
+    return RawDocument(format="text", n_pages=len(pages), blocks=tuple(blocks), title=_first_title(blocks),
+                       warnings=warnings)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -623,7 +641,7 @@ def parse_html(markup: str) -> tuple[list[Block], list[Block], str | None]:
         # lxml refuses str input that still declares an encoding; the bytes are already decoded.
         root = lxml.html.document_fromstring(XML_DECLARATION.sub("", markup, count=1))
     except lxml.etree.ParserError as error:
-        raise NoTextLayer("The HTML page has no visible text.") from error
+        raise NoTextLayer("The HTML page has no visible text.", reason="empty_file") from error
     builder = _HtmlBlockBuilder()
     builder.walk(root)
     builder.flush()
@@ -632,12 +650,16 @@ def parse_html(markup: str) -> tuple[list[Block], list[Block], str | None]:
 
 def read_html(path: str | Path) -> RawDocument:
     """Read an .html/.htm file: headings, paragraphs, list items and tables; scripts and styles dropped."""
-    markup = normalise_newlines(decode_bytes(Path(path).read_bytes()))
+    data = Path(path).read_bytes()
+    decoded = decode_bytes(data)
+    warnings = decoding_warnings(data, decoded)
+    markup = normalise_newlines(decoded)
     if not markup.strip():
-        raise NoTextLayer("The file is empty.")
+        raise NoTextLayer("The file is empty.", reason="empty_file")
     blocks, furniture, title = parse_html(markup)
     if not blocks:
-        raise NoTextLayer("The HTML page has no visible text.")
+        raise NoTextLayer("The HTML page has no visible text.", reason="empty_file")
     return RawDocument(
         format="html", n_pages=1, blocks=tuple(blocks), furniture=tuple(furniture), title=title,
+        warnings=warnings,
     )
