@@ -11,6 +11,7 @@ class DocumentError(IcsdocsError):
 
     status = "error"
     reason = "corrupt"
+    warnings: tuple[str, ...] = ()
 
     def __init__(self, message: str = "", *, reason: str | None = None):
         super().__init__(message)

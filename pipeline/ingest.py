@@ -94,7 +94,8 @@ def process_document(task: Task, stages: Stages | None = None) -> DocumentResult
     try:
         parsed = read_document(path, text_fallback=task.named, ocr=task.ocr)
     except DocumentError as exc:
-        return replace(base, status=exc.status, reason=exc.reason, error=str(exc) or type(exc).__name__)
+        return replace(base, status=exc.status, reason=exc.reason, warnings=exc.warnings,
+                       error=str(exc) or type(exc).__name__)
     except OSError as exc:
         return replace(base, status="error", reason=_os_reason(path),
                        error=f"{path.name} could not be opened ({exc.strerror or exc}).")

@@ -11,7 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import NoTextLayer, UnsupportedFormat
-from ..records import Block, ParsedDocument, PlacedBlock, RawDocument
+from ..records import Block, PageInfo, ParsedDocument, PlacedBlock, RawDocument
+from .garbled import is_garbled
 
 BLOCK_SEPARATOR = "\n\n"
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".csv", ".tsv"}
@@ -61,7 +62,9 @@ def sniff_format(path: Path, *, text_fallback: bool = True) -> str:
     _refuse_binary(path, head, suffix)
     if suffix in HTML_SUFFIXES or head.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
         return "html"
-    if suffix in TEXT_SUFFIXES or (text_fallback and suffix not in KNOWN_UNSUPPORTED):
+    # Text named .pdf or .docx is read as text (and flagged format_mismatch); so is text with any other
+    # name when named on the command line.
+    if suffix in TEXT_SUFFIXES | {".pdf", ".docx"} or (text_fallback and suffix not in KNOWN_UNSUPPORTED):
         return "text"
     raise UnsupportedFormat(f"{path.name} is not a PDF, DOCX, text or HTML file.",
                             reason="unsupported_format")
@@ -127,7 +130,45 @@ def read_raw(path: str | Path, *, text_fallback: bool = True, ocr: str = "auto")
         raw = _reader_for(fmt)(path)
     if _claimed_format(path) not in (None, fmt) and "format_mismatch" not in raw.warnings:
         raw = replace(raw, warnings=(*raw.warnings, "format_mismatch"))
-    return raw
+    return account_pages(raw)
+
+
+def account_pages(raw: RawDocument) -> RawDocument:
+    """Drop the blocks of garbled pages and give every page a PageInfo with its characters kept.
+
+    Raises NoTextLayer (garbled_text) when no readable page is left.
+    """
+    by_page: dict[int, list[Block]] = {}
+    for block in raw.blocks:
+        by_page.setdefault(block.page, []).append(block)
+    garbled = {page for page, blocks in by_page.items()
+               if is_garbled("\n".join(block.text for block in blocks))}
+    blocks = tuple(block for block in raw.blocks if block.page not in garbled)
+    if garbled and not blocks:
+        raise NoTextLayer("The text layer is not readable text (letters shifted or unmapped, as when a "
+                          "font has no Unicode map); the pages need OCR (--ocr force).",
+                          reason="garbled_text")
+    known = {info.page: info for info in raw.pages}
+    infos = []
+    for number in sorted(set(known) | set(by_page) | set(range(1, raw.n_pages + 1))):
+        info = known.get(number, PageInfo(number))
+        chars = sum(len(block.text) for block in by_page.get(number, ()))
+        if number in garbled:
+            info = replace(info, n_chars=0, reason="garbled_text")
+        else:
+            info = replace(info, n_chars=chars)
+        infos.append(info)
+    warnings = raw.warnings + (("garbled_text",) if garbled else ()) + _furniture_warning(raw)
+    return replace(raw, blocks=blocks, pages=tuple(infos), warnings=warnings)
+
+
+def _furniture_warning(raw: RawDocument) -> tuple[str, ...]:
+    """furniture_dropped when what was set apart as headers and footers includes sentences: worth a look."""
+    for block in raw.furniture:
+        words = block.text.split()
+        if len(words) >= 6 and block.text.rstrip().endswith((".", ":", ";")):
+            return ("furniture_dropped",)
+    return ()
 
 
 def _claimed_format(path: Path) -> str | None:

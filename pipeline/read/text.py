@@ -406,8 +406,12 @@ def _keep_tables_whole(lines: list[Line]) -> list[Line]:
     return out
 
 
+# C0 controls other than tab, newline and form feed (a page break) are never text: ESC sequences, NULs.
+STRAY_CONTROLS = str.maketrans({c: None for c in range(32) if c not in (9, 10, 12, 13)} | {0x7F: None})
+
+
 def normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(STRAY_CONTROLS)
 
 
 def _first_title(blocks: list[Block]) -> str | None:
@@ -627,6 +631,58 @@ def _cell_line(block: Block) -> str:
     return block.text
 
 
+MAX_HTML_DEPTH = 120
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+             "track", "wbr"}
+# Wrappers that only group: beyond MAX_HTML_DEPTH their tags are dropped and their content kept.
+WRAPPER_TAGS = {"div", "span", "font", "section", "article", "main", "aside", "center", "b", "i", "u", "em",
+                "strong", "small", "big", "blockquote", "form", "fieldset", "details", "a", "label"}
+
+
+def flatten_nesting(markup: str, max_depth: int = MAX_HTML_DEPTH) -> str:
+    """The markup with wrapper tags beyond `max_depth` levels removed (their text and other tags kept)."""
+    from html.parser import HTMLParser
+
+    out: list[str] = []
+    open_tags: list[tuple[str, bool]] = []  # (tag, written)
+
+    class Flattener(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in VOID_TAGS:
+                out.append(self.get_starttag_text() or "")
+                return
+            written = not (tag in WRAPPER_TAGS and sum(w for _, w in open_tags) >= max_depth)
+            open_tags.append((tag, written))
+            if written:
+                out.append(self.get_starttag_text() or "")
+
+        def handle_endtag(self, tag):
+            for index in range(len(open_tags) - 1, -1, -1):
+                if open_tags[index][0] == tag:
+                    written = open_tags[index][1]
+                    del open_tags[index:]
+                    if written:
+                        out.append(f"</{tag}>")
+                    return
+
+        def handle_startendtag(self, tag, attrs):
+            out.append(self.get_starttag_text() or "")
+
+        def handle_data(self, data):
+            out.append(html.escape(data, quote=False))
+
+        def handle_entityref(self, name):
+            out.append(f"&{name};")
+
+        def handle_charref(self, name):
+            out.append(f"&#{name};")
+
+    flattener = Flattener(convert_charrefs=False)
+    flattener.feed(markup)
+    flattener.close()
+    return "".join(out)
+
+
 def _html_title(root) -> str | None:
     title = root.find(".//title")
     text = WHITESPACE.sub(" ", title.text_content()).strip() if title is not None else ""
@@ -637,9 +693,14 @@ def parse_html(markup: str) -> tuple[list[Block], list[Block], str | None]:
     import lxml.etree
     import lxml.html
 
+    # lxml refuses str input that still declares an encoding; the bytes are already decoded.
+    markup = XML_DECLARATION.sub("", markup, count=1)
+    parser = lxml.html.HTMLParser()
     try:
-        # lxml refuses str input that still declares an encoding; the bytes are already decoded.
-        root = lxml.html.document_fromstring(XML_DECLARATION.sub("", markup, count=1))
+        root = lxml.html.document_fromstring(markup, parser=parser)
+        if any("depth" in entry.message.lower() for entry in parser.error_log):
+            # libxml2 stops reading at 256 levels of nesting and drops the rest of the page.
+            root = lxml.html.document_fromstring(flatten_nesting(markup))
     except lxml.etree.ParserError as error:
         raise NoTextLayer("The HTML page has no visible text.", reason="empty_file") from error
     builder = _HtmlBlockBuilder()
