@@ -64,9 +64,8 @@ def read_pdf(path: str | Path, *, ocr: str = "auto") -> RawDocument:
         noun = "page" if n_pages == 1 else "pages"
         missing = "ocr_unavailable" in warnings
         unavailable = " (OCR is unavailable: Tesseract is not installed)" if missing else ""
-        error = NoTextLayer(
-            f"The PDF has {n_pages} {noun} but no text layer; it is probably scanned and needs OCR{unavailable}."
-        )
+        error = NoTextLayer(f"The PDF has {n_pages} {noun} but no text layer; it is probably scanned and "
+                            f"needs OCR{unavailable}.")
         error.warnings = warnings
         raise error
     blocks, furniture = layout_document(pages)
