@@ -410,8 +410,15 @@ def _keep_tables_whole(lines: list[Line]) -> list[Line]:
 STRAY_CONTROLS = str.maketrans({c: None for c in range(32) if c not in (9, 10, 12, 13)} | {0x7F: None})
 
 
+# Terminal escape sequences (colour codes pasted from a console, say): the whole sequence goes.
+ANSI_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+
+
 def normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n").translate(STRAY_CONTROLS)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x1b" in text:
+        text = ANSI_SEQUENCE.sub("", text)
+    return text.translate(STRAY_CONTROLS)
 
 
 def _first_title(blocks: list[Block]) -> str | None:
