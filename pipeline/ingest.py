@@ -33,6 +33,8 @@ WORKER_MEMORY_BYTES = 6 * 1024**3
 
 
 OCR_MODES = ("auto", "off", "force")
+# OCR stops at this share of --timeout, so a long scan is stored part-read (truncated) rather than lost.
+OCR_SHARE = 0.7
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Task:
     settings: str = ""  # JSON of the run's settings that change what a file yields
     named: bool = True  # named on the command line (any suffix is sniffed) or met in a folder walk
     ocr: str = "auto"
+    ocr_seconds: float | None = None  # OCR's share of the worker's time limit
 
 
 def run_settings(*, timeout: float, ocr: str) -> str:
@@ -92,7 +95,7 @@ def process_document(task: Task, stages: Stages | None = None) -> DocumentResult
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     try:
-        parsed = read_document(path, text_fallback=task.named, ocr=task.ocr)
+        parsed = read_document(path, text_fallback=task.named, ocr=task.ocr, ocr_seconds=task.ocr_seconds)
     except DocumentError as exc:
         return replace(base, status=exc.status, reason=exc.reason, warnings=exc.warnings,
                        error=str(exc) or type(exc).__name__)
@@ -223,7 +226,7 @@ class BatchSummary:
 
 def plan_tasks(files: Sequence[Path], writer: Writer, manifest: dict[str, ManifestEntry],
                *, force: bool, settings: str = "", named: set[Path] | None = None,
-               ocr: str = "auto") -> tuple[list[Task], int]:
+               ocr: str = "auto", ocr_seconds: float | None = None) -> tuple[list[Task], int]:
     """Tasks for new or changed files.  An unchanged file (same sha256) is skipped unless forced, or
     unless it failed under other settings (a timeout may pass with a larger --timeout)."""
     known = writer.known_hashes()
@@ -240,7 +243,7 @@ def plan_tasks(files: Sequence[Path], writer: Writer, manifest: dict[str, Manife
         doc_id = previous[0] if previous else _unique_doc_id(path, writer, used_ids)
         used_ids.add(doc_id)
         tasks.append(Task(str(path), doc_id, sha, lookup_manifest(manifest, path), settings,
-                          named is None or path in named, ocr))
+                          named is None or path in named, ocr, ocr_seconds))
     return tasks, skipped
 
 
@@ -308,7 +311,8 @@ def ingest(
     with writer_lock(db_path):
         writer = Writer(db_path)
         tasks, summary.n_skipped = plan_tasks(files, writer, manifest, force=force, settings=settings,
-                                              named=find_named(paths), ocr=ocr)
+                                              named=find_named(paths), ocr=ocr,
+                                              ocr_seconds=OCR_SHARE * timeout)
         writer.start_run(summary.run_id, __version__, {
             "paths": [str(p) for p in paths], "workers": workers, "timeout": timeout, "force": force,
             "ocr": ocr, "manifest": str(manifest_path) if manifest_path else None,

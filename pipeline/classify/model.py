@@ -38,8 +38,9 @@ MIN_PASSAGE_CHARS = 25
 MAX_PASSAGE_CHARS = 450
 CHUNK_CHARS = 400
 # A passage is an evidence quote; a long run with no sentence end (a table flattened into one line, a
-# damaged file) is cut at spaces so that no quote grows past this.
-MAX_QUOTE_CHARS = 1200
+# damaged file) is cut at spaces so that no quote grows past this.  Real papers' longest passages are
+# about 1,300 characters; the bound is well above them so that it changes no ordinary passage.
+MAX_QUOTE_CHARS = 4000
 SKIP_KINDS = frozenset({"cover_sheet"})
 
 # Everything the archive may contain: the vectoriser and the containers/arrays of the model dict.

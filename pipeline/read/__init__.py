@@ -119,13 +119,14 @@ def _reader_for(fmt: str) -> Callable[[Path], RawDocument]:
     return {"html": read_html, "text": read_text}[fmt]
 
 
-def read_raw(path: str | Path, *, text_fallback: bool = True, ocr: str = "auto") -> RawDocument:
+def read_raw(path: str | Path, *, text_fallback: bool = True, ocr: str = "auto",
+             ocr_seconds: float | None = None) -> RawDocument:
     path = Path(path)
     fmt = sniff_format(path, text_fallback=text_fallback)
     if fmt == "pdf":
         from .pdf import read_pdf
 
-        raw = read_pdf(path, ocr=ocr)
+        raw = read_pdf(path, ocr=ocr, ocr_seconds=ocr_seconds)
     else:
         raw = _reader_for(fmt)(path)
     if _claimed_format(path) not in (None, fmt) and "format_mismatch" not in raw.warnings:
@@ -208,6 +209,12 @@ def _with_text(block: Block, text: str) -> Block:
                  style=block.style)
 
 
-def read_document(path: str | Path, *, text_fallback: bool = True, ocr: str = "auto") -> ParsedDocument:
-    """Read any supported file into a `ParsedDocument`; raises a `DocumentError` subclass on failure."""
-    return place_blocks(str(path), read_raw(path, text_fallback=text_fallback, ocr=ocr))
+def read_document(path: str | Path, *, text_fallback: bool = True, ocr: str = "auto",
+                  ocr_seconds: float | None = None) -> ParsedDocument:
+    """Read any supported file into a `ParsedDocument`; raises a `DocumentError` subclass on failure.
+
+    `ocr` is "auto" (OCR of PDF pages without a text layer), "off" or "force"; `ocr_seconds` bounds
+    the time OCR may take for the whole file.
+    """
+    raw = read_raw(path, text_fallback=text_fallback, ocr=ocr, ocr_seconds=ocr_seconds)
+    return place_blocks(str(path), raw)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import math
 import re
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -31,11 +32,14 @@ PASSWORD_ERRORS = {pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY}
 MIN_GRID_LINES = 2  # a ruled table has at least two horizontal and two vertical rules
 
 
-def read_pdf(path: str | Path, *, ocr: str = "auto") -> RawDocument:
+def read_pdf(path: str | Path, *, ocr: str = "auto",
+             ocr_seconds: float | None = None) -> RawDocument:
     """Read a PDF into blocks in reading order, with headers, footers and page numbers set apart.
 
     Pages without a text layer are read by OCR when `ocr` is "auto" (and every page when "force") if
-    Tesseract is installed.  A file or page pdfium cannot load is handed to pdfminer before giving up.
+    Tesseract is installed, within `ocr_seconds` for the whole file (pages left over when it runs
+    out are marked `timeout` and the file `truncated`).  A file or page pdfium cannot load is handed
+    to pdfminer before giving up.
     Raises EncryptedDocument (a password is needed), CorruptDocument (damaged, truncated, no pages)
     or NoTextLayer (no page has text, e.g. a scan without OCR).
     """
@@ -53,7 +57,7 @@ def read_pdf(path: str | Path, *, ocr: str = "auto") -> RawDocument:
         if not pages:
             pdf.close()
             return read_with_pdfminer(path, CorruptDocument(f"No page of {path.name} could be read."))
-        ocr_done = _ocr_pages(pdf, pages, ocr)
+        ocr_done = _ocr_pages(pdf, pages, ocr, ocr_seconds)
         title = _title(pdf)
     finally:
         pdf.close()
@@ -84,24 +88,33 @@ def _read_pages(pdf: pdfium.PdfDocument, n_pages: int) -> tuple[list[PageContent
     return pages, failed
 
 
-def _ocr_pages(pdf: pdfium.PdfDocument, pages: list[PageContent], mode: str) -> dict:
-    """OCR results by page number for the pages that need them (none when OCR is off)."""
+def _ocr_pages(pdf: pdfium.PdfDocument, pages: list[PageContent], mode: str,
+               budget: float | None) -> dict:
+    """OCR results by page number for the pages that need them (none when OCR is off); None for a
+    page that needed OCR when Tesseract is not installed."""
     if mode == "off":
         return {}
     wanted = [p.number for p in pages if mode == "force" or not p.segments]
     if not wanted:
         return {}
-    from pipeline.read.ocr import ocr_available, ocr_page
+    from pipeline.read.ocr import PAGE_SECONDS, OcrPage, ocr_available, ocr_page
 
     if not ocr_available():
         return {number: None for number in wanted if _has_images(pdf, number)}
     done = {}
+    deadline = time.monotonic() + budget if budget else None
     for number in wanted:
         page = pdf[number - 1]
         try:
             # A page with no picture on it is blank, not scanned: nothing for OCR to read.
-            if mode == "force" or _page_has_images(page):
-                done[number] = ocr_page(page, number)
+            if mode != "force" and not _page_has_images(page):
+                continue
+            left = deadline - time.monotonic() if deadline else PAGE_SECONDS
+            if left < 1:
+                width, height = page.get_size()
+                done[number] = OcrPage(PageContent(number, width, height, ()), 0.0, timed_out=True)
+            else:
+                done[number] = ocr_page(page, number, seconds=min(PAGE_SECONDS, left))
         finally:
             page.close()
     return done
@@ -152,6 +165,8 @@ def _document_warnings(pages: list[PageContent], failed: list[int], ocr_done: di
         warnings.append("repeated_text_dropped")
     if any(r is not None for r in ocr_done.values()):
         warnings.append("ocr")
+    if any(r is not None and r.timed_out for r in ocr_done.values()):
+        warnings.append("truncated")
     if any(r is None for r in ocr_done.values()):
         warnings.append("ocr_unavailable")
     return tuple(warnings)
