@@ -7,7 +7,7 @@ DB     := outputs/icsdocs.duckdb
 CORPUS := corpus/samples/pdf
 GOLD   := ../shared/gold
 
-.PHONY: setup browser ingest compare report run evaluate devset labels train test check bench clean
+.PHONY: setup browser ocr ingest compare report run evaluate devset labels train test check bench clean
 
 setup: $(VENV)/.installed
 
@@ -24,6 +24,11 @@ $(VENV)/.installed: pyproject.toml
 browser:
 	@command -v chromium >/dev/null 2>&1 || { (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
 	  || echo "chromium could not be installed: the browser test will be skipped"; }
+
+# Tesseract for OCR of scanned PDF pages (Debian package; without it OCR tests skip and ingest says so).
+ocr:
+	@command -v tesseract >/dev/null 2>&1 || { (apt-get update -qq && apt-get install -y -qq tesseract-ocr \
+	  tesseract-ocr-eng >/dev/null) || echo "tesseract could not be installed: OCR is unavailable"; }
 
 # Real prerequisites only (not the phony `setup`), so `make compare` after `make run` re-ingests nothing.
 $(DB): $(VENV)/.installed $(wildcard $(CORPUS)/*) models/principles.skops
@@ -62,7 +67,7 @@ models/principles.skops:
 train: setup
 	$(BIN)/icsdocs train --labels corpus/labels --models models
 
-test: setup browser
+test: setup browser ocr
 	$(BIN)/python -m pytest -q
 
 check: test

@@ -77,11 +77,14 @@ def main() -> None:
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="CSV with columns path,locality,doc_type that overrides inference.")
 @click.option("--force", is_flag=True, help="Re-process files even when unchanged.")
-@click.option("--strict", is_flag=True, help="Exit with status 1 when any file failed.")
+@click.option("--ocr", type=click.Choice(["auto", "off", "force"]), default="auto", show_default=True,
+              help="OCR (Tesseract) of PDF pages: auto = pages without a text layer; force = every page.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when any file failed, or none was found.")
 @click.option("--no-extract", is_flag=True, help="Skip entity extraction.")
 @click.option("--no-classify", is_flag=True, help="Skip principle classification.")
 @quiet_option
-def ingest(paths, db, workers, timeout, manifest, force, strict, no_extract, no_classify, quiet) -> None:
+def ingest(paths, db, workers, timeout, manifest, force, ocr, strict, no_extract, no_classify,
+           quiet) -> None:
     """Ingest PDF, DOCX, text and HTML files (folders are walked recursively;
     CSV and TSV files in them are taken for data, not papers, unless named).
 
@@ -101,7 +104,7 @@ def ingest(paths, db, workers, timeout, manifest, force, strict, no_extract, no_
     signal.signal(signal.SIGTERM, stop.request)
     progress = Progress(enabled=not quiet)
     summary = run_ingest(paths, db_path=db, workers=workers, timeout=timeout, manifest_path=manifest,
-                         force=force, extract=not no_extract, classify=not no_classify,
+                         force=force, ocr=ocr, extract=not no_extract, classify=not no_classify,
                          on_start=progress.start, on_result=progress.update, should_stop=stop)
     progress.close()
     if not quiet:
@@ -110,7 +113,9 @@ def ingest(paths, db, workers, timeout, manifest, force, strict, no_extract, no_
         click.echo("icsdocs: interrupted; finished documents are kept. Run the same command again to "
                    "finish the batch.", err=True)
         sys.exit(130)
-    if strict and summary.n_failed:
+    if strict and (summary.n_failed or not summary.n_found):
+        if not summary.n_found:
+            click.echo("icsdocs: no files found to ingest.", err=True)
         sys.exit(1)
 
 
@@ -245,7 +250,9 @@ def report(db, out) -> None:
 @click.option("--json", "fmt", flag_value="json", help="JSON output (one object per row).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the rows to this .csv (Excel-ready: byte-order mark, CRLF) or .json file.")
-def query(db, sql, sql_file, fmt, out) -> None:
+@click.option("--timeout", type=click.FloatRange(0.1), default=60.0, show_default=True,
+              help="Seconds the statement may run before it is stopped.")
+def query(db, sql, sql_file, fmt, out, timeout) -> None:
     """Run a read-only SQL query and print the result; writes are refused.
 
     \b
@@ -259,7 +266,8 @@ def query(db, sql, sql_file, fmt, out) -> None:
 
     if (sql is None) == (sql_file is None):
         raise click.UsageError("Give the SQL either as an argument or with -f FILE, not both or neither.")
-    columns, rows = run_query(db, sql if sql is not None else sql_file.read_text(encoding="utf-8-sig"))
+    statement = sql if sql is not None else sql_file.read_text(encoding="utf-8-sig")
+    columns, rows = run_query(db, statement, timeout=timeout)
     if out:
         write_rows(columns, rows, out)
         click.echo(f"wrote {len(rows)} rows to {out}")

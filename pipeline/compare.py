@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from .csvcell import safe_row, safe_text
 from .store import connect_read_only
 
 UNKNOWN_LOCALITY = "(unknown)"
@@ -31,7 +32,6 @@ STATUS_NOT_EVIDENCED = "not evidenced"
 STATUS_NO_READABLE = "no readable documents"
 HEADING_SEPARATOR = " > "
 CSV_ENCODING = "utf-8-sig"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -247,7 +247,7 @@ def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence]) -> 
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding=CSV_ENCODING, newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(columns)
+        writer.writerow(safe_row(columns))
         for row in rows:
             writer.writerow([csv_cell(value) for value in row])
     tmp.replace(path)
@@ -263,7 +263,7 @@ def csv_cell(value: object) -> object:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+        return safe_text(value)
     return value
 
 

@@ -6,25 +6,37 @@ class IcsdocsError(Exception):
 
 
 class DocumentError(IcsdocsError):
-    """A file could not be turned into text; `status` says which kind of failure."""
+    """A file could not be turned into text; `status` says which kind of failure, `reason` (a stable
+    machine-readable code, see pipeline/reasons.py) says why."""
 
     status = "error"
+    reason = "corrupt"
+    warnings: tuple[str, ...] = ()
+
+    def __init__(self, message: str = "", *, reason: str | None = None):
+        super().__init__(message)
+        if reason is not None:
+            self.reason = reason
 
 
 class UnsupportedFormat(DocumentError):
     status = "unsupported"
+    reason = "unsupported_format"
 
 
 class EncryptedDocument(DocumentError):
     status = "encrypted"
+    reason = "password_required"
 
 
 class NoTextLayer(DocumentError):
     status = "no_text"
+    reason = "no_text_layer"
 
 
 class CorruptDocument(DocumentError):
     status = "error"
+    reason = "corrupt"
 
 
 class DatabaseBusy(IcsdocsError):
@@ -45,6 +57,14 @@ class QueryFailed(IcsdocsError):
 
 class GoldMismatch(IcsdocsError):
     """`icsdocs evaluate` found no database document that a gold file names."""
+
+
+class QueryTimeout(IcsdocsError):
+    """A statement given to `icsdocs query` ran past its time limit and was interrupted."""
+
+
+class StorageError(IcsdocsError):
+    """The database could not be written: the disk is full, a file size limit was hit, or I/O failed."""
 
 
 class CodebookError(IcsdocsError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import time
 import uuid
 from collections import Counter
@@ -18,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import DocumentError
+from .errors import DocumentError, StorageError
 from .locality import ManifestEntry, document_meta, lookup_manifest, read_manifest
-from .read import PAPER_SUFFIXES, read_document
+from .read import DATA_SUFFIXES, read_document
 from .records import DocumentResult
 from .sections import build_sections
 from .store import Writer, writer_lock
@@ -31,12 +32,26 @@ DEFAULT_TIMEOUT = 120.0
 WORKER_MEMORY_BYTES = 6 * 1024**3
 
 
+OCR_MODES = ("auto", "off", "force")
+# OCR stops at this share of --timeout, so a long scan is stored part-read (truncated) rather than lost.
+OCR_SHARE = 0.7
+
+
 @dataclass(frozen=True)
 class Task:
     path: str
     doc_id: str
     sha256: str
     manifest: ManifestEntry | None
+    settings: str = ""  # JSON of the run's settings that change what a file yields
+    named: bool = True  # named on the command line (any suffix is sniffed) or met in a folder walk
+    ocr: str = "auto"
+    ocr_seconds: float | None = None  # OCR's share of the worker's time limit
+
+
+def run_settings(*, timeout: float, ocr: str) -> str:
+    """The settings a stored failure depends on: a file that failed under other ones is tried again."""
+    return json.dumps({"version": __version__, "timeout": timeout, "ocr": ocr}, sort_keys=True)
 
 
 @dataclass
@@ -76,19 +91,23 @@ def process_document(task: Task, stages: Stages | None = None) -> DocumentResult
     stages = stages or _STAGES
     path = Path(task.path)
     base = DocumentResult(doc_id=task.doc_id, path=task.path, filename=path.name, sha256=task.sha256,
-                          format=path.suffix.lower().lstrip("."), status="ok")
+                          format=path.suffix.lower().lstrip("."), status="ok", settings=task.settings)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     try:
-        parsed = read_document(path)
+        parsed = read_document(path, text_fallback=task.named, ocr=task.ocr, ocr_seconds=task.ocr_seconds)
     except DocumentError as exc:
-        return replace(base, status=exc.status, error=str(exc) or type(exc).__name__)
+        return replace(base, status=exc.status, reason=exc.reason, warnings=exc.warnings,
+                       error=str(exc) or type(exc).__name__)
+    except OSError as exc:
+        return replace(base, status="error", reason=_os_reason(path),
+                       error=f"{path.name} could not be opened ({exc.strerror or exc}).")
     timings["read"] = _lap(clock)
     clock = time.perf_counter()
     sections = build_sections(task.doc_id, parsed)
     timings["sections"] = _lap(clock)
     result = replace(base, format=parsed.format, n_pages=parsed.n_pages, text=parsed.text,
-                     title=parsed.title, sections=sections,
+                     title=parsed.title, sections=sections, warnings=parsed.warnings, pages=parsed.pages,
                      meta=document_meta(parsed.text, task.manifest))
     if stages.nlp is not None:
         from .extract import extract_document
@@ -108,6 +127,10 @@ def process_document(task: Task, stages: Stages | None = None) -> DocumentResult
     return replace(result, timings=timings)
 
 
+def _os_reason(path: Path) -> str:
+    return "dangling_symlink" if path.is_symlink() and not path.exists() else "unreadable"
+
+
 def _lap(start: float) -> float:
     return time.perf_counter() - start
 
@@ -117,24 +140,60 @@ def _process_in_worker(task: Task) -> DocumentResult:
 
 
 def find_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Every supported file under the given files and folders, recursively, in a stable order."""
+    """Every file under the given files and folders, recursively, in a stable order.
+
+    A folder walk takes every file it meets, unsupported ones too (they get a row saying why they
+    were not read), but not hidden files, Office lock files (~$...) or CSV/TSV data.  A symbolic link
+    whose target is gone is kept as itself, so that it gets a row too.
+    """
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(p for p in sorted(path.rglob("*")) if p.is_file() and _wanted(p))
-        elif path.exists():
-            found.append(path)
+            found.extend(_canonical(p) for p in sorted(path.rglob("*")) if _wanted(p))
+        elif path.exists() or path.is_symlink():
+            found.append(_canonical(path))
         else:
             raise FileNotFoundError(f"{path} does not exist.")
-    return list(dict.fromkeys(p.resolve() for p in found))
+    return list(dict.fromkeys(found))
+
+
+def _own_file(path: Path, db_path: Path) -> bool:
+    """The database and its lock, building and WAL files, when they sit inside a folder being walked."""
+    db = db_path.resolve()
+    return path.parent == db.parent and (path.name == db.name or path.name.startswith(db.name + "."))
+
+
+def find_named(paths: Iterable[str | Path]) -> set[Path]:
+    """The files named on the command line themselves (not found in a folder)."""
+    return {_canonical(Path(p)) for p in paths if not Path(p).is_dir()}
+
+
+def _canonical(path: Path) -> Path:
+    if path.is_symlink() and not path.exists():
+        return path.absolute()
+    return path.resolve()
+
+
+# Databases and their side files (icsdocs's own output, perhaps of another run) are not papers.
+DATABASE_SUFFIXES = {".duckdb", ".db", ".lock", ".wal", ".building", ".partial"}
 
 
 def _wanted(path: Path) -> bool:
-    return path.suffix.lower() in PAPER_SUFFIXES and not path.name.startswith((".", "~$"))
+    if path.name.startswith((".", "~$")) or path.suffix.lower() in DATA_SUFFIXES | DATABASE_SUFFIXES:
+        return False
+    return path.is_file() or (path.is_symlink() and not path.exists())
 
 
 def file_sha256(path: Path) -> str:
+    """The file's SHA-256, or "" when it cannot be read (a dangling link): its row says why."""
+    try:
+        return _sha256(path)
+    except OSError:
+        return ""
+
+
+def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -148,6 +207,8 @@ class BatchSummary:
     n_found: int = 0
     n_skipped: int = 0
     by_status: Counter = field(default_factory=Counter)
+    by_reason: Counter = field(default_factory=Counter)
+    ocr_unavailable: bool = False
     n_pages: int = 0
     seconds: float = 0.0
     stage_seconds: Counter = field(default_factory=Counter)
@@ -164,8 +225,10 @@ class BatchSummary:
 
 
 def plan_tasks(files: Sequence[Path], writer: Writer, manifest: dict[str, ManifestEntry],
-               *, force: bool) -> tuple[list[Task], int]:
-    """Tasks for new or changed files; unchanged ones (same sha256) are skipped unless forced."""
+               *, force: bool, settings: str = "", named: set[Path] | None = None,
+               ocr: str = "auto", ocr_seconds: float | None = None) -> tuple[list[Task], int]:
+    """Tasks for new or changed files.  An unchanged file (same sha256) is skipped unless forced, or
+    unless it failed under other settings (a timeout may pass with a larger --timeout)."""
     known = writer.known_hashes()
     tasks: list[Task] = []
     used_ids: set[str] = set()
@@ -173,14 +236,22 @@ def plan_tasks(files: Sequence[Path], writer: Writer, manifest: dict[str, Manife
     for path in files:
         sha = file_sha256(path)
         previous = known.get(str(path))
-        if previous and previous[1] == sha and not force:
+        if previous and not force and _unchanged(previous, sha, settings):
             skipped += 1
             used_ids.add(previous[0])
             continue
         doc_id = previous[0] if previous else _unique_doc_id(path, writer, used_ids)
         used_ids.add(doc_id)
-        tasks.append(Task(str(path), doc_id, sha, lookup_manifest(manifest, path)))
+        tasks.append(Task(str(path), doc_id, sha, lookup_manifest(manifest, path), settings,
+                          named is None or path in named, ocr, ocr_seconds))
     return tasks, skipped
+
+
+def _unchanged(previous: tuple, sha: str, settings: str) -> bool:
+    _doc_id, old_sha, status, old_settings = previous
+    if old_sha != sha or not sha:
+        return False
+    return status == "ok" or old_settings == settings
 
 
 def _unique_doc_id(path: Path, writer: Writer, used: set[str]) -> str:
@@ -191,19 +262,21 @@ def _unique_doc_id(path: Path, writer: Writer, used: set[str]) -> str:
     return doc_id
 
 
-def failure_result(task: Task, status: str, error: str) -> DocumentResult:
+def failure_result(task: Task, status: str, error: str, reason: str | None = None) -> DocumentResult:
     path = Path(task.path)
     return DocumentResult(doc_id=task.doc_id, path=task.path, filename=path.name, sha256=task.sha256,
-                          format=path.suffix.lower().lstrip("."), status=status, error=error)  # type: ignore
+                          format=path.suffix.lower().lstrip("."), status=status, error=error,  # type: ignore
+                          reason=reason, settings=task.settings)
 
 
 def _outcome_to_result(outcome: Any, timeout: float) -> DocumentResult:
     if outcome.failure == "timeout":
         return failure_result(outcome.task, "timeout",
                               f"Processing took longer than the {timeout:g} s limit and was stopped; "
-                              "raise --timeout if the file is just large.")
+                              "raise --timeout if the file is just large.", "timeout")
     if outcome.failure:
-        return failure_result(outcome.task, "error", f"The file could not be processed: {outcome.detail}")
+        return failure_result(outcome.task, "error", f"The file could not be processed: {outcome.detail}",
+                              "crash")
     return outcome.value
 
 
@@ -215,6 +288,7 @@ def ingest(
     timeout: float = DEFAULT_TIMEOUT,
     manifest_path: str | Path | None = None,
     force: bool = False,
+    ocr: str = "auto",
     extract: bool = True,
     classify: bool = True,
     on_start: Callable[[int], None] | None = None,
@@ -224,18 +298,24 @@ def ingest(
     """Ingest files and folders into the database at `db_path`; per-file failures are recorded, not raised."""
     global _STAGES
     started = time.perf_counter()
-    files = find_files(paths)
+    db_path = Path(db_path)
+    files = [f for f in find_files(paths) if not _own_file(f, db_path)]
     if manifest_path is not None:  # the locality manifest may sit among the papers; it is not one
         files = [f for f in files if f != Path(manifest_path).resolve()]
     manifest = read_manifest(manifest_path) if manifest_path else {}
     db_path = Path(db_path)
+    if ocr not in OCR_MODES:
+        raise ValueError(f"--ocr must be one of {', '.join(OCR_MODES)}, not {ocr!r}")
     summary = BatchSummary(run_id=uuid.uuid4().hex[:12], n_found=len(files))
+    settings = run_settings(timeout=timeout, ocr=ocr)
     with writer_lock(db_path):
         writer = Writer(db_path)
-        tasks, summary.n_skipped = plan_tasks(files, writer, manifest, force=force)
+        tasks, summary.n_skipped = plan_tasks(files, writer, manifest, force=force, settings=settings,
+                                              named=find_named(paths), ocr=ocr,
+                                              ocr_seconds=OCR_SHARE * timeout)
         writer.start_run(summary.run_id, __version__, {
             "paths": [str(p) for p in paths], "workers": workers, "timeout": timeout, "force": force,
-            "manifest": str(manifest_path) if manifest_path else None,
+            "ocr": ocr, "manifest": str(manifest_path) if manifest_path else None,
         })
         if on_start:
             on_start(len(tasks))
@@ -255,6 +335,10 @@ def ingest(
                     break
         except KeyboardInterrupt:
             summary.interrupted = True
+        except StorageError:
+            gc.unfreeze()
+            writer.abandon()
+            raise
         gc.unfreeze()
         if summary.interrupted or stop():
             summary.interrupted = True
@@ -278,6 +362,9 @@ def _results(tasks: list[Task], *, workers: int, timeout: float,
 
 def _count(summary: BatchSummary, result: DocumentResult) -> None:
     summary.by_status[result.status] += 1
+    if result.reason:
+        summary.by_reason[result.reason] += 1
+    summary.ocr_unavailable |= "ocr_unavailable" in result.warnings
     summary.n_pages += result.n_pages
     summary.stage_seconds.update(result.timings)
     if result.status != "ok":

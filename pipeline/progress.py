@@ -46,6 +46,14 @@ def summary_lines(summary: BatchSummary, db: Path) -> list[str]:
         f"{'skipped':<12}{summary.n_skipped:>10}   (unchanged since the last run)",
         f"pages {summary.n_pages}, {summary.seconds:.1f} s, {rate:.1f} pages/s -> {db}",
     ]
+    if summary.by_reason:
+        lines.append("reasons: " + ", ".join(f"{reason} {count}"
+                                             for reason, count in sorted(summary.by_reason.items())))
+    if summary.ocr_unavailable:
+        lines.append("OCR is unavailable (Tesseract is not installed): pages without a text layer were "
+                     "not read. Install tesseract-ocr (make ocr) and run again.")
+    if not summary.n_found:
+        lines.append("no files found")
     lines += [f"  {name}: {status}: {error}" for name, status, error in summary.failures]
     return lines
 

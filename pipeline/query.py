@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
+from .csvcell import safe_text
 from .errors import UnsupportedOutput
 
 FORMATS = ("table", "csv", "json")
@@ -90,10 +91,16 @@ def _json(columns: Sequence[str], rows: Sequence[Sequence]) -> str:
 def _csv(columns: Sequence[str], rows: Sequence[Sequence], line_end: str = "\n") -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator=line_end)
-    writer.writerow([_CONTROL.sub("\ufffd", c) for c in columns])
+    writer.writerow([safe_text(_CONTROL.sub("\ufffd", c)) for c in columns])
     for row in rows:
-        writer.writerow([_CONTROL.sub("\ufffd", _text(v)) for v in row])
+        writer.writerow([_csv_cell(v) for v in row])
     return buffer.getvalue()
+
+
+def _csv_cell(value: object) -> str:
+    """Text from the documents made formula-safe and bounded; numbers stay numbers (-3 is not a formula)."""
+    text = _CONTROL.sub("\ufffd", _text(value))
+    return text if isinstance(value, (int, float, Decimal)) else safe_text(text)
 
 
 def _cell(value: object, max_width: int | None) -> str:

@@ -36,14 +36,32 @@ class Block:
 
 
 @dataclass(frozen=True)
+class PageInfo:
+    """How one page was read: its characters kept, a reason when it gave no usable text (garbled_text,
+    no_text_layer), warnings (ocr, furniture_dropped ...), and the OCR confidence (0-100) when OCR read it."""
+
+    page: int
+    n_chars: int = 0
+    reason: str | None = None
+    warnings: tuple[str, ...] = ()
+    source: str = "text"  # "text" (the file's own text layer) or "ocr"
+    ocr_confidence: float | None = None
+
+
+@dataclass(frozen=True)
 class RawDocument:
-    """What a reader returns: blocks in reading order plus page furniture set apart."""
+    """What a reader returns: blocks in reading order plus page furniture set apart.
+
+    `warnings` are machine-readable codes of things the reader did to the text (pipeline/reasons.py).
+    """
 
     format: str
     n_pages: int
     blocks: tuple[Block, ...]
     furniture: tuple[Block, ...] = ()
     title: str | None = None
+    warnings: tuple[str, ...] = ()
+    pages: tuple[PageInfo, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,6 +83,8 @@ class ParsedDocument:
     text: str
     blocks: tuple[PlacedBlock, ...]
     title: str | None = None
+    warnings: tuple[str, ...] = ()
+    pages: tuple[PageInfo, ...] = ()
 
     def page_at(self, offset: int) -> int:
         """Page holding character `offset` (the last block starting at or before it, in reading order)."""
@@ -220,3 +240,7 @@ class DocumentResult:
     labels: tuple[SectionLabel, ...] = ()
     domain_rate: float | None = None  # health and care words per 1000 words; None when not classified
     timings: dict[str, float] = field(default_factory=dict)
+    reason: str | None = None  # why the status is not ok (pipeline/reasons.py); None when ok
+    warnings: tuple[str, ...] = ()
+    pages: tuple[PageInfo, ...] = ()
+    settings: str | None = None  # JSON of the settings that produced this result (retry when they change)

@@ -4,16 +4,22 @@ DuckDB lets no other process open a database file while one process writes it, n
 So a batch writes into `<db>.building` (a copy of the last complete database) and swaps it in with an
 atomic rename when it ends: analysts keep querying the last complete database meanwhile.  A run that
 is interrupted leaves `<db>.building` behind; the next run resumes from it, so no finished document is
-lost.  A lock file beside the database names the process that holds it.
+lost.  The copy is made under a temporary name and renamed, so a copy cut short (kill -9, full disk)
+never poses as a building file; a building file that cannot be opened, or is older than the database,
+is discarded and copied again.  A lock file beside the database names the process that holds it.
+Worker processes forked while the lock is held do not keep it (see `_drop_inherited_locks`), and a
+lock whose named holder is dead is taken over.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
 import shutil
 import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -24,7 +30,7 @@ from pathlib import Path
 import duckdb
 
 from .datafiles import read_yaml
-from .errors import DatabaseBusy, NotADatabase, QueryFailed, ReadOnlyQuery
+from .errors import DatabaseBusy, NotADatabase, QueryFailed, QueryTimeout, ReadOnlyQuery, StorageError
 from .records import DocumentResult, MeetingPart
 
 MIGRATIONS: tuple[tuple[int, str], ...] = (
@@ -33,6 +39,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (3, "003_domain.sql"),
     (4, "004_meeting.sql"),
     (5, "005_outcome.sql"),
+    (7, "007_reasons.sql"),
 )
 VIEW_FILES: tuple[str, ...] = ("views.sql", "compare_views.sql")
 
@@ -49,7 +56,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     )
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
-    for version, name in MIGRATIONS:
+    # Versions may have gaps, and a lower version may arrive after a higher one was applied (branches
+    # merge in any order): each migration is applied once, in version order, whenever it is missing.
+    for version, name in sorted(MIGRATIONS):
         if version in done:
             continue
         con.execute("BEGIN")
@@ -115,30 +124,95 @@ def lock_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".lock")
 
 
+_HELD_LOCKS: set[int] = set()  # file descriptors of the write locks this process holds
+
+
+def _drop_inherited_locks() -> None:
+    """In a forked child: let go of the parent's lock file descriptors.
+
+    flock() locks belong to the open file, which a fork shares: a worker would otherwise keep the
+    parent's lock alive after the parent is killed, and the next run would be refused.
+    """
+    for fd in list(_HELD_LOCKS):
+        with suppress(OSError):
+            null = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(null, fd)
+            os.close(null)
+    _HELD_LOCKS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_drop_inherited_locks)
+
+
 @contextmanager
 def writer_lock(db_path: Path) -> Iterator[None]:
     """Hold the database's write lock, or raise DatabaseBusy naming the process that holds it."""
     path = lock_path(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+", encoding="utf-8") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise DatabaseBusy(
-                f"{db_path} is being written by {holder}. Wait for it to finish, or write to another "
-                "file with --db."
-            ) from None
+    handle = _acquire(path, db_path)
+    fd = handle.fileno()
+    _HELD_LOCKS.add(fd)
+    try:
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()} on {socket.gethostname()} since {_now():%Y-%m-%d %H:%M:%S} UTC")
         handle.flush()
-        try:
-            yield
-        finally:
-            # The file stays (removing a lock file others may have open is racy); its holder line goes.
+        yield
+    finally:
+        _HELD_LOCKS.discard(fd)
+        # The file stays (removing a lock file others may have open is racy); its holder line goes.
+        with suppress(OSError):
             handle.truncate(0)
+        handle.close()
+
+
+def _acquire(path: Path, db_path: Path, *, retried: bool = False):
+    """The open, locked lock file; takes over a lock whose named holder is dead (once)."""
+    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - closed by writer_lock
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip()
+        handle.close()
+        if not retried and _holder_is_dead(holder):
+            # An orphan (say a worker of a killed run) still holds the old file; a fresh file is free.
+            with suppress(FileNotFoundError):
+                path.unlink()
+            return _acquire(path, db_path, retried=True)
+        raise DatabaseBusy(
+            f"{db_path} is being written by {holder or 'another process'}. Wait for it to finish, or "
+            "write to another file with --db."
+        ) from None
+    if not path.exists() or os.stat(path).st_ino != os.fstat(handle.fileno()).st_ino:
+        handle.close()  # another process replaced the file while we locked it: start again
+        return _acquire(path, db_path, retried=retried)
+    return handle
+
+
+def _holder_is_dead(holder: str) -> bool:
+    """True when the lock line names a process on this host that no longer runs."""
+    parts = holder.split()
+    if len(parts) < 4 or parts[0] != "pid" or parts[2] != "on" or not parts[1].isdigit():
+        return False
+    if parts[3] != socket.gethostname():
+        return False
+    return not _process_alive(int(parts[1]))
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie has exited; only its exit status is left for its parent to collect
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 class Writer:
@@ -147,15 +221,15 @@ class Writer:
     def __init__(self, db_path: str | Path):
         self.db_path = Path(db_path)
         self.build_path = building_path(self.db_path)
-        if not self.build_path.exists() and self.db_path.exists():
-            shutil.copyfile(self.db_path, self.build_path)
-        self.con = duckdb.connect(str(self.build_path))
-        migrate(self.con)
+        with storage_errors(self.build_path):
+            prepare_building(self.db_path, self.build_path)
+            self.con = duckdb.connect(str(self.build_path))
+            migrate(self.con)
 
-    def known_hashes(self) -> dict[str, tuple[str, str, str]]:
-        """path -> (doc_id, sha256, status) of every document already stored."""
-        rows = self.con.execute("SELECT path, doc_id, sha256, status FROM documents").fetchall()
-        return {path: (doc_id, sha, status) for path, doc_id, sha, status in rows}
+    def known_hashes(self) -> dict[str, tuple[str, str, str, str | None]]:
+        """path -> (doc_id, sha256, status, settings) of every document already stored."""
+        rows = self.con.execute("SELECT path, doc_id, sha256, status, settings FROM documents").fetchall()
+        return {path: (doc_id, sha, status, settings) for path, doc_id, sha, status, settings in rows}
 
     def doc_id_taken(self, doc_id: str, path: str) -> bool:
         row = self.con.execute("SELECT path FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
@@ -164,20 +238,24 @@ class Writer:
     def write_document(self, result: DocumentResult, run_id: str) -> None:
         """Replace every row of this document in one transaction."""
         con = self.con
-        con.execute("BEGIN")
-        try:
-            for table in DOCUMENT_TABLES:
-                con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [result.doc_id])
-            con.execute(
-                "DELETE FROM documents WHERE path = ? AND doc_id <> ?", [result.path, result.doc_id]
-            )
-            self._insert_document(result, run_id)
-            self._update_meeting(result)
-            self._insert_children(result)
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+        with storage_errors(self.build_path):
+            con.execute("BEGIN")
+            try:
+                for table in DOCUMENT_TABLES:
+                    con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [result.doc_id])
+                con.execute(
+                    "DELETE FROM documents WHERE path = ? AND doc_id <> ?", [result.path, result.doc_id]
+                )
+                self._insert_document(result, run_id)
+                self._update_meeting(result)
+                self._insert_children(result)
+                con.execute("COMMIT")
+            except Exception:
+                # A failed write (full disk) may already have ended the transaction; the first error
+                # is the one worth reporting, not "cannot rollback - no transaction is active".
+                with suppress(duckdb.Error):
+                    con.execute("ROLLBACK")
+                raise
 
     def _insert_document(self, result: DocumentResult, run_id: str) -> None:
         meta = result.meta
@@ -185,8 +263,8 @@ class Writer:
         self.con.execute(
             "INSERT INTO documents (doc_id, path, filename, sha256, format, status, error, n_pages, "
             "n_chars, title, locality, locality_source, doc_type, doc_type_source, meeting_body, "
-            "meeting_date, ingested_at, run_id, text, domain_rate) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "meeting_date, ingested_at, run_id, text, domain_rate, reason, warnings, settings) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 result.doc_id, result.path, result.filename, result.sha256, result.format,
                 result.status, result.error, result.n_pages, len(result.text),
@@ -194,7 +272,7 @@ class Writer:
                 meta.locality if meta else None, meta.locality_source if meta else None,
                 meta.doc_type if meta else None, meta.doc_type_source if meta else None,
                 extraction.meeting_body, _date_or_none(extraction.meeting_date), _now(), run_id,
-                result.text, result.domain_rate,
+                result.text, result.domain_rate, result.reason, list(result.warnings), result.settings,
             ],
         )
 
@@ -223,6 +301,10 @@ class Writer:
             for s in result.sections
         ]
         _insert_many(con, "sections", sections)
+        _insert_many(con, "pages", [
+            (result.doc_id, p.page, p.n_chars, p.reason, list(p.warnings), p.source, p.ocr_confidence)
+            for p in result.pages
+        ])
         extraction = result.extraction
         _insert_many(con, "entities", [
             (e.doc_id, e.section_id, e.label, e.text, e.norm, e.char_start, e.char_end, e.page, e.source,
@@ -266,9 +348,10 @@ class Writer:
 
     def finish(self) -> None:
         """Close the building file and swap it in atomically."""
-        self.con.execute("CHECKPOINT")
-        self.con.close()
-        os.replace(self.build_path, self.db_path)
+        with storage_errors(self.build_path):
+            self.con.execute("CHECKPOINT")
+            self.con.close()
+            os.replace(self.build_path, self.db_path)
 
     def abandon(self) -> None:
         """Close without swapping: the building file stays so that the next run resumes from it."""
@@ -276,8 +359,80 @@ class Writer:
             self.con.close()
 
 
+FULL_DISK_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+FULL_DISK_WORDS = ("no space left", "file too large", "disk quota", "could not write", "could not extend",
+                   "could not truncate", "database has been invalidated")
+
+
+@contextmanager
+def storage_errors(path: Path) -> Iterator[None]:
+    """Turn a failed database write (full disk, size limit, I/O error) into one clear StorageError."""
+    try:
+        yield
+    except (duckdb.IOException, duckdb.FatalException, duckdb.TransactionException, OSError) as exc:
+        text = str(exc)
+        full = getattr(exc, "errno", None) in FULL_DISK_ERRNOS or any(
+            word in text.lower() for word in FULL_DISK_WORDS)
+        if not full and not isinstance(exc, duckdb.IOException):
+            raise
+        cause = "the disk is full or a file size limit was reached" if full else "an I/O error"
+        raise StorageError(
+            f"Could not write {path}: {cause} ({text.splitlines()[0] if text else type(exc).__name__}). "
+            "Free some space and run the same command again; documents already finished are kept."
+        ) from None
+
+
+def prepare_building(db_path: Path, build_path: Path) -> None:
+    """Make `build_path` a sound copy of the database to write into (or leave it absent for a new one).
+
+    A building file left by an interrupted run is resumed only if it opens and is newer than the
+    database; otherwise (empty, truncated, stale) it is discarded and copied afresh.
+    """
+    if build_path.exists() and not _resumable(db_path, build_path):
+        _remove_building(build_path)
+    if build_path.exists() or not db_path.exists():
+        return
+    partial = build_path.with_name(build_path.name + ".partial")
+    try:
+        shutil.copyfile(db_path, partial)
+        os.replace(partial, build_path)
+    finally:
+        with suppress(FileNotFoundError):
+            partial.unlink()
+
+
+def _resumable(db_path: Path, build_path: Path) -> bool:
+    if build_path.stat().st_size == 0:
+        return False
+    if db_path.exists() and db_path.stat().st_mtime > build_path.stat().st_mtime:
+        return False  # the database was replaced after this building file was made
+    try:
+        con = duckdb.connect(str(build_path))
+    except duckdb.Error:
+        return False
+    try:
+        con.execute("SELECT count(*) FROM schema_migrations").fetchall()
+        block_size, blocks = con.execute(
+            "SELECT block_size, total_blocks FROM pragma_database_size()").fetchone()
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+    # A file cut short still opens; its header says how many blocks the whole file holds.
+    return build_path.stat().st_size >= DUCKDB_HEADER_BYTES + block_size * blocks
+
+
+DUCKDB_HEADER_BYTES = 3 * 4096
+
+
+def _remove_building(build_path: Path) -> None:
+    for path in (build_path, build_path.with_name(build_path.name + ".wal")):
+        with suppress(FileNotFoundError):
+            path.unlink()
+
+
 DOCUMENT_TABLES = ("sections", "entities", "recommendations", "cover_fields", "memberships",
-                   "section_labels", "documents")
+                   "section_labels", "pages", "documents")
 
 
 _COLUMN_TYPES: dict[str, tuple[str, ...]] = {}  # table -> its column types, from the migrations' schema
@@ -356,11 +511,23 @@ def _only_one_read_statement(sql: str) -> str:
     return statements[0].query
 
 
-def run_query(db_path: str | Path, sql: str) -> tuple[list[str], list[tuple]]:
-    """Run one read-only statement; refuse writes, several statements, and access to other files."""
+DEFAULT_QUERY_SECONDS = 60.0
+
+
+def run_query(db_path: str | Path, sql: str, *,
+              timeout: float | None = DEFAULT_QUERY_SECONDS) -> tuple[list[str], list[tuple]]:
+    """Run one read-only statement; refuse writes, several statements, and access to other files.
+
+    A statement still running after `timeout` seconds is interrupted (QueryTimeout): a careless cross
+    join must not hold the database open for ever.
+    """
     statement = _only_one_read_statement(sql)
     # Read-only still lets COPY ... TO and read_csv() touch other files; external access off stops both.
     con = connect_read_only(db_path, enable_external_access=False)
+    timer = threading.Timer(timeout, con.interrupt) if timeout else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
     try:
         try:
             cursor = con.execute(statement)
@@ -368,8 +535,14 @@ def run_query(db_path: str | Path, sql: str) -> tuple[list[str], list[tuple]]:
             return columns, cursor.fetchall()
         except (duckdb.PermissionException, duckdb.InvalidInputException) as exc:
             raise ReadOnlyQuery(f"`icsdocs query` only reads this database: {one_line(exc)}") from None
+        except duckdb.InterruptException:
+            raise QueryTimeout(
+                f"The query ran longer than {timeout:g} s and was stopped; narrow it, or raise --timeout."
+            ) from None
         except duckdb.Error as exc:
             raise QueryFailed(f"{one_line(exc)}. Fix the SQL; `icsdocs schema` lists the tables and "
                               "their columns.") from None
     finally:
+        if timer is not None:
+            timer.cancel()
         con.close()

@@ -1,16 +1,21 @@
 """Run a function over many inputs in worker processes, each call with its own time limit.
 
 A parser that hangs or crashes takes only its own input down: its worker is killed and replaced, the
-caller gets a failure for that input, and every other result still arrives.
+caller gets a failure for that input, and every other result still arrives.  Workers hold a lifeline to
+their parent: when the parent dies (even by kill -9) they die too instead of waiting on a pipe no one
+will ever write to.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import resource
 import signal
+import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -21,6 +26,8 @@ from typing import Any, Generic, TypeVar
 Task = TypeVar("Task")
 
 POLL_SECONDS = 0.2
+LIFELINE_SECONDS = 0.5
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -39,7 +46,28 @@ def _limit_memory(max_bytes: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
 
 
-def _serve(conn: Connection, func: Callable[[Any], Any], max_bytes: int | None) -> None:
+def hold_lifeline(parent_pid: int) -> None:
+    """End this process as soon as `parent_pid` is no longer its parent.
+
+    On Linux the kernel sends SIGKILL when the parent exits (prctl PR_SET_PDEATHSIG); elsewhere, and as
+    a second guard, a thread polls the parent id (an orphan is re-parented, so the id changes).
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:  # the parent died before the line was held
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(LIFELINE_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="lifeline", daemon=True).start()
+
+
+def _serve(conn: Connection, func: Callable[[Any], Any], max_bytes: int | None, parent_pid: int) -> None:
+    hold_lifeline(parent_pid)
     # Ctrl-C reaches the whole process group; only the parent decides what an interruption means.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _limit_memory(max_bytes)
@@ -69,8 +97,8 @@ class _Worker:
 
     def _spawn(self) -> None:
         self.conn, child = self.context.Pipe()
-        self.process = self.context.Process(target=_serve, args=(child, self.func, self.max_bytes),
-                                            daemon=True)
+        self.process = self.context.Process(
+            target=_serve, args=(child, self.func, self.max_bytes, os.getpid()), daemon=True)
         self.process.start()
         child.close()
 

@@ -114,10 +114,10 @@ def test_unchanged_files_are_skipped_and_changed_ones_replaced(mixed_batch, tmp_
     assert rows == [("ok", 59)]
 
 
-def _slow_read(path):
+def _slow_read(path, **options):
     if Path(path).name == "hang.txt":
         time.sleep(120)
-    return _real_read(path)
+    return _real_read(path, **options)
 
 
 _real_read = ingest_module.read_document

@@ -37,6 +37,10 @@ MIN_SECTION_CHARS = 40
 MIN_PASSAGE_CHARS = 25
 MAX_PASSAGE_CHARS = 450
 CHUNK_CHARS = 400
+# A passage is an evidence quote; a long run with no sentence end (a table flattened into one line, a
+# damaged file) is cut at spaces so that no quote grows past this.  Real papers' longest passages are
+# about 1,300 characters; the bound is well above them so that it changes no ordinary passage.
+MAX_QUOTE_CHARS = 4000
 SKIP_KINDS = frozenset({"cover_sheet"})
 
 # Everything the archive may contain: the vectoriser and the containers/arrays of the model dict.
@@ -83,7 +87,22 @@ def split_passages(text: str) -> list[tuple[int, int]]:
                 spans.append(_strip_span(text, chunk_start, prev))
                 chunk_start = prev
         spans.append(_strip_span(text, chunk_start, end))
+    spans = [piece for span in spans for piece in _bounded(text, *span)]
     return [s for s in spans if s[1] - s[0] >= MIN_PASSAGE_CHARS]
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) cut into pieces of at most MAX_QUOTE_CHARS, at the last space before each cut."""
+    pieces = []
+    while end - start > MAX_QUOTE_CHARS:
+        cut = text.rfind(" ", start + MAX_QUOTE_CHARS // 2, start + MAX_QUOTE_CHARS)
+        cut = cut if cut > start else start + MAX_QUOTE_CHARS
+        pieces.append(_strip_span(text, start, cut))
+        start = cut
+        while start < end and text[start] == " ":
+            start += 1
+    pieces.append((start, end))
+    return pieces
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:

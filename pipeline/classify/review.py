@@ -12,6 +12,7 @@ import csv
 from datetime import date
 from pathlib import Path
 
+from ..csvcell import safe_row
 from .labels import LabelError
 
 EXPORT_FIELDS = ("doc_id", "section_id", "heading", "text", "principle_id", "score", "verdict",
@@ -44,7 +45,8 @@ def export_review(db_path: Path | str, out_csv: Path | str, n: int = 50) -> int:
         writer = csv.writer(handle)
         writer.writerow(EXPORT_FIELDS)
         for doc_id, section_id, heading, text, principle_id, score in rows:
-            writer.writerow((doc_id, section_id, heading or "", text, principle_id, f"{score:.4f}", "", ""))
+            row = (doc_id, section_id, heading or "", text, principle_id, f"{score:.4f}", "", "")
+            writer.writerow(safe_row(row))
     return len(rows)
 
 

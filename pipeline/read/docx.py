@@ -81,19 +81,18 @@ def check_container(
     if total > max_total_bytes:
         raise CorruptDocument(
             f"{path.name} would expand to {total // (1024 * 1024)} MB, over the "
-            f"{max_total_bytes // (1024 * 1024)} MB limit; it is refused as a possible zip bomb."
-        )
+            f"{max_total_bytes // (1024 * 1024)} MB limit; it is refused as a possible zip bomb.",
+            reason="too_large")
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size >= RATIO_CHECK_MIN_BYTES and ratio > max_ratio:
             raise CorruptDocument(
                 f"{path.name}: part {member.filename} is compressed {ratio:.0f} to 1 (limit {max_ratio:g}); "
-                "it is refused as a possible zip bomb."
-            )
+                "it is refused as a possible zip bomb.", reason="too_large")
     if MAIN_PART not in {member.filename for member in members}:
         raise CorruptDocument(
-            f"{path.name} is a zip archive without {MAIN_PART}, so it is not a Word document."
-        )
+            f"{path.name} is a zip archive without {MAIN_PART}, so it is not a Word document.",
+            reason="not_office_document")
 
 
 def _refuse_non_zip(path: Path) -> None:
@@ -106,9 +105,10 @@ def _refuse_non_zip(path: Path) -> None:
                 f"{path.name} is password-protected; remove the password and save it again."
             )
         raise UnsupportedFormat(
-            "This is an old Word 97-2003 .doc renamed to .docx; save it as .docx or PDF"
-        )
-    raise CorruptDocument(f"{path.name} is not a zip archive, so it is not a valid DOCX file.")
+            "This is an old Word 97-2003 .doc renamed to .docx; save it as .docx or PDF",
+            reason="legacy_format")
+    raise CorruptDocument(f"{path.name} is not a zip archive, so it is not a valid DOCX file.",
+                          reason="not_office_document")
 
 
 def app_xml_pages(path: Path) -> int | None:
@@ -487,7 +487,7 @@ def read_docx(path: str | Path, *, max_total_bytes: int = MAX_TOTAL_BYTES, max_r
     pages = PageCounter(counted)
     blocks = BodyWalker(styles, pages, section_break_kinds(body)).walk(body)
     if not blocks:
-        raise NoTextLayer("The document has no text.")
+        raise NoTextLayer("The document has no text.", reason="empty_file")
     # app.xml is only as fresh as the last save by Word; generators leave a template's "1" behind.
     n_pages = max(app_xml_pages(path) or 0, pages.page)
     return RawDocument(

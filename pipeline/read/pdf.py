@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import math
 import re
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -21,7 +22,7 @@ from pdfplumber.table import TableFinder
 
 from pipeline.errors import CorruptDocument, EncryptedDocument, NoTextLayer
 from pipeline.read.pdf_layout import PageContent, Segment, TableBox, layout_document
-from pipeline.records import RawDocument
+from pipeline.records import Block, PageInfo, RawDocument
 
 BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 # pdfium marks a hyphen it judged to be a line-end hyphenation with \x02; other controls are noise.
@@ -31,31 +32,181 @@ PASSWORD_ERRORS = {pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY}
 MIN_GRID_LINES = 2  # a ruled table has at least two horizontal and two vertical rules
 
 
-def read_pdf(path: str | Path) -> RawDocument:
+def read_pdf(path: str | Path, *, ocr: str = "auto",
+             ocr_seconds: float | None = None) -> RawDocument:
     """Read a PDF into blocks in reading order, with headers, footers and page numbers set apart.
 
-    Raises EncryptedDocument (a password is needed), CorruptDocument (damaged or truncated file)
-    or NoTextLayer (no page has text, e.g. a scan).
+    Pages without a text layer are read by OCR when `ocr` is "auto" (and every page when "force") if
+    Tesseract is installed, within `ocr_seconds` for the whole file (pages left over when it runs
+    out are marked `timeout` and the file `truncated`).  A file or page pdfium cannot load is handed
+    to pdfminer before giving up.
+    Raises EncryptedDocument (a password is needed), CorruptDocument (damaged, truncated, no pages)
+    or NoTextLayer (no page has text, e.g. a scan without OCR).
     """
     path = Path(path)
-    pdf = _open(path)
+    try:
+        pdf = _open(path)
+    except CorruptDocument as error:
+        return read_with_pdfminer(path, error)
     try:
         n_pages = len(pdf)
         if n_pages == 0:
-            raise CorruptDocument(
-                f"{path.name} has no readable pages; the file is probably damaged or truncated."
-            )
-        pages = [_read_page(pdf, index, path) for index in range(n_pages)]
+            raise CorruptDocument(f"{path.name} declares no pages; there is nothing to read.",
+                                  reason="no_pages")
+        pages, failed = _read_pages(pdf, n_pages)
+        if not pages:
+            pdf.close()
+            return read_with_pdfminer(path, CorruptDocument(f"No page of {path.name} could be read."))
+        ocr_done = _ocr_pages(pdf, pages, ocr, ocr_seconds)
         title = _title(pdf)
     finally:
         pdf.close()
+    pages = [ocr_done[p.number].content if p.number in ocr_done else p for p in pages]
+    infos = _page_infos(n_pages, pages, failed, ocr_done, ocr)
+    warnings = _document_warnings(pages, failed, ocr_done, infos)
     if not any(page.segments for page in pages):
         noun = "page" if n_pages == 1 else "pages"
-        raise NoTextLayer(
-            f"The PDF has {n_pages} {noun} but no text layer; it is probably scanned and needs OCR."
-        )
+        missing = "ocr_unavailable" in warnings
+        unavailable = " (OCR is unavailable: Tesseract is not installed)" if missing else ""
+        error = NoTextLayer(f"The PDF has {n_pages} {noun} but no text layer; it is probably scanned and "
+                            f"needs OCR{unavailable}.")
+        error.warnings = warnings
+        raise error
     blocks, furniture = layout_document(pages)
-    return RawDocument(format="pdf", n_pages=n_pages, blocks=blocks, furniture=furniture, title=title)
+    return RawDocument(format="pdf", n_pages=n_pages, blocks=blocks, furniture=furniture, title=title,
+                       warnings=warnings, pages=infos)
+
+
+def _read_pages(pdf: pdfium.PdfDocument, n_pages: int) -> tuple[list[PageContent], list[int]]:
+    """The pages pdfium can load, and the numbers of those it cannot (a loop in a damaged page tree)."""
+    pages, failed = [], []
+    for index in range(n_pages):
+        try:
+            pages.append(_read_page(pdf, index))
+        except pdfium.PdfiumError:
+            failed.append(index + 1)
+    return pages, failed
+
+
+def _ocr_pages(pdf: pdfium.PdfDocument, pages: list[PageContent], mode: str,
+               budget: float | None) -> dict:
+    """OCR results by page number for the pages that need them (none when OCR is off); None for a
+    page that needed OCR when Tesseract is not installed."""
+    if mode == "off":
+        return {}
+    wanted = [p.number for p in pages if mode == "force" or not p.segments]
+    if not wanted:
+        return {}
+    from pipeline.read.ocr import PAGE_SECONDS, OcrPage, ocr_available, ocr_page
+
+    if not ocr_available():
+        return {number: None for number in wanted if _has_images(pdf, number)}
+    done = {}
+    deadline = time.monotonic() + budget if budget else None
+    for number in wanted:
+        page = pdf[number - 1]
+        try:
+            # A page with no picture on it is blank, not scanned: nothing for OCR to read.
+            if mode != "force" and not _page_has_images(page):
+                continue
+            left = deadline - time.monotonic() if deadline else PAGE_SECONDS
+            if left < 1:
+                width, height = page.get_size()
+                done[number] = OcrPage(PageContent(number, width, height, ()), 0.0, timed_out=True)
+            else:
+                done[number] = ocr_page(page, number, seconds=min(PAGE_SECONDS, left))
+        finally:
+            page.close()
+    return done
+
+
+def _has_images(pdf: pdfium.PdfDocument, number: int) -> bool:
+    page = pdf[number - 1]
+    try:
+        return _page_has_images(page)
+    finally:
+        page.close()
+
+
+def _page_has_images(page: pdfium.PdfPage) -> bool:
+    return next(iter(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3)), None) is not None
+
+
+def _page_infos(n_pages: int, pages: list[PageContent], failed: list[int], ocr_done: dict,
+                mode: str) -> tuple[PageInfo, ...]:
+    by_number = {p.number: p for p in pages}
+    infos = []
+    for number in range(1, n_pages + 1):
+        page = by_number.get(number)
+        result = ocr_done.get(number)
+        if page is None:
+            infos.append(PageInfo(number, reason="corrupt"))
+            continue
+        warnings = ("repeated_text_dropped",) if page.n_repeated else ()
+        if result is not None:
+            empty = "timeout" if result.timed_out else "no_text_layer"
+            infos.append(PageInfo(number, reason=None if result.content.segments else empty,
+                                  warnings=(*warnings, "ocr"), source="ocr",
+                                  ocr_confidence=result.confidence))
+        elif not page.segments:
+            extra = ("ocr_unavailable",) if number in ocr_done else ()
+            infos.append(PageInfo(number, reason="no_text_layer", warnings=extra))
+        else:
+            infos.append(PageInfo(number, warnings=warnings))
+    return tuple(infos)
+
+
+def _document_warnings(pages: list[PageContent], failed: list[int], ocr_done: dict,
+                       infos: tuple[PageInfo, ...]) -> tuple[str, ...]:
+    warnings = []
+    if failed:
+        warnings.append("repaired")
+    if any(p.n_repeated for p in pages):
+        warnings.append("repeated_text_dropped")
+    if any(r is not None for r in ocr_done.values()):
+        warnings.append("ocr")
+    if any(r is not None and r.timed_out for r in ocr_done.values()):
+        warnings.append("truncated")
+    if any(r is None for r in ocr_done.values()):
+        warnings.append("ocr_unavailable")
+    return tuple(warnings)
+
+
+def read_with_pdfminer(path: Path, error: CorruptDocument) -> RawDocument:
+    """Second reader for files pdfium refuses: pdfminer rebuilds a broken cross-reference table and
+    walks a page tree without looping.  Re-raises `error` (or says there are no pages) if it fails too."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTTextContainer
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+
+    blocks, n_pages = [], 0
+    try:
+        for n_pages, layout in enumerate(extract_pages(str(path)), start=1):
+            for element in layout:
+                if isinstance(element, LTTextContainer) and element.get_text().strip():
+                    text = " ".join(element.get_text().translate(CONTROL_CHARS).split())
+                    blocks.append(Block("paragraph", text, n_pages))
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, RecursionError,
+            AssertionError, IndexError):
+        raise error from None
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds; any of them means unreadable
+        if type(exc).__module__.startswith("pdfminer"):
+            raise error from None
+        raise
+    if n_pages == 0 and error.reason == "corrupt" and _declares_no_pages(path):
+        raise CorruptDocument(f"{path.name} declares no pages; there is nothing to read.",
+                              reason="no_pages") from None
+    if not blocks:
+        raise error
+    infos = tuple(PageInfo(n) for n in range(1, n_pages + 1))
+    return RawDocument(format="pdf", n_pages=n_pages, blocks=tuple(blocks), warnings=("repaired",),
+                       pages=infos)
+
+
+def _declares_no_pages(path: Path) -> bool:
+    data = path.read_bytes()
+    return re.search(rb"/Count\s+0\b", data) is not None and re.search(rb"/Type\s*/Page\b", data) is None
 
 
 def _open(path: Path) -> pdfium.PdfDocument:
@@ -73,15 +224,12 @@ def _open(path: Path) -> pdfium.PdfDocument:
         ) from exc
 
 
-def _read_page(pdf: pdfium.PdfDocument, index: int, path: Path) -> PageContent:
+def _read_page(pdf: pdfium.PdfDocument, index: int) -> PageContent:
+    page = pdf[index]
     try:
-        page = pdf[index]
-        try:
-            return _page_content(page, index + 1)
-        finally:
-            page.close()
-    except pdfium.PdfiumError as exc:
-        raise CorruptDocument(f"Page {index + 1} of {path.name} could not be read ({exc}).") from exc
+        return _page_content(page, index + 1)
+    finally:
+        page.close()
 
 
 def _page_content(page: pdfium.PdfPage, number: int) -> PageContent:
@@ -89,12 +237,43 @@ def _page_content(page: pdfium.PdfPage, number: int) -> PageContent:
     width, height = right - left, top - bottom
     textpage = page.get_textpage()
     try:
-        segments = tuple(_segments(textpage, left, top))
+        segments, repeated = _once_each(_segments(textpage, left, top))
         rules = _rules(page, width, height, left, top) if segments else []
         tables = _ruled_tables(textpage, rules, width, height, left, top) if _is_grid(rules) else ()
     finally:
         textpage.close()
-    return PageContent(number, width, height, segments, tables)
+    return PageContent(number, width, height, segments, tables, n_repeated=repeated)
+
+
+def _once_each(segments) -> tuple[tuple[Segment, ...], int]:
+    """Segments with exact repeats (same text drawn again on the same spot) dropped, and their count.
+
+    A form object that draws itself, or a producer that overprints for a bold effect, gives the
+    same run many times over; a reader sees it once.
+    """
+    seen: set[tuple] = set()
+    kept, repeated = [], 0
+    for seg in segments:
+        key = (round(seg.x0), round(seg.y0), round(seg.x1), round(seg.y1))
+        if key in seen:
+            repeated += 1
+        else:
+            seen.add(key)
+            kept.append(seg)
+    if repeated:
+        # pdfium gives a box's text as every character inside it: the repeats come back joined.
+        kept = [_collapse_repeats(seg) for seg in kept]
+    return tuple(kept), repeated
+
+
+REPEATED_RUN = re.compile(r"^\s*(\S.{2,}?)(?:\s*\1)+\s*$", re.DOTALL)
+
+
+def _collapse_repeats(seg: Segment) -> Segment:
+    match = REPEATED_RUN.match(seg.text)
+    if match is None:
+        return seg
+    return Segment(seg.x0, seg.y0, seg.x1, seg.y1, match.group(1), seg.size, seg.bold)
 
 
 def _segments(textpage: pdfium.PdfTextPage, left: float, top: float):

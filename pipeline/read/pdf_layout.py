@@ -65,6 +65,7 @@ class PageContent:
     height: float
     segments: tuple[Segment, ...]
     tables: tuple[TableBox, ...] = ()
+    n_repeated: int = 0  # runs dropped because the same text was drawn again on the same spot
 
 
 @dataclass(frozen=True)
@@ -152,24 +153,45 @@ def find_furniture(pages: list[PageContent]) -> tuple[set[tuple[int, int]], list
     """Ids (page index, segment index) of header/footer segments, and the furniture blocks they make.
 
     A margin row is furniture when its digit-masked text recurs on many pages, or when it is one of
-    the two outermost rows and reads as a page number.
+    the two outermost rows and reads as a page number.  Two guards keep the body: a row that reads as
+    a sentence and whose exact wording is on no other page ("12.1 The board noted the report.") is
+    body, however its form repeats; and a page is never emptied by furniture other than page numbers.
     """
     candidates: list[tuple[int, list[int], str, bool]] = []
     for p_index, page in enumerate(pages):
         for ids, text, outermost in _margin_rows(page):
             candidates.append((p_index, ids, text, outermost))
     pages_per_key: dict[str, set[int]] = {}
+    pages_per_text: dict[str, set[int]] = {}
     for p_index, _ids, text, _outer in candidates:
         pages_per_key.setdefault(furniture_key(text), set()).add(p_index)
+        pages_per_text.setdefault(" ".join(text.split()), set()).add(p_index)
     min_repeats = max(2, round(0.4 * len(pages))) if len(pages) >= 3 else len(pages) + 1
-    drop: set[tuple[int, int]] = set()
-    blocks: list[Block] = []
+    chosen: list[tuple[int, list[int], str, bool]] = []
     for p_index, ids, text, outermost in candidates:
         key = furniture_key(text)
-        if len(pages_per_key[key]) >= min_repeats or (outermost and PAGE_NUMBER.match(key)):
-            drop.update((p_index, i) for i in ids)
-            blocks.append(Block("page_furniture", text, pages[p_index].number))
+        if outermost and PAGE_NUMBER.match(key):
+            chosen.append((p_index, ids, text, True))
+        elif len(pages_per_key[key]) >= min_repeats and not (
+                _reads_as_sentence(text) and len(pages_per_text[" ".join(text.split())]) == 1):
+            chosen.append((p_index, ids, text, False))
+    chosen = _keep_body_of_emptied_pages(pages, chosen)
+    drop = {(p_index, i) for p_index, ids, _text, _number in chosen for i in ids}
+    blocks = [Block("page_furniture", text, pages[p_index].number) for p_index, _ids, text, _n in chosen]
     return drop, blocks
+
+
+def _reads_as_sentence(text: str) -> bool:
+    return bool(SENTENCE_END.search(text.strip())) and len(WORD.findall(text)) >= 5
+
+
+def _keep_body_of_emptied_pages(pages: list[PageContent], chosen: list) -> list:
+    """Drop only page numbers from a page whose every segment was chosen as furniture."""
+    chosen_ids: dict[int, int] = {}
+    for p_index, ids, _text, _number in chosen:
+        chosen_ids[p_index] = chosen_ids.get(p_index, 0) + len(ids)
+    emptied = {p for p, n in chosen_ids.items() if n >= len(pages[p].segments)}
+    return [row for row in chosen if row[0] not in emptied or row[3]]
 
 
 def _margin_rows(page: PageContent) -> list[tuple[list[int], str, bool]]:

@@ -406,24 +406,53 @@ def _keep_tables_whole(lines: list[Line]) -> list[Line]:
     return out
 
 
+# C0 controls other than tab, newline and form feed (a page break) are never text: ESC sequences, NULs.
+STRAY_CONTROLS = str.maketrans({c: None for c in range(32) if c not in (9, 10, 12, 13)} | {0x7F: None})
+
+
+# Terminal escape sequences (colour codes pasted from a console, say): the whole sequence goes.
+ANSI_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+
+
 def normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x1b" in text:
+        text = ANSI_SEQUENCE.sub("", text)
+    return text.translate(STRAY_CONTROLS)
 
 
 def _first_title(blocks: list[Block]) -> str | None:
     return next((block.text for block in blocks if block.kind == "heading" and block.level == 1), None)
 
 
+def decoding_warnings(data: bytes, text: str) -> tuple[str, ...]:
+    """encoding_fallback when the bytes were not clean UTF-8 (or a BOM'd encoding); nul_stripped when
+    NULs were dropped."""
+    warnings = []
+    if not data.startswith(tuple(bom for bom, _ in BOMS)) and _utf16_without_bom(data) is None:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            warnings.append("encoding_fallback")
+    if "\x00" in text:
+        warnings.append("nul_stripped")
+    return tuple(warnings)
+
+
 def read_text(path: str | Path) -> RawDocument:
     """Read a .txt/.md file into blocks; a form feed starts a new page, otherwise it is all page 1."""
-    text = normalise_newlines(decode_bytes(Path(path).read_bytes()))
+    data = Path(path).read_bytes()
+    decoded = decode_bytes(data)
+    warnings = decoding_warnings(data, decoded)
+    text = normalise_newlines(decoded)
     if not text.strip():
-        raise NoTextLayer("The file is empty.")
+        raise NoTextLayer("The file is empty.", reason="empty_file")
     pages = split_pages(text)
     blocks = [block for number, page in enumerate(pages, start=1) for block in parse_text_page(page, number)]
     if not blocks:
-        raise NoTextLayer("The file has no text once markup is removed.")
-    return RawDocument(format="text", n_pages=len(pages), blocks=tuple(blocks), title=_first_title(blocks))
+        raise NoTextLayer("The file has no text once markup is removed.", reason="empty_file")
+    return RawDocument(format="text", n_pages=len(pages), blocks=tuple(blocks), title=_first_title(blocks),
+                       warnings=warnings)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -609,6 +638,58 @@ def _cell_line(block: Block) -> str:
     return block.text
 
 
+MAX_HTML_DEPTH = 120
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+             "track", "wbr"}
+# Wrappers that only group: beyond MAX_HTML_DEPTH their tags are dropped and their content kept.
+WRAPPER_TAGS = {"div", "span", "font", "section", "article", "main", "aside", "center", "b", "i", "u", "em",
+                "strong", "small", "big", "blockquote", "form", "fieldset", "details", "a", "label"}
+
+
+def flatten_nesting(markup: str, max_depth: int = MAX_HTML_DEPTH) -> str:
+    """The markup with wrapper tags beyond `max_depth` levels removed (their text and other tags kept)."""
+    from html.parser import HTMLParser
+
+    out: list[str] = []
+    open_tags: list[tuple[str, bool]] = []  # (tag, written)
+
+    class Flattener(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in VOID_TAGS:
+                out.append(self.get_starttag_text() or "")
+                return
+            written = not (tag in WRAPPER_TAGS and sum(w for _, w in open_tags) >= max_depth)
+            open_tags.append((tag, written))
+            if written:
+                out.append(self.get_starttag_text() or "")
+
+        def handle_endtag(self, tag):
+            for index in range(len(open_tags) - 1, -1, -1):
+                if open_tags[index][0] == tag:
+                    written = open_tags[index][1]
+                    del open_tags[index:]
+                    if written:
+                        out.append(f"</{tag}>")
+                    return
+
+        def handle_startendtag(self, tag, attrs):
+            out.append(self.get_starttag_text() or "")
+
+        def handle_data(self, data):
+            out.append(html.escape(data, quote=False))
+
+        def handle_entityref(self, name):
+            out.append(f"&{name};")
+
+        def handle_charref(self, name):
+            out.append(f"&#{name};")
+
+    flattener = Flattener(convert_charrefs=False)
+    flattener.feed(markup)
+    flattener.close()
+    return "".join(out)
+
+
 def _html_title(root) -> str | None:
     title = root.find(".//title")
     text = WHITESPACE.sub(" ", title.text_content()).strip() if title is not None else ""
@@ -619,11 +700,16 @@ def parse_html(markup: str) -> tuple[list[Block], list[Block], str | None]:
     import lxml.etree
     import lxml.html
 
+    # lxml refuses str input that still declares an encoding; the bytes are already decoded.
+    markup = XML_DECLARATION.sub("", markup, count=1)
+    parser = lxml.html.HTMLParser()
     try:
-        # lxml refuses str input that still declares an encoding; the bytes are already decoded.
-        root = lxml.html.document_fromstring(XML_DECLARATION.sub("", markup, count=1))
+        root = lxml.html.document_fromstring(markup, parser=parser)
+        if any("depth" in entry.message.lower() for entry in parser.error_log):
+            # libxml2 stops reading at 256 levels of nesting and drops the rest of the page.
+            root = lxml.html.document_fromstring(flatten_nesting(markup))
     except lxml.etree.ParserError as error:
-        raise NoTextLayer("The HTML page has no visible text.") from error
+        raise NoTextLayer("The HTML page has no visible text.", reason="empty_file") from error
     builder = _HtmlBlockBuilder()
     builder.walk(root)
     builder.flush()
@@ -632,12 +718,16 @@ def parse_html(markup: str) -> tuple[list[Block], list[Block], str | None]:
 
 def read_html(path: str | Path) -> RawDocument:
     """Read an .html/.htm file: headings, paragraphs, list items and tables; scripts and styles dropped."""
-    markup = normalise_newlines(decode_bytes(Path(path).read_bytes()))
+    data = Path(path).read_bytes()
+    decoded = decode_bytes(data)
+    warnings = decoding_warnings(data, decoded)
+    markup = normalise_newlines(decoded)
     if not markup.strip():
-        raise NoTextLayer("The file is empty.")
+        raise NoTextLayer("The file is empty.", reason="empty_file")
     blocks, furniture, title = parse_html(markup)
     if not blocks:
-        raise NoTextLayer("The HTML page has no visible text.")
+        raise NoTextLayer("The HTML page has no visible text.", reason="empty_file")
     return RawDocument(
         format="html", n_pages=1, blocks=tuple(blocks), furniture=tuple(furniture), title=title,
+        warnings=warnings,
     )
