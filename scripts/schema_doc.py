@@ -38,8 +38,8 @@ def schema_markdown() -> str:
     for column in columns:
         if column.relation != current:
             current = column.relation
-            lines += ["", f"**`{column.relation}`** ({column.kind}): {comments.get(column.relation) or ''}", "",
-                      "| column | type | meaning |", "| --- | --- | --- |"]
+            title = f"**`{column.relation}`** ({column.kind}): {comments.get(column.relation) or ''}"
+            lines += ["", title, "", "| column | type | meaning |", "| --- | --- | --- |"]
         meaning = (column.comment or "").replace("|", "\\|")
         lines.append(f"| `{column.name}` | {column.data_type} | {meaning} |")
     return "\n".join(lines).strip("\n")
