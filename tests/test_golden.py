@@ -20,8 +20,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipeline.devset import page_text
 from pipeline.ingest import ingest
-from scripts.devset import page_text
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
