@@ -533,3 +533,31 @@ def test_it_is_recommended_that_colon_is_a_lead_in_and_wrapped_bullets_are_joine
 def test_unbulleted_lower_case_items_stay_apart():
     text = "The Board is asked to:\nnote the report\napprove the plan"
     assert [r[0] for r in rows(text)] == ["note the report", "approve the plan"]
+
+
+def test_capitalised_decisions_of_nhs_board_minutes():
+    text = (
+        "Finance report. The Trust Board NOTED the month 6 position and APPROVED the capital plan.\n"
+        "APPROVED MINUTES\n"
+        "RATIFIED the appointment of two consultant radiologists.\n"
+        "The Quality Committee noted the report."
+    )
+    assert rows(text) == [
+        ("The Trust Board NOTED the month 6 position and APPROVED the capital plan.", "decision", None),
+        ("RATIFIED the appointment of two consultant radiologists.", "decision", None),
+    ]
+    assert [o for _, o in outcomes(text)] == ["noted", "approved"]
+
+
+def test_a_body_and_a_colon_opens_a_list_of_decisions_only():
+    text = (
+        "The Finance Committee:\n- noted the month 8 forecast;\n- approved the treasury strategy;\n"
+        "- Officers to circulate the report\n- deferred the estates item"
+    )
+    assert rows(text) == [
+        ("noted the month 8 forecast;", "decision", None),
+        ("approved the treasury strategy;", "decision", None),
+    ]
+    terms = "The Board:\n- meets every two months in public\n- is chaired by the Leader of the Council"
+    assert rows(terms) == []
+    assert rows("Background:\n- the hospital opened in 1974") == []

@@ -72,6 +72,7 @@ class _Rules:
     sentence: tuple[tuple[re.Pattern[str], str], ...]
     line_sentences: tuple[tuple[re.Pattern[str], str, bool], ...]
     lead_ins: tuple[tuple[re.Pattern[str], str], ...]
+    body_lead_in: re.Pattern[str]
     tails: tuple[re.Pattern[str], ...]
     asked: re.Pattern[str] | None
     item_start: re.Pattern[str]
@@ -137,6 +138,7 @@ def _rules() -> _Rules:
             for row in data["line_sentences"]
         ),
         lead_ins=lead_ins,
+        body_lead_in=re.compile(data["body_lead_in"]),
         tails=tuple(re.compile(t) for t in data["tails"]),
         asked=asked,
         item_start=re.compile(data["item_start"], re.IGNORECASE),
@@ -189,6 +191,7 @@ class _LeadIn:
     n_items: int = 0
     sublist: bool = False  # the last item ended with ":" - what follows are its parts
     parts_only: bool = False  # opened by a numbered decision: only its lettered parts follow, until a number
+    strict: bool = False  # "The Board:": only lines that start like an item ("noted ...") are items
     outcome: str | None = None
 
     def item(self, start: int, end: int) -> _Item:
@@ -444,6 +447,8 @@ def _lead_item(
     line = text[start:end]
     if not is_list_item and any(p.match(text, body_start, end) for p in rules.narrative):
         return [], None
+    if lead.strict and not starts_like_item:
+        return [], None
     short = len(text[body_start:end].split()) < rules.min_subitem_words
     if lead.sublist and is_list_item and short and not starts_like_item:
         return [], lead  # a name in the list the item introduces
@@ -476,6 +481,8 @@ def _scan_line(
     body_start = bullet.end() if bullet else start
     if lead and lead.parts_only and (not bullet or text[start:body_start].strip()[:1].isdigit()):
         lead = None  # the next numbered paragraph, or prose, ends the parts of a numbered decision
+    if rules.body_lead_in.fullmatch(text, body_start, end):
+        return [], _LeadIn("decision", None, strict=True)
     closer = LEAD_CLOSER.search(text, body_start, end)
     opened = _lead_in_line(text, body_start, end, active) if closer else None
     if opened:
