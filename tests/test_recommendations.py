@@ -561,3 +561,37 @@ def test_a_body_and_a_colon_opens_a_list_of_decisions_only():
     terms = "The Board:\n- meets every two months in public\n- is chaired by the Leader of the Council"
     assert rows(terms) == []
     assert rows("Background:\n- the hospital opened in 1974") == []
+
+
+def test_that_the_body_colon_under_recommendations_names_the_addressee():
+    text = (
+        "Recommendation(s)\nThat the Cabinet:\n(a) approves the fees and charges for 2025/26;\n"
+        "(b) notes the consultation feedback;\n(c) the new fees be published in March.\n\n"
+        "Reasons for recommendation(s)\nThe fees have not risen since 2019."
+    )
+    assert [(r.text, r.kind, r.addressed_to, r.outcome) for r in run(text)] == [
+        ("approves the fees and charges for 2025/26;", "recommendation", "Cabinet", "approved"),
+        ("notes the consultation feedback;", "recommendation", "Cabinet", "noted"),
+        ("the new fees be published in March.", "recommendation", "Cabinet", "other"),
+    ]
+
+
+def test_it_is_recommended_that_body_colon_with_paragraph_numbered_items():
+    text = (
+        "7. RECOMMENDATIONS\n7.1 It is recommended that Cabinet:\n7.1.1 Approves the draft budget.\n"
+        "7.1.2 Notes the savings proposals at Appendix B.\n7.2 The budget is balanced.\n"
+        "8. REASONS FOR RECOMMENDATIONS\n8.1 The Council must set a balanced budget."
+    )
+    assert rows(text) == [
+        ("Approves the draft budget.", "recommendation", "Cabinet"),
+        ("Notes the savings proposals at Appendix B.", "recommendation", "Cabinet"),
+    ]
+    assert rows("It is recommended that the new depot opens in spring, as set out below:") == [
+        ("It is recommended that the new depot opens in spring, as set out below:", "recommendation", None)
+    ]
+
+
+def test_outcome_of_a_named_decision_maker():
+    assert outcome_of("The Cabinet Member for Adult Social Care approved the award of the contract.") == (
+        "approved"
+    )

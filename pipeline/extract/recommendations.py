@@ -51,6 +51,8 @@ HEADINGISH = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?[A-Z][^.:;!?]{0,80}$")
 # What closes a lead-in line: a colon (":" or ":-") or a dash, then the end of the line or inline items.
 LEAD_CLOSE = re.compile(r"\s*(?::-?|[–—-])\s*")
 LEAD_CLOSER = re.compile(r"[:–—-]")
+# A paragraph number ("7.1.2 Approves ...") is no list marker: what follows it must start like an item.
+PARA_NUMBER = re.compile(r"[ \t]*\d{1,2}(?:\.\d{1,2}){1,3}\.?[ \t]+")
 SECTION_NUMBER_PREFIX = re.compile(r"^.*\b\d+(?:\.\d+)*\.?\s+(?=[A-Z])")
 ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 
@@ -352,8 +354,9 @@ def _sentence_items(
             if "that" in match.group(0).lower():
                 subject = SUBJECT_AFTER_THAT.match(text, match.end())
                 addressed = _clean_body(subject.group("body")) if subject else None
-            if text[match.end() : end].strip() == ":":
-                lead = _LeadIn(kind, addressed)  # "It is recommended that:" and the items below
+            rest = text[match.end() : end].strip()
+            if rest.endswith(":") and len(rest.split()) <= 6:
+                lead = _LeadIn(kind, addressed)  # "It is recommended that (Cabinet):" and the items below
                 continue
             items.append(_Item(start, end, kind, addressed))
     for match in active.asked.finditer(text, line_start, line_end) if active.asked else ():
@@ -436,12 +439,30 @@ def _is_numbered_heading(text: str, start: int, body_start: int, end: int, bulle
     )
 
 
+def _body_start(text: str, start: int, bullet: re.Match[str] | None) -> int:
+    if bullet:
+        return bullet.end()
+    number = PARA_NUMBER.match(text, start)
+    return number.end() if number else start
+
+
+def _body_lead_in(text: str, start: int, end: int, lead: _LeadIn | None, rules: _Rules) -> _LeadIn | None:
+    """'The Board:' / 'That the Cabinet:' - under a recommendation it names who is asked; alone, it opens
+    a list of decisions that count only when they start like one."""
+    if not rules.body_lead_in.fullmatch(text, start, end):
+        return None
+    if lead is None:
+        return _LeadIn("decision", None, strict=True)
+    body = _clean_body(re.sub(r"^That\s+", "", text[start:end]).rstrip(":- "))
+    return _LeadIn(lead.kind, body or lead.addressed_to, outcome=lead.outcome)
+
+
 def _lead_item(
     text: str, start: int, end: int, lead: _LeadIn, rules: _Rules, list_item: bool
 ) -> tuple[list[_Item], _LeadIn | None]:
     """A line under a lead-in: its item(s) and the lead-in that carries on, or ([], None) when it ends."""
     bullet = BULLET.match(text, start)
-    body_start = bullet.end() if bullet else start
+    body_start = _body_start(text, start, bullet)
     is_list_item = bool(bullet) or list_item
     starts_like_item = bool(rules.item_start.match(text, body_start, end))
     line = text[start:end]
@@ -478,11 +499,12 @@ def _scan_line(
     if label:
         return _label_line(text, start, end, label, rules, active)
     bullet = BULLET.match(text, start)
-    body_start = bullet.end() if bullet else start
+    body_start = _body_start(text, start, bullet)
     if lead and lead.parts_only and (not bullet or text[start:body_start].strip()[:1].isdigit()):
         lead = None  # the next numbered paragraph, or prose, ends the parts of a numbered decision
-    if rules.body_lead_in.fullmatch(text, body_start, end):
-        return [], _LeadIn("decision", None, strict=True)
+    body_lead = _body_lead_in(text, body_start, end, lead, rules)
+    if body_lead:
+        return [], body_lead
     closer = LEAD_CLOSER.search(text, body_start, end)
     opened = _lead_in_line(text, body_start, end, active) if closer else None
     if opened:
