@@ -368,7 +368,8 @@ def test_a_motion_and_its_tail_clause():
 
 def test_the_standing_declarations_line_is_no_item_but_other_asks_are():
     text = (
-        "Members of the Licensing Sub-Committee are asked to consider whether they have a pecuniary interest "
+        "Members of the Licensing Sub-Committee are asked to consider whether they have a disclosable "
+        "pecuniary interest "
         "in any item.\nCouncillors are reminded to declare any interests at the start of the item.\n"
         "Members are asked to consider the three options for the bus station."
     )
@@ -595,3 +596,11 @@ def test_outcome_of_a_named_decision_maker():
     assert outcome_of("The Cabinet Member for Adult Social Care approved the award of the contract.") == (
         "approved"
     )
+
+
+def test_a_tab_after_the_item_marker_is_layout():
+    text = "RESOLVED – That:\n\n1.\tthe report be noted;\n2.\tthe plan be approved.\n\nItem\tOwner\tDate"
+    assert rows(text) == [
+        ("the report be noted;", "resolution", None),
+        ("the plan be approved.", "resolution", None),
+    ]

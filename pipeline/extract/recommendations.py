@@ -479,7 +479,7 @@ def _lead_item(
         return [], (replace(lead, sublist=False) if lead.n_items == 0 else None)
     if (
         not is_item
-        or "\t" in line
+        or "\t" in text[body_start:end]  # a table row, not an item (a tab after "(1)" is only layout)
         or _is_numbered_heading(text, start, body_start, end, bool(bullet))
         or (not is_list_item and HEADINGISH.match(line) and lead.n_items > 0)
     ):
