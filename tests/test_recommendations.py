@@ -242,6 +242,7 @@ def test_a_qualified_label_opens_a_lead_in():
 
 def test_a_qualified_label_with_a_cover_sheet_value_is_no_item():
     assert rows("Key decision: No\nWards affected: All") == []
+    assert rows("Key decision: Yes - the spend exceeds the threshold for two wards") == []
 
 
 def test_hereby_lead_in_of_a_decision_record():
