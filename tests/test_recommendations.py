@@ -605,3 +605,14 @@ def test_a_tab_after_the_item_marker_is_layout():
         ("the report be noted;", "resolution", None),
         ("the plan be approved.", "resolution", None),
     ]
+
+
+def test_inline_parts_nested_in_a_numbered_resolution_stay_in_it():
+    text = (
+        "RESOLVED – (1) That the scheme be adopted, with (a) a review in May and (b) a report to Cabinet; "
+        "(2) That the cost be met from reserves."
+    )
+    assert [r[0] for r in rows(text)] == [
+        "That the scheme be adopted, with (a) a review in May and (b) a report to Cabinet",
+        "That the cost be met from reserves.",
+    ]

@@ -39,7 +39,7 @@ BULLET = re.compile(
     rf"[ \t]*(?:[{BULLET_MARKS}]|\(?\d{{1,2}}[.)](?!\d)|\(?[a-z][.)]"
     r"|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)])[ \t]+"
 )
-INLINE_ENUM = re.compile(r"(?:^|(?<=[\s;:,]))\((?:[a-h]|\d{1,2}|i{1,3}|iv|v|vi{1,3})\)\s+")
+INLINE_ENUM = re.compile(r"(?:^|(?<=[\s;:,]))\((?P<num>[a-h]|\d{1,2}|i{1,3}|iv|v|vi{1,3})\)\s+")
 # Inline item numbers of a flattened list: "2.1.1 note ... 2.1.2 approve ..." or "1. note ... 2. approve ...".
 INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})[.)]?\s+(?=[A-Za-z(])")
 SENTENCE_END = re.compile(r"[.!?][\"'”’)]*(?=\s+[\"'“‘(]?[A-Z0-9•\-]|\s*$)")
@@ -273,19 +273,23 @@ def _sequential(marks: list[str]) -> bool:
     return len(marks) >= 2 and all(step(a, b) for a, b in zip(marks, marks[1:], strict=False))
 
 
+def _run(marks: list[re.Match[str]], number: str) -> list[re.Match[str]]:
+    """The first mark and each later one that follows the last kept ('(1)', '(a)', '(2)' → '(1)', '(2)')."""
+    run = marks[:1]
+    for mark in marks[1:]:
+        if _sequential([run[-1].group(number), mark.group(number)]):
+            run.append(mark)
+    return run if len(run) >= 2 else []
+
+
 def _enumeration_marks(text: str, start: int, end: int) -> list[re.Match[str]]:
     """The inline item markers of `text[start:end]` when they number a list, else []."""
-    lettered = list(INLINE_ENUM.finditer(text, start, end))
-    if _sequential([m.group(0).strip()[1:-1] for m in lettered]):
+    lettered = _run(list(INLINE_ENUM.finditer(text, start, end)), "num")
+    if lettered:
         return lettered
     numbered = list(INLINE_NUMBER.finditer(text, start, end))
     if numbered and numbered[0].start() - start <= 2:  # the list starts right after the lead-in
-        run = [numbered[0]]
-        for mark in numbered[1:]:
-            if _sequential([run[-1].group("num"), mark.group("num")]):
-                run.append(mark)
-        if len(run) >= 2:
-            return run
+        return _run(numbered, "num")
     return []
 
 
