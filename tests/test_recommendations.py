@@ -616,3 +616,17 @@ def test_inline_parts_nested_in_a_numbered_resolution_stay_in_it():
         "That the scheme be adopted, with (a) a review in May and (b) a report to Cabinet",
         "That the cost be met from reserves.",
     ]
+
+
+def test_unbulleted_decisions_that_open_with_a_past_tense_verb_continue_the_list():
+    text = (
+        "Decisions:\nApproved the refreshed carers strategy.\n"
+        "Delegated authority to the Director of Housing to finalise the lease.\n"
+        "Noted the risks to the winter plan.\n"
+        "Officers would circulate the slides after the meeting."
+    )
+    assert [(r.text, r.outcome) for r in run(text)] == [
+        ("Approved the refreshed carers strategy.", "approved"),
+        ("Delegated authority to the Director of Housing to finalise the lease.", "delegated"),
+        ("Noted the risks to the winter plan.", "noted"),
+    ]
