@@ -242,6 +242,7 @@ def test_a_qualified_label_opens_a_lead_in():
 
 def test_a_qualified_label_with_a_cover_sheet_value_is_no_item():
     assert rows("Key decision: No\nWards affected: All") == []
+    assert rows("Key decision: Yes - the spend exceeds the threshold for two wards") == []
 
 
 def test_hereby_lead_in_of_a_decision_record():
@@ -368,7 +369,8 @@ def test_a_motion_and_its_tail_clause():
 
 def test_the_standing_declarations_line_is_no_item_but_other_asks_are():
     text = (
-        "Members of the Licensing Sub-Committee are asked to consider whether they have a pecuniary interest "
+        "Members of the Licensing Sub-Committee are asked to consider whether they have a disclosable "
+        "pecuniary interest "
         "in any item.\nCouncillors are reminded to declare any interests at the start of the item.\n"
         "Members are asked to consider the three options for the bus station."
     )
@@ -533,3 +535,98 @@ def test_it_is_recommended_that_colon_is_a_lead_in_and_wrapped_bullets_are_joine
 def test_unbulleted_lower_case_items_stay_apart():
     text = "The Board is asked to:\nnote the report\napprove the plan"
     assert [r[0] for r in rows(text)] == ["note the report", "approve the plan"]
+
+
+def test_capitalised_decisions_of_nhs_board_minutes():
+    text = (
+        "Finance report. The Trust Board NOTED the month 6 position and APPROVED the capital plan.\n"
+        "APPROVED MINUTES\n"
+        "RATIFIED the appointment of two consultant radiologists.\n"
+        "The Quality Committee noted the report."
+    )
+    assert rows(text) == [
+        ("The Trust Board NOTED the month 6 position and APPROVED the capital plan.", "decision", None),
+        ("RATIFIED the appointment of two consultant radiologists.", "decision", None),
+    ]
+    assert [o for _, o in outcomes(text)] == ["noted", "approved"]
+
+
+def test_a_body_and_a_colon_opens_a_list_of_decisions_only():
+    text = (
+        "The Finance Committee:\n- noted the month 8 forecast;\n- approved the treasury strategy;\n"
+        "- Officers to circulate the report\n- deferred the estates item"
+    )
+    assert rows(text) == [
+        ("noted the month 8 forecast;", "decision", None),
+        ("approved the treasury strategy;", "decision", None),
+    ]
+    terms = "The Board:\n- meets every two months in public\n- is chaired by the Leader of the Council"
+    assert rows(terms) == []
+    assert rows("Background:\n- the hospital opened in 1974") == []
+
+
+def test_that_the_body_colon_under_recommendations_names_the_addressee():
+    text = (
+        "Recommendation(s)\nThat the Cabinet:\n(a) approves the fees and charges for 2025/26;\n"
+        "(b) notes the consultation feedback;\n(c) the new fees be published in March.\n\n"
+        "Reasons for recommendation(s)\nThe fees have not risen since 2019."
+    )
+    assert [(r.text, r.kind, r.addressed_to, r.outcome) for r in run(text)] == [
+        ("approves the fees and charges for 2025/26;", "recommendation", "Cabinet", "approved"),
+        ("notes the consultation feedback;", "recommendation", "Cabinet", "noted"),
+        ("the new fees be published in March.", "recommendation", "Cabinet", "other"),
+    ]
+
+
+def test_it_is_recommended_that_body_colon_with_paragraph_numbered_items():
+    text = (
+        "7. RECOMMENDATIONS\n7.1 It is recommended that Cabinet:\n7.1.1 Approves the draft budget.\n"
+        "7.1.2 Notes the savings proposals at Appendix B.\n7.2 The budget is balanced.\n"
+        "8. REASONS FOR RECOMMENDATIONS\n8.1 The Council must set a balanced budget."
+    )
+    assert rows(text) == [
+        ("Approves the draft budget.", "recommendation", "Cabinet"),
+        ("Notes the savings proposals at Appendix B.", "recommendation", "Cabinet"),
+    ]
+    assert rows("It is recommended that the new depot opens in spring, as set out below:") == [
+        ("It is recommended that the new depot opens in spring, as set out below:", "recommendation", None)
+    ]
+
+
+def test_outcome_of_a_named_decision_maker():
+    assert outcome_of("The Cabinet Member for Adult Social Care approved the award of the contract.") == (
+        "approved"
+    )
+
+
+def test_a_tab_after_the_item_marker_is_layout():
+    text = "RESOLVED – That:\n\n1.\tthe report be noted;\n2.\tthe plan be approved.\n\nItem\tOwner\tDate"
+    assert rows(text) == [
+        ("the report be noted;", "resolution", None),
+        ("the plan be approved.", "resolution", None),
+    ]
+
+
+def test_inline_parts_nested_in_a_numbered_resolution_stay_in_it():
+    text = (
+        "RESOLVED – (1) That the scheme be adopted, with (a) a review in May and (b) a report to Cabinet; "
+        "(2) That the cost be met from reserves."
+    )
+    assert [r[0] for r in rows(text)] == [
+        "That the scheme be adopted, with (a) a review in May and (b) a report to Cabinet",
+        "That the cost be met from reserves.",
+    ]
+
+
+def test_unbulleted_decisions_that_open_with_a_past_tense_verb_continue_the_list():
+    text = (
+        "Decisions:\nApproved the refreshed carers strategy.\n"
+        "Delegated authority to the Director of Housing to finalise the lease.\n"
+        "Noted the risks to the winter plan.\n"
+        "Officers would circulate the slides after the meeting."
+    )
+    assert [(r.text, r.outcome) for r in run(text)] == [
+        ("Approved the refreshed carers strategy.", "approved"),
+        ("Delegated authority to the Director of Housing to finalise the lease.", "delegated"),
+        ("Noted the risks to the winter plan.", "noted"),
+    ]

@@ -39,7 +39,7 @@ BULLET = re.compile(
     rf"[ \t]*(?:[{BULLET_MARKS}]|\(?\d{{1,2}}[.)](?!\d)|\(?[a-z][.)]"
     r"|\(?(?:i|ii|iii|iv|v|vi|vii|viii|ix|x)[.)])[ \t]+"
 )
-INLINE_ENUM = re.compile(r"(?:^|(?<=[\s;:,]))\((?:[a-h]|\d{1,2}|i{1,3}|iv|v|vi{1,3})\)\s+")
+INLINE_ENUM = re.compile(r"(?:^|(?<=[\s;:,]))\((?P<num>[a-h]|\d{1,2}|i{1,3}|iv|v|vi{1,3})\)\s+")
 # Inline item numbers of a flattened list: "2.1.1 note ... 2.1.2 approve ..." or "1. note ... 2. approve ...".
 INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})[.)]?\s+(?=[A-Za-z(])")
 SENTENCE_END = re.compile(r"[.!?][\"'”’)]*(?=\s+[\"'“‘(]?[A-Z0-9•\-]|\s*$)")
@@ -51,6 +51,8 @@ HEADINGISH = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?[A-Z][^.:;!?]{0,80}$")
 # What closes a lead-in line: a colon (":" or ":-") or a dash, then the end of the line or inline items.
 LEAD_CLOSE = re.compile(r"\s*(?::-?|[–—-])\s*")
 LEAD_CLOSER = re.compile(r"[:–—-]")
+# A paragraph number ("7.1.2 Approves ...") is no list marker: what follows it must start like an item.
+PARA_NUMBER = re.compile(r"[ \t]*\d{1,2}(?:\.\d{1,2}){1,3}\.?[ \t]+")
 SECTION_NUMBER_PREFIX = re.compile(r"^.*\b\d+(?:\.\d+)*\.?\s+(?=[A-Z])")
 ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 
@@ -72,6 +74,7 @@ class _Rules:
     sentence: tuple[tuple[re.Pattern[str], str], ...]
     line_sentences: tuple[tuple[re.Pattern[str], str, bool], ...]
     lead_ins: tuple[tuple[re.Pattern[str], str], ...]
+    body_lead_in: re.Pattern[str]
     tails: tuple[re.Pattern[str], ...]
     asked: re.Pattern[str] | None
     item_start: re.Pattern[str]
@@ -137,6 +140,7 @@ def _rules() -> _Rules:
             for row in data["line_sentences"]
         ),
         lead_ins=lead_ins,
+        body_lead_in=re.compile(data["body_lead_in"]),
         tails=tuple(re.compile(t) for t in data["tails"]),
         asked=asked,
         item_start=re.compile(data["item_start"], re.IGNORECASE),
@@ -189,6 +193,7 @@ class _LeadIn:
     n_items: int = 0
     sublist: bool = False  # the last item ended with ":" - what follows are its parts
     parts_only: bool = False  # opened by a numbered decision: only its lettered parts follow, until a number
+    strict: bool = False  # "The Board:": only lines that start like an item ("noted ...") are items
     outcome: str | None = None
 
     def item(self, start: int, end: int) -> _Item:
@@ -268,19 +273,23 @@ def _sequential(marks: list[str]) -> bool:
     return len(marks) >= 2 and all(step(a, b) for a, b in zip(marks, marks[1:], strict=False))
 
 
+def _run(marks: list[re.Match[str]], number: str) -> list[re.Match[str]]:
+    """The first mark and each later one that follows the last kept ('(1)', '(a)', '(2)' → '(1)', '(2)')."""
+    run = marks[:1]
+    for mark in marks[1:]:
+        if _sequential([run[-1].group(number), mark.group(number)]):
+            run.append(mark)
+    return run if len(run) >= 2 else []
+
+
 def _enumeration_marks(text: str, start: int, end: int) -> list[re.Match[str]]:
     """The inline item markers of `text[start:end]` when they number a list, else []."""
-    lettered = list(INLINE_ENUM.finditer(text, start, end))
-    if _sequential([m.group(0).strip()[1:-1] for m in lettered]):
+    lettered = _run(list(INLINE_ENUM.finditer(text, start, end)), "num")
+    if lettered:
         return lettered
     numbered = list(INLINE_NUMBER.finditer(text, start, end))
     if numbered and numbered[0].start() - start <= 2:  # the list starts right after the lead-in
-        run = [numbered[0]]
-        for mark in numbered[1:]:
-            if _sequential([run[-1].group("num"), mark.group("num")]):
-                run.append(mark)
-        if len(run) >= 2:
-            return run
+        return _run(numbered, "num")
     return []
 
 
@@ -349,8 +358,9 @@ def _sentence_items(
             if "that" in match.group(0).lower():
                 subject = SUBJECT_AFTER_THAT.match(text, match.end())
                 addressed = _clean_body(subject.group("body")) if subject else None
-            if text[match.end() : end].strip() == ":":
-                lead = _LeadIn(kind, addressed)  # "It is recommended that:" and the items below
+            rest = text[match.end() : end].strip()
+            if rest.endswith(":") and len(rest.split()) <= 6:
+                lead = _LeadIn(kind, addressed)  # "It is recommended that (Cabinet):" and the items below
                 continue
             items.append(_Item(start, end, kind, addressed))
     for match in active.asked.finditer(text, line_start, line_end) if active.asked else ():
@@ -433,16 +443,36 @@ def _is_numbered_heading(text: str, start: int, body_start: int, end: int, bulle
     )
 
 
+def _body_start(text: str, start: int, bullet: re.Match[str] | None) -> int:
+    if bullet:
+        return bullet.end()
+    number = PARA_NUMBER.match(text, start)
+    return number.end() if number else start
+
+
+def _body_lead_in(text: str, start: int, end: int, lead: _LeadIn | None, rules: _Rules) -> _LeadIn | None:
+    """'The Board:' / 'That the Cabinet:' - under a recommendation it names who is asked; alone, it opens
+    a list of decisions that count only when they start like one."""
+    if not rules.body_lead_in.fullmatch(text, start, end):
+        return None
+    if lead is None:
+        return _LeadIn("decision", None, strict=True)
+    body = _clean_body(re.sub(r"^That\s+", "", text[start:end]).rstrip(":- "))
+    return _LeadIn(lead.kind, body or lead.addressed_to, outcome=lead.outcome)
+
+
 def _lead_item(
     text: str, start: int, end: int, lead: _LeadIn, rules: _Rules, list_item: bool
 ) -> tuple[list[_Item], _LeadIn | None]:
     """A line under a lead-in: its item(s) and the lead-in that carries on, or ([], None) when it ends."""
     bullet = BULLET.match(text, start)
-    body_start = bullet.end() if bullet else start
+    body_start = _body_start(text, start, bullet)
     is_list_item = bool(bullet) or list_item
     starts_like_item = bool(rules.item_start.match(text, body_start, end))
     line = text[start:end]
     if not is_list_item and any(p.match(text, body_start, end) for p in rules.narrative):
+        return [], None
+    if lead.strict and not starts_like_item:
         return [], None
     short = len(text[body_start:end].split()) < rules.min_subitem_words
     if lead.sublist and is_list_item and short and not starts_like_item:
@@ -453,7 +483,7 @@ def _lead_item(
         return [], (replace(lead, sublist=False) if lead.n_items == 0 else None)
     if (
         not is_item
-        or "\t" in line
+        or "\t" in text[body_start:end]  # a table row, not an item (a tab after "(1)" is only layout)
         or _is_numbered_heading(text, start, body_start, end, bool(bullet))
         or (not is_list_item and HEADINGISH.match(line) and lead.n_items > 0)
     ):
@@ -473,9 +503,12 @@ def _scan_line(
     if label:
         return _label_line(text, start, end, label, rules, active)
     bullet = BULLET.match(text, start)
-    body_start = bullet.end() if bullet else start
+    body_start = _body_start(text, start, bullet)
     if lead and lead.parts_only and (not bullet or text[start:body_start].strip()[:1].isdigit()):
         lead = None  # the next numbered paragraph, or prose, ends the parts of a numbered decision
+    body_lead = _body_lead_in(text, body_start, end, lead, rules)
+    if body_lead:
+        return [], body_lead
     closer = LEAD_CLOSER.search(text, body_start, end)
     opened = _lead_in_line(text, body_start, end, active) if closer else None
     if opened:
