@@ -28,6 +28,8 @@ from pipeline.extract.found import Found
 
 TOKEN = r"(?:Ma?c[A-Z][a-z]+|[A-Z][a-z]*['’][A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
 INITIAL = r"[A-Z]\.?"
+# A surname in capitals after a given name, as some minutes write them ("Ann McLEOD", "Raj PATEL-SHAH")
+UPPER_SURNAME = r"(?:Ma?c)?[A-Z]{2,}(?:[-'’][A-Z]{2,})?(?![\w'’-])"
 NAME = rf"(?<![\w'’&-])(?:{INITIAL}\s){{0,2}}{TOKEN}(?:[ \t]{TOKEN}){{0,2}}"
 # NAME for patterns that open with it, written to start with a character class so that `re` skips quickly
 # to the capitals (same matches): the first capital, then the rest of an initial or of a TOKEN.
@@ -36,10 +38,15 @@ LEADING_NAME = rf"[A-Z](?<![\w'’&-][A-Z])(?:\.?\s(?:{INITIAL}\s)?{TOKEN}|{TOKE
 WORD = re.compile(r"\w+")
 # A capitalised word and the capitalised word after it, tried at every capitalised word (overlapping)
 CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
-SURNAME_AFTER = re.compile(rf" +({TOKEN})(?![\w'’-])")  # a tab is a column break, not inside a name
+# a tab is a column break, not a space inside a name
+SURNAME_AFTER = re.compile(rf" +({TOKEN}(?![\w'’-])|{UPPER_SURNAME})")
+# The end of a line or of a sentence: a full stop after a word, not after an initial ("Mr D. Evans")
+SENTENCE_END = re.compile(r"\n|(?<=[a-z)])\.(?!\w)")
+# A run of capitalised words separated by single spaces: "Ann Lee Raj Patel Jo Bell" in a run-on list
+CAPITALISED_RUN = re.compile(rf"(?<![\w'’&.-]){TOKEN}(?: {TOKEN})+(?![\w'’-])")
 # "Jane Smith on 0161 474 3174", "Jane Smith (jane.smith@council.gov.uk)": contact details follow a name
 CONTACT_AFTER = (
-    r"(?:[ \t]+(?:on|at|tel:?|telephone:?)[ \t]+\+?\d[\d ]{8,}"
+    r"(?:[ \t]+(?:on|at|tel:?|telephone:?)[ \t]+\+?\d[\d ]{8,}|[ \t]*,[ \t]*\+?\d[\d ]{9,}"
     r"|[ \t]*[(,:–-]?[ \t]*(?:e-?mail:?[ \t]*)?[\w.-]+@\w)"
 )
 SPAN_KEY = "icsdocs"
@@ -141,6 +148,7 @@ class _Rules:
     honorifics_cased: frozenset[str]
     title_words: frozenset[str]  # words of post titles, which end a name ("Ann Lee Principal Advisor")
     inline_field: re.Pattern[str]  # a cover-sheet label inside a run-on line ("... Author: Ann Lee")
+    inline_list_label: re.Pattern[str]  # a list label as written, inside a run-on line ("... Members: Ann")
     list_lead: re.Pattern[str]  # a phrase opening a list of people inside a sentence ("... received from")
     plural_honorifics: frozenset[str]
     bracket_role: re.Pattern[str]  # a name before brackets holding a post ("Ann Lee (Programme Manager)")
@@ -173,7 +181,8 @@ def _rules() -> _Rules:
     roles = _by_first_letter(data["role_heads"])
     return _Rules(
         honorific=re.compile(
-            rf"{word_hon}[ \t]+(?P<name>(?:{INITIAL}\s){{0,2}}{TOKEN}(?:[ \t]{TOKEN}){{0,2}})"
+            rf"{word_hon}[ \t]+(?P<name>(?:{INITIAL}\s){{0,2}}{TOKEN}"
+            rf"(?:[ \t]{UPPER_SURNAME}|(?:[ \t]{TOKEN}){{0,2}}))"
         ),
         hon=hon,
         honorifics=frozenset(h.lower() for h in data["honorifics"]),
@@ -208,7 +217,9 @@ def _rules() -> _Rules:
         post_words=_cue_words(data["post_nominals"]),
         has_contact=re.compile(r"@|\d[\d ]{8,}"),
         # compiled here, once, rather than on first use in each worker (they hold the long `hon`)
-        list_item=re.compile(rf"\s*(?:and\s+)?(?:[-•*]\s*)?(?:{hon}\s+)?(?P<name>{NAME})"),
+        list_item=re.compile(
+            rf"\s*(?:and\s+)?(?:[-•*]\s*)?(?:{hon}\s+)?(?P<name>{TOKEN}[ \t]{UPPER_SURNAME}|{NAME})"
+        ),
         field_value=re.compile(rf"\s*(?:{hon}\s+)?(?P<name>{NAME})"),
         hon_before=re.compile(rf"\b{hon}\s+$"),
         has_date=re.compile(r"\d{1,2}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{4}"),
@@ -220,7 +231,12 @@ def _rules() -> _Rules:
         inline_field=re.compile(
             rf"(?<![\w-])(?:{_alt(data['inline_field_labels'])})[ \t]*:[ \t]*(?:{hon}[ \t]+)?(?P<name>{NAME})"
         ),
-        list_lead=re.compile(rf"\b(?i:{_alt(data['list_leads'])})[ \t]*:?[ \t]*"),
+        # a plural honorific opens a list too ("Councillors Ann LEE, Raj PATEL and Jo BELL")
+        list_lead=re.compile(
+            rf"\b(?:(?i:{_alt(data['list_leads'])})[ \t]*:?[ \t]*"
+            rf"|(?P<hon>{_alt(data['plural_honorifics'])})\s)"
+        ),
+        inline_list_label=re.compile(rf"(?<![\w-])(?:{_alt(data['list_labels'])})[ \t]*:[ \t]*"),
         plural_honorifics=frozenset(data["plural_honorifics"]),
         bracket_role=re.compile(
             rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]*\((?=[^()\n]{{0,80}}?\b(?i:{roles})\b)[^()\n]*\)"
@@ -245,7 +261,8 @@ def _trim(rules: _Rules, text: str, start: int, end: int, *, min_tokens: int) ->
             word in rules.stopwords
             or word in rules.post_set
             or word.lower() in rules.honorifics
-            or (kept and (word in rules.title_words or word in rules.not_surnames))
+            or word in rules.title_words
+            or (kept and word in rules.not_surnames)
         ):
             break
         kept.append(token)
@@ -270,9 +287,8 @@ def _list_items(rules: _Rules, text: str) -> list[tuple[int, int, bool]]:
     """
     found = []
     for block_start, block_end in _list_blocks(rules, text):
-        block = text[block_start:block_end]
         plural = False
-        for item_start, raw in _items(block):
+        for item_start, raw in _items(text[block_start:block_end]):
             piece = rules.list_item.match(raw)
             if not piece:
                 continue
@@ -292,12 +308,14 @@ def _list_blocks(rules: _Rules, text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of the lists of people: after a label opening a line, up to a blank line; after a
     phrase inside a sentence ("apologies were received from"), up to the end of the line or sentence
     (a full stop after a word, not after an initial)."""
-    for label in rules.list_label.finditer(text):
-        block_end = text.find("\n\n", label.end())
+    for label in [*rules.list_label.finditer(text), *rules.inline_list_label.finditer(text)]:
+        start = label.end() + len(text[label.end() :]) - len(text[label.end() :].lstrip())  # "Present:\n\n"
+        block_end = text.find("\n\n", start)
         yield label.end(), len(text) if block_end < 0 else block_end
     for lead in rules.list_lead.finditer(text):
-        stop = re.compile(r"\n|(?<=[a-z)])\.(?!\w)").search(text, lead.end())
-        yield lead.end(), len(text) if stop is None else stop.start()
+        start = lead.start("hon") if lead.group("hon") else lead.end()  # the honorific is the first item's
+        stop = SENTENCE_END.search(text, start)
+        yield start, len(text) if stop is None else stop.start()
 
 
 def _items(block: str) -> Iterator[tuple[int, str]]:
@@ -408,7 +426,35 @@ def _listed_given_names(rules: _Rules, text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each given name + surname ("Ann Lee") in the attendance lists of `text`, however
     the list is laid out: one a line, between commas, or run on with organisations between them."""
     for block_start, block_end in _list_blocks(rules, text):
+        yield from _paired_runs(rules, text, block_start, block_end)
         yield from _given_name_pairs(rules, text, block_start, block_end)
+
+
+def _paired_runs(rules: _Rules, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Names run on two words each ("Ann Lee Gethin Hughes Mark Morgan"): a run of an even number of
+    name words, at least four, whose first words are mostly given names, read pair by pair (so that
+    "Hughes Mark" is not read as a name where Hughes ends one)."""
+    for run in CAPITALISED_RUN.finditer(text, start, end):
+        words = list(re.finditer(r"\S+", run.group(0)))
+        cut = next((i for i, w in enumerate(words) if _never_in_name(rules, w.group(0))), len(words))
+        words = words[:cut]
+        if len(words) < 4 or len(words) % 2:
+            continue
+        firsts = [w.group(0) for w in words[::2]]
+        if 2 * sum(first in rules.given_names for first in firsts) < len(firsts):
+            continue
+        for first, last in zip(words[::2], words[1::2], strict=True):
+            yield run.start() + first.start(), run.start() + last.end()
+
+
+def _never_in_name(rules: _Rules, word: str) -> bool:
+    return (
+        word in rules.stopwords
+        or word in rules.title_words
+        or word in rules.not_surnames
+        or word in rules.honorifics_cased
+        or word in rules.post_set
+    )
 
 
 def _given_name_pairs(rules: _Rules, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -418,12 +464,8 @@ def _given_name_pairs(rules: _Rules, text: str, start: int, end: int) -> Iterato
         if word.group(0) not in rules.given_names or (word.start() and text[word.start() - 1] in "'’&.-"):
             continue
         after = SURNAME_AFTER.match(text, word.end(), end)
-        surname = after.group(1) if after else ""
-        if not surname or surname in rules.stopwords or surname in rules.title_words:
-            continue
-        if surname in rules.not_surnames or surname in rules.honorifics_cased or surname in rules.post_set:
-            continue
-        yield word.start(), after.end(1)
+        if after and not _never_in_name(rules, after.group(1)):
+            yield word.start(), after.end(1)
 
 
 def _cued_names(rules: _Rules, text: str, spans: Iterable[Any]) -> Iterator[tuple[int, int, int]]:
