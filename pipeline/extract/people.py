@@ -40,6 +40,7 @@ WORD = re.compile(r"\w+")
 CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 # a tab is a column break, not a space inside a name
 SURNAME_AFTER = re.compile(rf" +({TOKEN}(?![\w'’-])|{UPPER_SURNAME})")
+SPACES = re.compile(r"\s*")
 # The end of a line or of a sentence: a full stop after a word, not after an initial ("Mr D. Evans")
 SENTENCE_END = re.compile(r"\n|(?<=[a-z)])\.(?!\w)")
 # A run of capitalised words separated by single spaces: "Ann Lee Raj Patel Jo Bell" in a run-on list
@@ -150,6 +151,7 @@ class _Rules:
     inline_field: re.Pattern[str]  # a cover-sheet label inside a run-on line ("... Author: Ann Lee")
     inline_list_label: re.Pattern[str]  # a list label as written, inside a run-on line ("... Members: Ann")
     list_lead: re.Pattern[str]  # a phrase opening a list of people inside a sentence ("... received from")
+    plural_lead: re.Pattern[str]
     plural_honorifics: frozenset[str]
     bracket_role: re.Pattern[str]  # a name before brackets holding a post ("Ann Lee (Programme Manager)")
     name_before: re.Pattern[str]  # a name (and honorific) just before a position: "Ann Lee " + a ROLE span
@@ -229,14 +231,16 @@ def _rules() -> _Rules:
         honorifics_cased=frozenset(data["honorifics"]),
         title_words=_title_words(data, data["role_heads"]),
         inline_field=re.compile(
-            rf"(?<![\w-])(?:{_alt(data['inline_field_labels'])})[ \t]*:[ \t]*(?:{hon}[ \t]+)?(?P<name>{NAME})"
+            rf"(?:{_word_start_alt(data['inline_field_labels'])})[ \t]*:[ \t]*"
+            rf"(?:{hon}[ \t]+)?(?P<name>{NAME})"
+        ),
+        # matched in the lower-cased text
+        list_lead=re.compile(
+            rf"(?:{_word_start_alt([p.lower() for p in data['list_leads']])})[ \t]*:?[ \t]*"
         ),
         # a plural honorific opens a list too ("Councillors Ann LEE, Raj PATEL and Jo BELL")
-        list_lead=re.compile(
-            rf"\b(?:(?i:{_alt(data['list_leads'])})[ \t]*:?[ \t]*"
-            rf"|(?P<hon>{_alt(data['plural_honorifics'])})\s)"
-        ),
-        inline_list_label=re.compile(rf"(?<![\w-])(?:{_alt(data['list_labels'])})[ \t]*:[ \t]*"),
+        plural_lead=re.compile(rf"(?:{_word_start_alt(data['plural_honorifics'])})\s"),
+        inline_list_label=re.compile(rf"(?:{_word_start_alt(data['list_labels'])})[ \t]*:[ \t]*"),
         plural_honorifics=frozenset(data["plural_honorifics"]),
         bracket_role=re.compile(
             rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]*\((?=[^()\n]{{0,80}}?\b(?i:{roles})\b)[^()\n]*\)"
@@ -281,12 +285,12 @@ def _norm(name: str) -> str:
     return " ".join(re.sub(r"['’]s$", "", name).split())
 
 
-def _list_items(rules: _Rules, text: str) -> list[tuple[int, int, bool]]:
+def _list_items(rules: _Rules, text: str, blocks: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
     """(start, end, has_honorific) of names in attendance lists.  A plural honorific ("Councillors Ng and
     Roy") stands before each of the names after it, so a surname alone counts there.
     """
     found = []
-    for block_start, block_end in _list_blocks(rules, text):
+    for block_start, block_end in blocks:
         plural = False
         for item_start, raw in _items(text[block_start:block_end]):
             piece = rules.list_item.match(raw)
@@ -309,11 +313,14 @@ def _list_blocks(rules: _Rules, text: str) -> Iterator[tuple[int, int]]:
     phrase inside a sentence ("apologies were received from"), up to the end of the line or sentence
     (a full stop after a word, not after an initial)."""
     for label in [*rules.list_label.finditer(text), *rules.inline_list_label.finditer(text)]:
-        start = label.end() + len(text[label.end() :]) - len(text[label.end() :].lstrip())  # "Present:\n\n"
+        start = SPACES.match(text, label.end()).end()  # "Present:\n\nAnn Lee"
         block_end = text.find("\n\n", start)
         yield label.end(), len(text) if block_end < 0 else block_end
-    for lead in rules.list_lead.finditer(text):
-        start = lead.start("hon") if lead.group("hon") else lead.end()  # the honorific is the first item's
+    lower = text.lower()
+    leads = rules.list_lead.finditer(lower if len(lower) == len(text) else text)
+    # the honorific is the first item's: its list starts with it
+    starts = [lead.end() for lead in leads] + [lead.start() for lead in rules.plural_lead.finditer(text)]
+    for start in starts:
         stop = SENTENCE_END.search(text, start)
         yield start, len(text) if stop is None else stop.start()
 
@@ -402,14 +409,15 @@ def find_people(
                 return  # a place ("Moss Side") is a person's name only after an honorific
             candidates.append(span)
 
-    for start, end, min_tokens in _cued_names(rules, text, spans):
+    blocks = list(_list_blocks(rules, text))
+    for start, end, min_tokens in _cued_names(rules, text, spans, blocks):
         add(start, end, min_tokens=min_tokens)
     for name in _cover_names(tuple((cover_fields or {}).items())):
         candidates.extend((m.start(), m.end()) for m in name.finditer(text))
 
     # in an attendance list a given name and a surname make a person even inside a run the body grammar
     # read as one long name ("... Borough Council Ann Lee Torus Housing ..."): only posts block them
-    listed = set(_listed_given_names(rules, text)) - places
+    listed = set(_listed_given_names(rules, text, blocks)) - places
     if not candidates and not listed:  # most sections: nothing to check against the BODY and ROLE spans
         return []
     blocked = _blocked_spans(doc)
@@ -422,10 +430,12 @@ def find_people(
     return _to_found(rules, text, confirmed + list(exempt), blocked, exempt)
 
 
-def _listed_given_names(rules: _Rules, text: str) -> Iterator[tuple[int, int]]:
+def _listed_given_names(
+    rules: _Rules, text: str, blocks: list[tuple[int, int]]
+) -> Iterator[tuple[int, int]]:
     """(start, end) of each given name + surname ("Ann Lee") in the attendance lists of `text`, however
     the list is laid out: one a line, between commas, or run on with organisations between them."""
-    for block_start, block_end in _list_blocks(rules, text):
+    for block_start, block_end in blocks:
         yield from _paired_runs(rules, text, block_start, block_end)
         yield from _given_name_pairs(rules, text, block_start, block_end)
 
@@ -468,7 +478,9 @@ def _given_name_pairs(rules: _Rules, text: str, start: int, end: int) -> Iterato
             yield word.start(), after.end(1)
 
 
-def _cued_names(rules: _Rules, text: str, spans: Iterable[Any]) -> Iterator[tuple[int, int, int]]:
+def _cued_names(
+    rules: _Rules, text: str, spans: Iterable[Any], blocks: list[tuple[int, int]]
+) -> Iterator[tuple[int, int, int]]:
     """(start, end, least number of words) of each capitalised run that a cue makes a name."""
     words = set(WORD.findall(text))
     lower_words = {word.lower() for word in words}
@@ -500,7 +512,7 @@ def _cued_names(rules: _Rules, text: str, spans: Iterable[Any]) -> Iterator[tupl
     yield from _names_before_roles(rules, text, spans, span_ends)
     for start, end in _given_name_pairs(rules, text, 0, len(text)):
         yield start, end, 2
-    for start, end, has_hon in _list_items(rules, text):
+    for start, end, has_hon in _list_items(rules, text, blocks):
         yield start, end, 1 if has_hon else 2
 
 
