@@ -7,7 +7,14 @@ says so (cue lists in `pipeline/data/people.yaml`):
 - a cover-sheet or minutes field ("Author: Will Blandamer, ...", "Owner<TAB>..."), or a `cover_fields` value;
 - apposition with a post ("Jane Smith, Director of Public Health", "Will Blandamer – Executive Director"),
   or a post before it ("statutory DPH Lesley Jones"); a signature ("Sarah Price, 13 May 2021");
-- an attendance list ("Present: Cllr A Smith (Chair), Dr B Jones, Ms C Patel").
+- an attendance list ("Present: Cllr A Smith (Chair), Dr B Jones, Ms C Patel"), a list inside a sentence
+  ("Apologies were received from Councillors Lee and Roy, Ann Bell and Jo Ng"), where a plural honorific
+  stands before each name; a name opening an item of a run-on list or table just before a post ("Ann Lee
+  Chief Executive Raj Patel Director of Public Health"); a name before brackets holding a post;
+- a given name (`given_names.txt`) and a surname ("Ann McLEOD"); in attendance lists such pairs count
+  even inside a run that the body grammar read as one long name, and names run on two words each are read
+  pair by pair.
+Words of post titles (`role_vocab.yaml`, `title_words`) end a name ("Ann Lee Principal Advisor").
 A name once confirmed is then found wherever else it occurs in the text.  Words that are never part of a
 name (organisation and post words, places, months) cut a run short, and runs overlapping BODY or ROLE spans
 in `doc.spans["icsdocs"]` are dropped.  `norm` has honorifics and post-nominals removed.
@@ -16,7 +23,7 @@ in `doc.spans["icsdocs"]` are dropped.  `norm` has honorifics and post-nominals 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -163,7 +170,7 @@ def _given_names() -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
-def _title_words(data: dict, role_heads: list[str]) -> frozenset[str]:
+def _title_words(data: dict[str, Any], role_heads: list[str]) -> frozenset[str]:
     """Capitalised forms of the words of post titles: `role_heads`, `title_words` and the word lists of
     role_vocab.yaml, less the title words that are common surnames.
     """
@@ -225,29 +232,42 @@ def _rules() -> _Rules:
         field_value=re.compile(rf"\s*(?:{hon}\s+)?(?P<name>{NAME})"),
         hon_before=re.compile(rf"\b{hon}\s+$"),
         has_date=re.compile(r"\d{1,2}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{4}"),
-        given_name_stopwords=frozenset(data["given_name_stopwords"]),
-        given_names=_given_names() - set(data["not_given_names"]),
-        not_surnames=frozenset(data["not_surnames"]),
-        honorifics_cased=frozenset(data["honorifics"]),
-        title_words=_title_words(data, data["role_heads"]),
-        inline_field=re.compile(
-            rf"(?:{_word_start_alt(data['inline_field_labels'])})[ \t]*:[ \t]*"
-            rf"(?:{hon}[ \t]+)?(?P<name>{NAME})"
-        ),
-        # matched in the lower-cased text
-        list_lead=re.compile(
-            rf"(?:{_word_start_alt([p.lower() for p in data['list_leads']])})[ \t]*:?[ \t]*"
-        ),
-        # a plural honorific opens a list too ("Councillors Ann LEE, Raj PATEL and Jo BELL")
-        plural_lead=re.compile(rf"(?:{_word_start_alt(data['plural_honorifics'])})\s"),
-        inline_list_label=re.compile(rf"(?:{_word_start_alt(data['list_labels'])})[ \t]*:[ \t]*"),
-        plural_honorifics=frozenset(data["plural_honorifics"]),
+        **_word_sets(data),
+        **_list_patterns(data, hon),
         bracket_role=re.compile(
             rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]*\((?=[^()\n]{{0,80}}?\b(?i:{roles})\b)[^()\n]*\)"
         ),
         name_before=re.compile(rf"(?:{hon}[ \t]+)?(?P<name>{NAME})[ \t]+$"),
-        label_before=re.compile(rf"(?:^|\n)[ \t]*(?i:{_alt(data['list_labels'])})[ \t]+$"),
     )
+
+
+def _word_sets(data: dict[str, Any]) -> dict[str, frozenset[str]]:
+    return {
+        "given_name_stopwords": frozenset(data["given_name_stopwords"]),
+        "given_names": _given_names() - set(data["not_given_names"]),
+        "not_surnames": frozenset(data["not_surnames"]),
+        "honorifics_cased": frozenset(data["honorifics"]),
+        "title_words": _title_words(data, data["role_heads"]),
+        "plural_honorifics": frozenset(data["plural_honorifics"]),
+    }
+
+
+def _list_patterns(data: dict[str, Any], hon: str) -> dict[str, re.Pattern[str]]:
+    """The patterns of labels and phrases that open lists of people, or a name inside a run-on line."""
+    return {
+        "inline_field": re.compile(
+            rf"(?:{_word_start_alt(data['inline_field_labels'])})[ \t]*:[ \t]*"
+            rf"(?:{hon}[ \t]+)?(?P<name>{NAME})"
+        ),
+        # matched in the lower-cased text
+        "list_lead": re.compile(
+            rf"(?:{_word_start_alt([p.lower() for p in data['list_leads']])})[ \t]*:?[ \t]*"
+        ),
+        # a plural honorific opens a list too ("Councillors Ann LEE, Raj PATEL and Jo BELL")
+        "plural_lead": re.compile(rf"(?:{_word_start_alt(data['plural_honorifics'])})\s"),
+        "inline_list_label": re.compile(rf"(?:{_word_start_alt(data['list_labels'])})[ \t]*:[ \t]*"),
+        "label_before": re.compile(rf"(?:^|\n)[ \t]*(?i:{_alt(data['list_labels'])})[ \t]+$"),
+    }
 
 
 def _trim(rules: _Rules, text: str, start: int, end: int, *, min_tokens: int) -> tuple[int, int] | None:
@@ -576,7 +596,7 @@ def _to_found(
     text: str,
     spans: list[tuple[int, int]],
     blocked: list[tuple[int, int]],
-    exempt: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
+    exempt: Collection[tuple[int, int]] = (),
 ) -> list[Found]:
     result: list[Found] = []
     last_end = -1
