@@ -106,6 +106,8 @@ def test_not_roles_of_minutes(nlp, text, expected):
     ("Acting Corporate Director, Housing, Families and Culture",
      ["Acting Corporate Director, Housing, Families and Culture"]),
     ("Head of Governance, Audit & Risk", ["Head of Governance, Audit & Risk"]),
+    ("Interim Director Adult Services, Housing & Communities",
+     ["Interim Director Adult Services, Housing & Communities"]),
     ("Director of Strategy, Policy & Corporate Assurance",
      ["Director of Strategy, Policy & Corporate Assurance"]),
     ("Director of Operations (Mental Health & Learning Disabilities)",
