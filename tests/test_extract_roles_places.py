@@ -185,3 +185,35 @@ def test_venue_line_town(nlp, text, expected):
 ])
 def test_venue_line_without_town(nlp, text):
     assert spans(nlp, text, "PLACE") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Acting Corporate Director, Housing, Families and Culture",
+     ["Acting Corporate Director, Housing, Families and Culture"]),
+    ("Head of Governance, Audit & Risk", ["Head of Governance, Audit & Risk"]),
+    ("Interim Director Adult Services, Housing & Communities",
+     ["Interim Director Adult Services, Housing & Communities"]),
+    ("Director of Strategy, Policy & Corporate Assurance",
+     ["Director of Strategy, Policy & Corporate Assurance"]),
+    ("Director of Operations (Mental Health & Learning Disabilities)",
+     ["Director of Operations (Mental Health & Learning Disabilities)"]),
+    ("the Independent Chairman", ["Independent Chairman"]),
+    ("a Public Governor and a Staff Governor", ["Public Governor", "Staff Governor"]),
+    ("the Deputy Parish Clerk", ["Deputy Parish Clerk"]),
+    ("the Administrative Assistant", ["Administrative Assistant"]),
+    ("the Designated Premises Supervisor and the Licence Holder",
+     ["Designated Premises Supervisor", "Licence Holder"]),
+    ("the Joint Chief Finance Officer", ["Joint Chief Finance Officer"]),
+    ("Deputy Place Based Lead", ["Deputy Place Based Lead"]),
+])
+def test_roles_phase_two(nlp, text, expected):
+    assert [t for t, _ in spans(nlp, text, "ROLE")] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("the governor of the school", []),  # lower case, no title
+    ("an assistant will take notes", []),
+    ("Director of Finance, Bury Council", ["Director of Finance"]),  # a comma list needs a final "and" / "&"
+])
+def test_not_roles_phase_two(nlp, text, expected):
+    assert [t for t, _ in spans(nlp, text, "ROLE")] == expected

@@ -205,3 +205,40 @@ def test_given_names_in_a_run_on_attendance_list(nlp):
 )
 def test_given_names_need_a_surname(nlp, text):
     assert [f.norm for f in find_people(nlp(text))] == []
+
+
+def test_surnames_in_capitals(nlp):
+    text = (
+        "Elected members:\n\nCouncillors Bronwen PRICE-DAVIES, Idris MORGAN (Chair) and Femi ADEYEMI\n\n"
+        "Officers:\n\nGareth ELLIS (Director of Adult Social Care)\n\nDr Nadia KHAN (Westbrook GP Federation)"
+    )
+    assert [f.norm for f in find_people(nlp(text))] == [
+        "Bronwen PRICE-DAVIES",
+        "Idris MORGAN",
+        "Femi ADEYEMI",
+        "Gareth ELLIS",
+        "Nadia KHAN",
+    ]
+
+
+def test_capitals_after_a_given_name_can_be_an_acronym(nlp):
+    assert [f.norm for f in find_people(nlp("Update from Sarah NHS colleagues and the Mark CEO forum"))] == []
+
+
+def test_names_run_on_in_pairs(nlp):
+    # half of the first words are known given names; "Hughes Mark" and "Morgan Paul" must not be read
+    text = "Board meeting Members: Olwen Pryce Tegid Hughes Mark Morgan Paul Streat Chair Non-Executive"
+    expected = ["Olwen Pryce", "Tegid Hughes", "Mark Morgan", "Paul Streat"]
+    assert [f.norm for f in find_people(nlp(text))] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Officer contact: Naomi Driscoll, 07700900123, naomi@example.org", ["Naomi Driscoll"]),
+        ("Proposed by Councillor Tresize Seconded by Councillor Pengelly", ["Tresize", "Pengelly"]),
+        ("The Appointed Governor Secretariat: Neal Osei", ["Neal Osei"]),
+    ],
+)
+def test_phase_two_cues(nlp, text, expected):
+    assert [f.norm for f in find_people(nlp(text))] == expected

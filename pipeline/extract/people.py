@@ -7,7 +7,14 @@ says so (cue lists in `pipeline/data/people.yaml`):
 - a cover-sheet or minutes field ("Author: Will Blandamer, ...", "Owner<TAB>..."), or a `cover_fields` value;
 - apposition with a post ("Jane Smith, Director of Public Health", "Will Blandamer – Executive Director"),
   or a post before it ("statutory DPH Lesley Jones"); a signature ("Sarah Price, 13 May 2021");
-- an attendance list ("Present: Cllr A Smith (Chair), Dr B Jones, Ms C Patel").
+- an attendance list ("Present: Cllr A Smith (Chair), Dr B Jones, Ms C Patel"), a list inside a sentence
+  ("Apologies were received from Councillors Lee and Roy, Ann Bell and Jo Ng"), where a plural honorific
+  stands before each name; a name opening an item of a run-on list or table just before a post ("Ann Lee
+  Chief Executive Raj Patel Director of Public Health"); a name before brackets holding a post;
+- a given name (`given_names.txt`) and a surname ("Ann McLEOD"); in attendance lists such pairs count
+  even inside a run that the body grammar read as one long name, and names run on two words each are read
+  pair by pair.
+Words of post titles (`role_vocab.yaml`, `title_words`) end a name ("Ann Lee Principal Advisor").
 A name once confirmed is then found wherever else it occurs in the text.  Words that are never part of a
 name (organisation and post words, places, months) cut a run short, and runs overlapping BODY or ROLE spans
 in `doc.spans["icsdocs"]` are dropped.  `norm` has honorifics and post-nominals removed.
@@ -16,7 +23,7 @@ in `doc.spans["icsdocs"]` are dropped.  `norm` has honorifics and post-nominals 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -28,6 +35,8 @@ from pipeline.extract.found import Found
 
 TOKEN = r"(?:Ma?c[A-Z][a-z]+|[A-Z][a-z]*['’][A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
 INITIAL = r"[A-Z]\.?"
+# A surname in capitals after a given name, as some minutes write them ("Ann McLEOD", "Raj PATEL-SHAH")
+UPPER_SURNAME = r"(?:Ma?c)?[A-Z]{2,}(?:[-'’][A-Z]{2,})?(?![\w'’-])"
 NAME = rf"(?<![\w'’&-])(?:{INITIAL}\s){{0,2}}{TOKEN}(?:[ \t]{TOKEN}){{0,2}}"
 # NAME for patterns that open with it, written to start with a character class so that `re` skips quickly
 # to the capitals (same matches): the first capital, then the rest of an initial or of a TOKEN.
@@ -36,10 +45,16 @@ LEADING_NAME = rf"[A-Z](?<![\w'’&-][A-Z])(?:\.?\s(?:{INITIAL}\s)?{TOKEN}|{TOKE
 WORD = re.compile(r"\w+")
 # A capitalised word and the capitalised word after it, tried at every capitalised word (overlapping)
 CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
-SURNAME_AFTER = re.compile(rf" +({TOKEN})(?![\w'’-])")  # a tab is a column break, not inside a name
+# a tab is a column break, not a space inside a name
+SURNAME_AFTER = re.compile(rf" +({TOKEN}(?![\w'’-])|{UPPER_SURNAME})")
+SPACES = re.compile(r"\s*")
+# The end of a line or of a sentence: a full stop after a word, not after an initial ("Mr D. Evans")
+SENTENCE_END = re.compile(r"\n|(?<=[a-z)])\.(?!\w)")
+# A run of capitalised words separated by single spaces: "Ann Lee Raj Patel Jo Bell" in a run-on list
+CAPITALISED_RUN = re.compile(rf"(?<![\w'’&.-]){TOKEN}(?: {TOKEN})+(?![\w'’-])")
 # "Jane Smith on 0161 474 3174", "Jane Smith (jane.smith@council.gov.uk)": contact details follow a name
 CONTACT_AFTER = (
-    r"(?:[ \t]+(?:on|at|tel:?|telephone:?)[ \t]+\+?\d[\d ]{8,}"
+    r"(?:[ \t]+(?:on|at|tel:?|telephone:?)[ \t]+\+?\d[\d ]{8,}|[ \t]*,[ \t]*\+?\d[\d ]{9,}"
     r"|[ \t]*[(,:–-]?[ \t]*(?:e-?mail:?[ \t]*)?[\w.-]+@\w)"
 )
 SPAN_KEY = "icsdocs"
@@ -141,7 +156,9 @@ class _Rules:
     honorifics_cased: frozenset[str]
     title_words: frozenset[str]  # words of post titles, which end a name ("Ann Lee Principal Advisor")
     inline_field: re.Pattern[str]  # a cover-sheet label inside a run-on line ("... Author: Ann Lee")
+    inline_list_label: re.Pattern[str]  # a list label as written, inside a run-on line ("... Members: Ann")
     list_lead: re.Pattern[str]  # a phrase opening a list of people inside a sentence ("... received from")
+    plural_lead: re.Pattern[str]
     plural_honorifics: frozenset[str]
     bracket_role: re.Pattern[str]  # a name before brackets holding a post ("Ann Lee (Programme Manager)")
     name_before: re.Pattern[str]  # a name (and honorific) just before a position: "Ann Lee " + a ROLE span
@@ -153,7 +170,7 @@ def _given_names() -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
-def _title_words(data: dict, role_heads: list[str]) -> frozenset[str]:
+def _title_words(data: dict[str, Any], role_heads: list[str]) -> frozenset[str]:
     """Capitalised forms of the words of post titles: `role_heads`, `title_words` and the word lists of
     role_vocab.yaml, less the title words that are common surnames.
     """
@@ -173,7 +190,8 @@ def _rules() -> _Rules:
     roles = _by_first_letter(data["role_heads"])
     return _Rules(
         honorific=re.compile(
-            rf"{word_hon}[ \t]+(?P<name>(?:{INITIAL}\s){{0,2}}{TOKEN}(?:[ \t]{TOKEN}){{0,2}})"
+            rf"{word_hon}[ \t]+(?P<name>(?:{INITIAL}\s){{0,2}}{TOKEN}"
+            rf"(?:[ \t]{UPPER_SURNAME}|(?:[ \t]{TOKEN}){{0,2}}))"
         ),
         hon=hon,
         honorifics=frozenset(h.lower() for h in data["honorifics"]),
@@ -208,26 +226,48 @@ def _rules() -> _Rules:
         post_words=_cue_words(data["post_nominals"]),
         has_contact=re.compile(r"@|\d[\d ]{8,}"),
         # compiled here, once, rather than on first use in each worker (they hold the long `hon`)
-        list_item=re.compile(rf"\s*(?:and\s+)?(?:[-•*]\s*)?(?:{hon}\s+)?(?P<name>{NAME})"),
+        list_item=re.compile(
+            rf"\s*(?:and\s+)?(?:[-•*]\s*)?(?:{hon}\s+)?(?P<name>{TOKEN}[ \t]{UPPER_SURNAME}|{NAME})"
+        ),
         field_value=re.compile(rf"\s*(?:{hon}\s+)?(?P<name>{NAME})"),
         hon_before=re.compile(rf"\b{hon}\s+$"),
         has_date=re.compile(r"\d{1,2}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{4}"),
-        given_name_stopwords=frozenset(data["given_name_stopwords"]),
-        given_names=_given_names() - set(data["not_given_names"]),
-        not_surnames=frozenset(data["not_surnames"]),
-        honorifics_cased=frozenset(data["honorifics"]),
-        title_words=_title_words(data, data["role_heads"]),
-        inline_field=re.compile(
-            rf"(?<![\w-])(?:{_alt(data['inline_field_labels'])})[ \t]*:[ \t]*(?:{hon}[ \t]+)?(?P<name>{NAME})"
-        ),
-        list_lead=re.compile(rf"\b(?i:{_alt(data['list_leads'])})[ \t]*:?[ \t]*"),
-        plural_honorifics=frozenset(data["plural_honorifics"]),
+        **_word_sets(data),
+        **_list_patterns(data, hon),
         bracket_role=re.compile(
             rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]*\((?=[^()\n]{{0,80}}?\b(?i:{roles})\b)[^()\n]*\)"
         ),
         name_before=re.compile(rf"(?:{hon}[ \t]+)?(?P<name>{NAME})[ \t]+$"),
-        label_before=re.compile(rf"(?:^|\n)[ \t]*(?i:{_alt(data['list_labels'])})[ \t]+$"),
     )
+
+
+def _word_sets(data: dict[str, Any]) -> dict[str, frozenset[str]]:
+    return {
+        "given_name_stopwords": frozenset(data["given_name_stopwords"]),
+        "given_names": _given_names() - set(data["not_given_names"]),
+        "not_surnames": frozenset(data["not_surnames"]),
+        "honorifics_cased": frozenset(data["honorifics"]),
+        "title_words": _title_words(data, data["role_heads"]),
+        "plural_honorifics": frozenset(data["plural_honorifics"]),
+    }
+
+
+def _list_patterns(data: dict[str, Any], hon: str) -> dict[str, re.Pattern[str]]:
+    """The patterns of labels and phrases that open lists of people, or a name inside a run-on line."""
+    return {
+        "inline_field": re.compile(
+            rf"(?:{_word_start_alt(data['inline_field_labels'])})[ \t]*:[ \t]*"
+            rf"(?:{hon}[ \t]+)?(?P<name>{NAME})"
+        ),
+        # matched in the lower-cased text
+        "list_lead": re.compile(
+            rf"(?:{_word_start_alt([p.lower() for p in data['list_leads']])})[ \t]*:?[ \t]*"
+        ),
+        # a plural honorific opens a list too ("Councillors Ann LEE, Raj PATEL and Jo BELL")
+        "plural_lead": re.compile(rf"(?:{_word_start_alt(data['plural_honorifics'])})\s"),
+        "inline_list_label": re.compile(rf"(?:{_word_start_alt(data['list_labels'])})[ \t]*:[ \t]*"),
+        "label_before": re.compile(rf"(?:^|\n)[ \t]*(?i:{_alt(data['list_labels'])})[ \t]+$"),
+    }
 
 
 def _trim(rules: _Rules, text: str, start: int, end: int, *, min_tokens: int) -> tuple[int, int] | None:
@@ -245,7 +285,8 @@ def _trim(rules: _Rules, text: str, start: int, end: int, *, min_tokens: int) ->
             word in rules.stopwords
             or word in rules.post_set
             or word.lower() in rules.honorifics
-            or (kept and (word in rules.title_words or word in rules.not_surnames))
+            or word in rules.title_words
+            or (kept and word in rules.not_surnames)
         ):
             break
         kept.append(token)
@@ -264,15 +305,14 @@ def _norm(name: str) -> str:
     return " ".join(re.sub(r"['’]s$", "", name).split())
 
 
-def _list_items(rules: _Rules, text: str) -> list[tuple[int, int, bool]]:
+def _list_items(rules: _Rules, text: str, blocks: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
     """(start, end, has_honorific) of names in attendance lists.  A plural honorific ("Councillors Ng and
     Roy") stands before each of the names after it, so a surname alone counts there.
     """
     found = []
-    for block_start, block_end in _list_blocks(rules, text):
-        block = text[block_start:block_end]
+    for block_start, block_end in blocks:
         plural = False
-        for item_start, raw in _items(block):
+        for item_start, raw in _items(text[block_start:block_end]):
             piece = rules.list_item.match(raw)
             if not piece:
                 continue
@@ -292,12 +332,17 @@ def _list_blocks(rules: _Rules, text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of the lists of people: after a label opening a line, up to a blank line; after a
     phrase inside a sentence ("apologies were received from"), up to the end of the line or sentence
     (a full stop after a word, not after an initial)."""
-    for label in rules.list_label.finditer(text):
-        block_end = text.find("\n\n", label.end())
+    for label in [*rules.list_label.finditer(text), *rules.inline_list_label.finditer(text)]:
+        start = SPACES.match(text, label.end()).end()  # "Present:\n\nAnn Lee"
+        block_end = text.find("\n\n", start)
         yield label.end(), len(text) if block_end < 0 else block_end
-    for lead in rules.list_lead.finditer(text):
-        stop = re.compile(r"\n|(?<=[a-z)])\.(?!\w)").search(text, lead.end())
-        yield lead.end(), len(text) if stop is None else stop.start()
+    lower = text.lower()
+    leads = rules.list_lead.finditer(lower if len(lower) == len(text) else text)
+    # the honorific is the first item's: its list starts with it
+    starts = [lead.end() for lead in leads] + [lead.start() for lead in rules.plural_lead.finditer(text)]
+    for start in starts:
+        stop = SENTENCE_END.search(text, start)
+        yield start, len(text) if stop is None else stop.start()
 
 
 def _items(block: str) -> Iterator[tuple[int, str]]:
@@ -384,14 +429,15 @@ def find_people(
                 return  # a place ("Moss Side") is a person's name only after an honorific
             candidates.append(span)
 
-    for start, end, min_tokens in _cued_names(rules, text, spans):
+    blocks = list(_list_blocks(rules, text))
+    for start, end, min_tokens in _cued_names(rules, text, spans, blocks):
         add(start, end, min_tokens=min_tokens)
     for name in _cover_names(tuple((cover_fields or {}).items())):
         candidates.extend((m.start(), m.end()) for m in name.finditer(text))
 
     # in an attendance list a given name and a surname make a person even inside a run the body grammar
     # read as one long name ("... Borough Council Ann Lee Torus Housing ..."): only posts block them
-    listed = set(_listed_given_names(rules, text)) - places
+    listed = set(_listed_given_names(rules, text, blocks)) - places
     if not candidates and not listed:  # most sections: nothing to check against the BODY and ROLE spans
         return []
     blocked = _blocked_spans(doc)
@@ -404,11 +450,41 @@ def find_people(
     return _to_found(rules, text, confirmed + list(exempt), blocked, exempt)
 
 
-def _listed_given_names(rules: _Rules, text: str) -> Iterator[tuple[int, int]]:
+def _listed_given_names(
+    rules: _Rules, text: str, blocks: list[tuple[int, int]]
+) -> Iterator[tuple[int, int]]:
     """(start, end) of each given name + surname ("Ann Lee") in the attendance lists of `text`, however
     the list is laid out: one a line, between commas, or run on with organisations between them."""
-    for block_start, block_end in _list_blocks(rules, text):
+    for block_start, block_end in blocks:
+        yield from _paired_runs(rules, text, block_start, block_end)
         yield from _given_name_pairs(rules, text, block_start, block_end)
+
+
+def _paired_runs(rules: _Rules, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Names run on two words each ("Ann Lee Gethin Hughes Mark Morgan"): a run of an even number of
+    name words, at least four, whose first words are mostly given names, read pair by pair (so that
+    "Hughes Mark" is not read as a name where Hughes ends one)."""
+    for run in CAPITALISED_RUN.finditer(text, start, end):
+        words = list(re.finditer(r"\S+", run.group(0)))
+        cut = next((i for i, w in enumerate(words) if _never_in_name(rules, w.group(0))), len(words))
+        words = words[:cut]
+        if len(words) < 4 or len(words) % 2:
+            continue
+        firsts = [w.group(0) for w in words[::2]]
+        if 2 * sum(first in rules.given_names for first in firsts) < len(firsts):
+            continue
+        for first, last in zip(words[::2], words[1::2], strict=True):
+            yield run.start() + first.start(), run.start() + last.end()
+
+
+def _never_in_name(rules: _Rules, word: str) -> bool:
+    return (
+        word in rules.stopwords
+        or word in rules.title_words
+        or word in rules.not_surnames
+        or word in rules.honorifics_cased
+        or word in rules.post_set
+    )
 
 
 def _given_name_pairs(rules: _Rules, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -418,15 +494,13 @@ def _given_name_pairs(rules: _Rules, text: str, start: int, end: int) -> Iterato
         if word.group(0) not in rules.given_names or (word.start() and text[word.start() - 1] in "'’&.-"):
             continue
         after = SURNAME_AFTER.match(text, word.end(), end)
-        surname = after.group(1) if after else ""
-        if not surname or surname in rules.stopwords or surname in rules.title_words:
-            continue
-        if surname in rules.not_surnames or surname in rules.honorifics_cased or surname in rules.post_set:
-            continue
-        yield word.start(), after.end(1)
+        if after and not _never_in_name(rules, after.group(1)):
+            yield word.start(), after.end(1)
 
 
-def _cued_names(rules: _Rules, text: str, spans: Iterable[Any]) -> Iterator[tuple[int, int, int]]:
+def _cued_names(
+    rules: _Rules, text: str, spans: Iterable[Any], blocks: list[tuple[int, int]]
+) -> Iterator[tuple[int, int, int]]:
     """(start, end, least number of words) of each capitalised run that a cue makes a name."""
     words = set(WORD.findall(text))
     lower_words = {word.lower() for word in words}
@@ -458,7 +532,7 @@ def _cued_names(rules: _Rules, text: str, spans: Iterable[Any]) -> Iterator[tupl
     yield from _names_before_roles(rules, text, spans, span_ends)
     for start, end in _given_name_pairs(rules, text, 0, len(text)):
         yield start, end, 2
-    for start, end, has_hon in _list_items(rules, text):
+    for start, end, has_hon in _list_items(rules, text, blocks):
         yield start, end, 1 if has_hon else 2
 
 
@@ -522,7 +596,7 @@ def _to_found(
     text: str,
     spans: list[tuple[int, int]],
     blocked: list[tuple[int, int]],
-    exempt: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
+    exempt: Collection[tuple[int, int]] = (),
 ) -> list[Found]:
     result: list[Found] = []
     last_end = -1
