@@ -253,7 +253,15 @@ def _short_body_names(entities: list[Entity]) -> list[Entity]:
     # a fuller name is a norm or a surface: "NHS Oldham Clinical Commissioning Group" (norm "NHS Oldham CCG")
     names = {name: e.norm for e in entities if e.label == "BODY" and e.norm
              for name in (e.norm, collapse(e.text))}
-    fuller = {norm: _fuller_body(norm, names) for norm in set(names.values()) if len(norm.split()) >= 2}
+    words = {name: tuple(name.lower().split()) for name in names}
+    by_last: dict[str, list[str]] = {}
+    for name, name_words in words.items():
+        by_last.setdefault(name_words[-1], []).append(name)
+    fuller = {}
+    for norm in set(names.values()):
+        short = tuple(norm.lower().split())
+        if len(short) >= 2:
+            fuller[norm] = _fuller_body(norm, short, by_last.get(short[-1], []), names, words)
     out = []
     for e in entities:
         target = fuller.get(e.norm) if e.label == "BODY" else None
@@ -261,20 +269,20 @@ def _short_body_names(entities: list[Entity]) -> list[Entity]:
     return out
 
 
-def _ends_with(name: list[str], words: list[str]) -> bool:
-    return len(name) > len(words) and name[-len(words):] == words
+def _ends_with(name: tuple[str, ...], short: tuple[str, ...]) -> bool:
+    return len(name) > len(short) and name[-len(short):] == short
 
 
-def _fuller_body(norm: str, names: dict[str, str]) -> str | None:
-    """The norm of the longest of `names` (name -> norm) that ends with the words of `norm`, if every other
-    such name ends the longest or has the same norm."""
-    words = norm.lower().split()
-    longer = sorted((n for n in names if names[n] != norm and _ends_with(n.lower().split(), words)),
-                    key=lambda n: len(n.split()), reverse=True)
+def _fuller_body(norm: str, short: tuple[str, ...], same_last: list[str], names: dict[str, str],
+                 words: dict[str, tuple[str, ...]]) -> str | None:
+    """The norm of the longest name (of `same_last`, the names with the same last word) that ends with the
+    words `short` of `norm`, if every other such name ends the longest or has the same norm."""
+    longer = sorted((n for n in same_last if names[n] != norm and _ends_with(words[n], short)),
+                    key=lambda n: len(words[n]), reverse=True)
     if not longer:
         return None
-    longest, target = longer[0].lower().split(), names[longer[0]]
-    if all(names[n] == target or _ends_with(longest, n.lower().split()) for n in longer[1:]):
+    longest, target = words[longer[0]], names[longer[0]]
+    if all(names[n] == target or _ends_with(longest, words[n]) for n in longer[1:]):
         return target
     return None
 

@@ -595,10 +595,10 @@ class BodyGrammarComponent:
             if t.lower_ in g.connectors:
                 if self._stops_at_connector(doc, k, i, possible):
                     break
-            elif self._crosses_acronym(doc, k):
+            elif t.text == ")" and self._crosses_acronym(doc, k):
                 k -= 3
                 continue
-            elif _plural_possessive(doc, k):
+            elif t.text in POSSESSIVE and _plural_possessive(doc, k):
                 k -= 2  # "Manchester CCGs’ Joint Board": a plural possessive
                 continue
             elif not self._is_name_word(doc, k) or self._starts_other_name(doc, k, i, possible):
@@ -640,8 +640,9 @@ class BodyGrammarComponent:
         just before the head ("Warrington Borough Council"), else nothing.  A run that follows a post
         title (`listed`: "... MP Steve Park Warrington Borough Council") is cut at such a place too."""
         g = self.grammar
-        words = sum(1 for t in doc[start:i] if t.lower_ not in g.connectors and t.text[:1].isalpha())
-        if words <= g.max_name_words and not listed:
+        if not listed and (i - start <= g.max_name_words or sum(
+                1 for t in doc[start:i] if t.lower_ not in g.connectors and t.text[:1].isalpha())
+                <= g.max_name_words):
             return start
         for place_start in range(max(start, i - g.place_reach), i):
             if place_start in places:
