@@ -309,6 +309,10 @@ def test_short_name_of_two_bodies_stays(nlp):
                                                             "Our Healthier Fenby Partnership")]),
     # Executive as the meeting after "to"
     ("a further report will come back to Executive in March", [("Executive", "Executive")]),
+    # "of" inside a chamber of commerce's name
+    ("The Fenby Chamber of Commerce and Harbour Homes Ltd objected.",
+     [("Fenby Chamber of Commerce", "Fenby Chamber of Commerce"),
+      ("Harbour Homes Ltd", "Harbour Homes Ltd")]),
     # the 42 integrated care boards by their NHS names
     ("NHS Norfolk and Waveney wrote to the Black Country ICB.",
      [("NHS Norfolk and Waveney", "NHS Norfolk and Waveney Integrated Care Board"),
@@ -324,6 +328,7 @@ def test_body_boundaries_on_real_layouts(nlp, text, expected):
     "the Fenby CCG areas and the Kingsmere ICS development",  # geography and change, not the body
     "Primary Care Network funding",  # a type name before a lower-case noun
     "within the existing Fenby CCG areas",
+    "a chamber of commerce in every town",  # lower case: a kind
 ])
 def test_not_bodies_on_real_layouts(nlp, text):
     assert spans(nlp, text) == []

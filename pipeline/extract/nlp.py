@@ -92,6 +92,7 @@ class BodyGrammar:
     heading_words: frozenset[str]
     role_words: frozenset[str]
     compass_words: frozenset[str]
+    joined_by_of: frozenset[str]
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -185,6 +186,7 @@ def body_grammar() -> BodyGrammar:
         heading_words=words("heading_words"),
         role_words=words("role_words"),
         compass_words=words("compass_words"),
+        joined_by_of=words("joined_by_of"),
     )
 
 
@@ -595,6 +597,9 @@ class BodyGrammarComponent:
             if t.lower_ in g.connectors:
                 if self._stops_at_connector(doc, k, i, possible):
                     break
+            elif t.lower_ == "of" and k > 0 and doc[k - 1].lower_ in g.joined_by_of:
+                k -= 1  # "Fenby Chamber of Commerce"
+                continue
             elif t.text == ")" and self._crosses_acronym(doc, k):
                 k -= 3
                 continue
