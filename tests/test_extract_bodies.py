@@ -353,3 +353,47 @@ def test_name_wrapped_over_a_paragraph_break(nlp):
 def test_heading_line_before_a_short_paragraph_is_not_joined(nlp):
     text = "Kingsmere Care Partnership\n\nBoard papers are published on the website."
     assert spans(nlp, text) == [("Kingsmere Care Partnership", "Kingsmere Care Partnership")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "<word> of <place> and ...": the run after "and" names a second body
+    ("the University of Fenby and Fenby Teaching Hospitals NHS Trust",
+     [("University of Fenby", "University of Fenby"),
+      ("Fenby Teaching Hospitals NHS Trust", "Fenby Teaching Hospitals NHS Trust")]),
+    # but a trust's own name may hold "and" after a role's "of"
+    ("the Chair of Northshire, Fenby and Kingsmere University Hospitals NHS Trust",
+     [("Northshire, Fenby and Kingsmere University Hospitals NHS Trust",
+       "Northshire, Fenby and Kingsmere University Hospitals NHS Trust")]),
+    # a type name after "and" is a body of its own
+    ("the combined Fenby Together and Health and Wellbeing Board Strategy",
+     [("Health and Wellbeing Board", "Health and Wellbeing Board")]),
+    ("the Northshire and Fenby Health and Care Partnership",
+     [("Northshire and Fenby Health and Care Partnership",
+       "Northshire and Fenby Health and Care Partnership")]),
+])
+def test_coordinated_names(nlp, text, expected):
+    assert spans(nlp, text) == expected
+
+
+def test_short_name_takes_the_body_named_far_more_often(nlp):
+    from pipeline.extract import extract_document
+
+    parsed, sections = _document(["Northshire County Council runs the service."] * 4 + [
+        "Fenby County Council was consulted.",
+        "The County Council will decide.",
+    ])
+    extraction = extract_document("d", parsed, sections, nlp)
+    norms = [e.norm for e in extraction.entities if e.label == "BODY"]
+    assert norms == ["Northshire County Council"] * 4 + ["Fenby County Council", "Northshire County Council"]
+
+
+def test_names_joined_by_and_are_not_a_fuller_name(nlp):
+    from pipeline.extract import extract_document
+
+    parsed, sections = _document([
+        "Write to Fenby Library and Fenby Town Council.",
+        "Fenby Town Council replied.",
+    ])
+    extraction = extract_document("d", parsed, sections, nlp)
+    bodies = [(e.text, e.norm) for e in extraction.entities if e.label == "BODY"]
+    assert bodies[-1] == ("Fenby Town Council", "Fenby Town Council")

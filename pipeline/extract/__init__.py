@@ -246,10 +246,17 @@ def _list_blocks(list_items: Sequence[tuple[int, int]], chunk: _Chunk) -> list[t
     return [(a - start, b - start) for a, b in list_items[first:last]]
 
 
+# A short name that ends several fuller names takes the one the document names this many times as often as
+# all the others together ("County Council" in a Suffolk paper that cites five other county councils once).
+DOMINANT_BODY = 3
+
+
 def _short_body_names(entities: list[Entity]) -> list[Entity]:
     """A body's short name ("City Council", "Partnership Board") takes the norm of the one fuller name in the
     document that ends with it ("Salford City Council"), flagged `document_alias`.  A short name that ends
-    two different names ("City Council" beside "Salford City Council" and "Leeds City Council") stays."""
+    two different names ("City Council" beside "Salford City Council" and "Leeds City Council") stays,
+    unless the document names one of them far more often (`DOMINANT_BODY`)."""
+    mentions = Counter(e.norm for e in entities if e.label == "BODY" and e.norm)
     # a fuller name is a norm or a surface: "NHS Oldham Clinical Commissioning Group" (norm "NHS Oldham CCG")
     names = {name: e.norm for e in entities if e.label == "BODY" and e.norm
              for name in (e.norm, collapse(e.text))}
@@ -258,10 +265,12 @@ def _short_body_names(entities: list[Entity]) -> list[Entity]:
     for name, name_words in words.items():
         by_last.setdefault(name_words[-1], []).append(name)
     fuller = {}
-    for norm in set(names.values()):
+    for norm in mentions:
         short = tuple(norm.lower().split())
         if len(short) >= 2:
-            fuller[norm] = _fuller_body(norm, short, by_last.get(short[-1], []), names, words)
+            same_last = by_last.get(short[-1], [])
+            longer = {names[n] for n in same_last if names[n] != norm and _ends_with(words[n], short)}
+            fuller[norm] = _fuller_body(longer, mentions)
     out = []
     for e in entities:
         target = fuller.get(e.norm) if e.label == "BODY" else None
@@ -270,21 +279,25 @@ def _short_body_names(entities: list[Entity]) -> list[Entity]:
 
 
 def _ends_with(name: tuple[str, ...], short: tuple[str, ...]) -> bool:
-    return len(name) > len(short) and name[-len(short):] == short
+    """Whether `name` is a longer name ending with `short`, not two names joined ("Fenby Library and Fenby
+    Town Council" does not name the town council)."""
+    cut = len(name) - len(short)
+    return cut > 0 and name[cut:] == short and name[cut - 1] not in {"and", "&"}
 
 
-def _fuller_body(norm: str, short: tuple[str, ...], same_last: list[str], names: dict[str, str],
-                 words: dict[str, tuple[str, ...]]) -> str | None:
-    """The norm of the longest name (of `same_last`, the names with the same last word) that ends with the
-    words `short` of `norm`, if every other such name ends the longest or has the same norm."""
-    longer = sorted((n for n in same_last if names[n] != norm and _ends_with(words[n], short)),
-                    key=lambda n: len(words[n]), reverse=True)
+def _fuller_body(longer: set[str], mentions: Counter[str]) -> str | None:
+    """The norm a short name stands for among the norms of the fuller names ending with it: the longest if
+    every other ends with it too ("Partnership Board" in "Fenby Care Partnership Board" and "Care
+    Partnership Board"), else the one named `DOMINANT_BODY` times as often as the others together."""
     if not longer:
         return None
-    longest, target = words[longer[0]], names[longer[0]]
-    if all(names[n] == target or _ends_with(longest, words[n]) for n in longer[1:]):
-        return target
-    return None
+    ranked = sorted(longer, key=lambda n: (len(n.split()), n), reverse=True)
+    longest = tuple(ranked[0].lower().split())
+    if all(_ends_with(longest, tuple(n.lower().split())) for n in ranked[1:]):
+        return ranked[0]
+    top = max(longer, key=lambda n: (mentions[n], n))
+    others = sum(mentions[n] for n in longer) - mentions[top]
+    return top if mentions[top] >= DOMINANT_BODY * others else None
 
 
 def _full_names(entities: list[Entity]) -> list[Entity]:

@@ -93,6 +93,7 @@ class BodyGrammar:
     role_words: frozenset[str]
     compass_words: frozenset[str]
     joined_by_of: frozenset[str]
+    takes_of: frozenset[str]
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -187,6 +188,7 @@ def body_grammar() -> BodyGrammar:
         role_words=words("role_words"),
         compass_words=words("compass_words"),
         joined_by_of=words("joined_by_of"),
+        takes_of=words("takes_of"),
     )
 
 
@@ -573,6 +575,8 @@ class BodyGrammarComponent:
         if before >= 0 and t.text != "-" and not doc[before].is_lower and (
                 (possible[before] and self._is_head(doc, before)) or self._is_plural_head(doc[before])):
             return True  # "Bury Council and Bury CCG", "the Manchester CCGs and Manchester City Council"
+        if t.lower_ in {"and", "&"} and _fold(doc[k + 1:i + 1].text) in self.grammar.type_names:
+            return True  # "the One Fenby and Health and Wellbeing Board Strategy": a name, then a board
         if t.text == "-" and (t.whitespace_ or doc[k - 1].whitespace_):
             return True  # "Partnership - System Board" is two names; "Sub-Committee" is one
         # a comma only inside "Health, Care and Well Being Partnership"
@@ -624,6 +628,16 @@ class BodyGrammarComponent:
             return True
         return (doc[k + 1].text == "NHS" and k + 1 < i and possible[k] and self._is_head(doc, k)
                 and not (possible[k + 2] and self._is_head(doc, k + 2)))
+
+    def _after_of_object(self, doc: Doc, k: int, i: int) -> int:
+        """Where the name starts when the run begins after "of": past the object of "University of Leeds
+        and Leeds Teaching Hospitals NHS Trust" up to the first "and" (the run names a second body)."""
+        if k < 1 or doc[k].lower_ != "of" or doc[k - 1].lower_ not in self.grammar.takes_of:
+            return k + 1
+        for j in range(k + 1, i):
+            if doc[j].lower_ in {"and", "&"}:
+                return j + 1
+        return k + 1
 
     def _trim_left(self, doc: Doc, start: int, i: int) -> int:
         g = self.grammar
@@ -688,7 +702,7 @@ class BodyGrammarComponent:
         k = self._walk_left(doc, i, possible, role_tokens)
         if any(doc[j].lower_ in g.table_words for j in range(max(k, 0), i)):
             return None  # "Unrestricted Restricted Total Council Board": a row of column headers
-        start = self._trim_left(doc, k + 1, i)
+        start = self._trim_left(doc, self._after_of_object(doc, k, i), i)
         if start == i:
             return self._standalone(doc, i)
         listed = k >= 0 and not doc[k].is_lower and doc[k].lower_ in g.role_words
