@@ -309,6 +309,8 @@ def test_short_name_of_two_bodies_stays(nlp):
                                                             "Our Healthier Fenby Partnership")]),
     # Executive as the meeting after "to"
     ("a further report will come back to Executive in March", [("Executive", "Executive")]),
+    # a lower-case council after a capitalised name is still the council
+    ("a letter from Fenby Town council", [("Fenby Town council", "Fenby Town Council")]),
     # "of" inside a chamber of commerce's name
     ("The Fenby Chamber of Commerce and Harbour Homes Ltd objected.",
      [("Fenby Chamber of Commerce", "Fenby Chamber of Commerce"),
