@@ -399,3 +399,19 @@ def test_names_joined_by_and_are_not_a_fuller_name(nlp):
     extraction = extract_document("d", parsed, sections, nlp)
     bodies = [(e.text, e.norm) for e in extraction.entities if e.label == "BODY"]
     assert bodies[-1] == ("Fenby Town Council", "Fenby Town Council")
+
+
+def test_names_described_as_organisations_in_brackets(nlp):
+    text = ("Partners include:\n  • Fenby Healthcare United (out of hours provider)\n"
+            "  • Community Action Kingsmere (3rd sector infrastructure organisation)")
+    assert spans(nlp, text) == [("Fenby Healthcare United", "Fenby Healthcare United"),
+                                ("Community Action Kingsmere", "Community Action Kingsmere")]
+
+
+@pytest.mark.parametrize("text", [
+    "Present: Jo Bloggs (Fenby Housing Company), Sam Lee (Kingsmere Rehabilitation Company)",  # people
+    "The Plan (see the organisation)",  # one word
+    "Harbour (provider)",
+])
+def test_not_described_bodies(nlp, text):
+    assert spans(nlp, text) == []

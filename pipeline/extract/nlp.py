@@ -50,6 +50,8 @@ INNER_ACRONYM = re.compile(r"\s*\([A-Z][A-Za-z&/]{1,7}\)(?=\s)")  # an acronym i
 # "(CCGs)", "(PCNs)": a plural acronym after a name says the name is a class, not one body
 PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s$")
 WELLBEING = re.compile(r"\b[Ww]ell[- ]?[Bb]eing\b")
+# a bracket whose last word may say what kind of organisation the name before it is: "(OOH provider)"
+KIND_IN_BRACKETS = re.compile(r"\((?:[^()\n]{0,50}\s)?([A-Za-z]+)\)")
 POSSESSIVE = frozenset({"’", "'"})
 ENUMERATOR = re.compile(r"^[A-Za-z][.)]$")  # "C." or "b)" opening a list item, not a name word
 
@@ -94,6 +96,7 @@ class BodyGrammar:
     compass_words: frozenset[str]
     joined_by_of: frozenset[str]
     takes_of: frozenset[str]
+    kind_nouns: frozenset[str]
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -189,6 +192,7 @@ def body_grammar() -> BodyGrammar:
         compass_words=words("compass_words"),
         joined_by_of=words("joined_by_of"),
         takes_of=words("takes_of"),
+        kind_nouns=words("kind_nouns"),
     )
 
 
@@ -732,8 +736,39 @@ class BodyGrammarComponent:
             span = self._candidate(doc, i, possible, role_tokens, places)
             if span is not None:
                 found.append(span)
+        found.extend(self._described(doc, role_tokens))
         raw.extend(found)
         return doc
+
+    def _described(self, doc: Doc, role_tokens: set[int]) -> list[Span]:
+        """Names the page describes as an organisation in brackets: "Fenby Care United (out of hours
+        provider)", "Community Action Fenby (3rd sector infrastructure organisation)"."""
+        found = []
+        for match in KIND_IN_BRACKETS.finditer(doc.text):
+            kind = match.group(1)
+            if not kind.islower() or kind not in self.grammar.kind_nouns:
+                continue  # "Jo Bloggs (Fenby Housing Company)": a person and their organisation
+            bracket = doc.char_span(match.start(), match.start() + 1)
+            start = self._name_before(doc, bracket.start, role_tokens) if bracket is not None else None
+            if start is not None:
+                found.append(Span(doc, start, bracket.start, label="BODY"))
+        return found
+
+    def _name_before(self, doc: Doc, end: int, role_tokens: set[int]) -> int | None:
+        """The start of the capitalised name just before token `end` on its line, if there is one."""
+        g = self.grammar
+        k = end - 1
+        while k >= 0 and end - k <= g.max_name_words and k not in role_tokens and not doc[k].is_space:
+            t = doc[k]
+            if not (t.lower_ in {"and", "&"} or (NAME_WORD.match(t.text) and t.text[:1].isupper())):
+                break
+            if "\n" in t.whitespace_ and k < end - 1:
+                break
+            k -= 1
+        start = self._trim_left(doc, k + 1, end)
+        if start >= end or _fold(doc[start:end].text) in g.generic:
+            return None
+        return start if end - start >= 2 else None  # one word ("The Plan (...)"): too often not a name
 
 
 def _opens_line_or_sentence(doc: Doc, i: int) -> bool:
