@@ -415,3 +415,20 @@ def test_names_described_as_organisations_in_brackets(nlp):
 ])
 def test_not_described_bodies(nlp, text):
     assert spans(nlp, text) == []
+
+
+def test_defined_acronym_before_and_is_a_body_of_its_own(nlp):
+    from pipeline.extract import extract_document
+
+    parsed, sections = _document([
+        "Northshire County Council (NCC) leads the programme.",
+        "NCC and Fenby City Council will fund it.",
+    ])
+    extraction = extract_document("d", parsed, sections, nlp)
+    bodies = [(e.text, e.norm) for e in extraction.entities if e.label == "BODY"]
+    assert bodies == [("Northshire County Council", "Northshire County Council"),
+                      ("NCC", "Northshire County Council"),
+                      ("NCC", "Northshire County Council"),
+                      ("Fenby City Council", "Fenby City Council")]
+    for entity in extraction.entities:
+        assert parsed.text[entity.char_start:entity.char_end] == entity.text

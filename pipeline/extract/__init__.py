@@ -116,6 +116,9 @@ def _span_founds(doc: Doc, text: str) -> list[Found]:
             for s in doc.spans.get(SPANS_KEY, [])]
 
 
+LEADING_ACRONYM = re.compile(r"([A-Z][A-Za-z&/]{1,7})\s+(?:and|&)\s+(?=[A-Z])")
+
+
 def _document_bodies(chunks: Sequence[_Chunk], founds: list[list[Found]]) -> list[list[Found]]:
     """BODY mentions the per-section pass missed: acronyms defined in the document, case variants of names
     of three words or more ("recovery and transformation board"; not "locality board").
@@ -135,6 +138,8 @@ def _document_bodies(chunks: Sequence[_Chunk], founds: list[list[Found]]) -> lis
                 acronyms.setdefault(acronym, item.norm)
     if not variants and not acronyms:
         return [[] for _ in chunks]
+    for found in founds:
+        _drop_leading_acronyms(found, acronyms)
     # Each alternative opens with its literal first word and checks the character before it in a
     # look-behind of its own, so that `re` jumps to the alternatives' first letters instead of trying
     # every position; names are matched in the lower-cased text (same length: same offsets).
@@ -172,6 +177,17 @@ def _document_bodies(chunks: Sequence[_Chunk], founds: list[list[Found]]) -> lis
                 extra.append(Found("BODY", start, end, surface, norm, "document_alias"))
         added.append(extra)
     return added
+
+
+def _drop_leading_acronyms(found: list[Found], acronyms: dict[str, str]) -> None:
+    """Cut a defined acronym and its "and" off the front of a body, in place: in "WCC and Fenby City
+    Council" the acronym is a body of its own (found again by the acronym search), not part of the name."""
+    for index, item in enumerate(found):
+        match = LEADING_ACRONYM.match(item.text) if item.label == "BODY" else None
+        if match and match.group(1) in acronyms:
+            cut = match.end()
+            text = item.text[cut:]
+            found[index] = replace(item, start=item.start + cut, text=text, norm=body_norm(text))
 
 
 def _names_pattern(names: list[str]) -> str:
