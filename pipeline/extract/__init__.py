@@ -180,7 +180,7 @@ def _document_bodies(chunks: Sequence[_Chunk], founds: list[list[Found]]) -> lis
 
 
 def _drop_leading_acronyms(found: list[Found], acronyms: dict[str, str]) -> None:
-    """Cut a defined acronym and its "and" off the front of a body, in place: in "WCC and Fenby City
+    """Cut a defined acronym and its "and" off the front of a body, in place: in "NCC and Fenby City
     Council" the acronym is a body of its own (found again by the acronym search), not part of the name."""
     for index, item in enumerate(found):
         match = LEADING_ACRONYM.match(item.text) if item.label == "BODY" else None
@@ -269,11 +269,11 @@ DOMINANT_BODY = 3
 
 def _short_body_names(entities: list[Entity]) -> list[Entity]:
     """A body's short name ("City Council", "Partnership Board") takes the norm of the one fuller name in the
-    document that ends with it ("Salford City Council"), flagged `document_alias`.  A short name that ends
-    two different names ("City Council" beside "Salford City Council" and "Leeds City Council") stays,
+    document that ends with it ("Fenby City Council"), flagged `document_alias`.  A short name that ends
+    two different names ("City Council" beside "Fenby City Council" and "Kingsmere City Council") stays,
     unless the document names one of them far more often (`DOMINANT_BODY`)."""
     mentions = Counter(e.norm for e in entities if e.label == "BODY" and e.norm)
-    # a fuller name is a norm or a surface: "NHS Oldham Clinical Commissioning Group" (norm "NHS Oldham CCG")
+    # a fuller name is a norm or a surface: "NHS Fenby Clinical Commissioning Group" (norm "NHS Fenby CCG")
     names = {name: e.norm for e in entities if e.label == "BODY" and e.norm
              for name in (e.norm, collapse(e.text))}
     words = {name: tuple(name.lower().split()) for name in names}

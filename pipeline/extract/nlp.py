@@ -50,7 +50,7 @@ INNER_ACRONYM = re.compile(r"\s*\([A-Z][A-Za-z&/]{1,7}\)(?=\s)")  # an acronym i
 # "(CCGs)", "(PCNs)": a plural acronym after a name says the name is a class, not one body
 PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s$")
 WELLBEING = re.compile(r"\b[Ww]ell[- ]?[Bb]eing\b")
-# a bracket whose last word may say what kind of organisation the name before it is: "(OOH provider)"
+# a bracket whose last word may say what kind of organisation the name before it is: "(out of hours provider)"
 KIND_IN_BRACKETS = re.compile(r"\((?:[^()\n]{0,50}\s)?([A-Za-z]+)\)")
 POSSESSIVE = frozenset({"’", "'"})
 ENUMERATOR = re.compile(r"^[A-Za-z][.)]$")  # "C." or "b)" opening a list item, not a name word
@@ -548,7 +548,7 @@ class BodyGrammarComponent:
 
     def _wrapped_head_after(self, doc: Doc, k: int, possible: list[bool]) -> int | None:
         """The head that continues head `k` after a line break that only wraps a long line: "... the
-        Integrated Care Partnership\nBoard has identified" (not a list of names one a line: short lines)."""
+        Fenby Care Partnership\nBoard has identified" (not a list of names one a line: short lines)."""
         j, gap = k + 1, doc[k].whitespace_
         while j < len(doc) and doc[j].is_space:
             gap += doc[j].text_with_ws
@@ -578,7 +578,7 @@ class BodyGrammarComponent:
         before = k - 4 if k >= 4 and self._crosses_acronym(doc, k - 1) else k - 1
         if before >= 0 and t.text != "-" and not doc[before].is_lower and (
                 (possible[before] and self._is_head(doc, before)) or self._is_plural_head(doc[before])):
-            return True  # "Bury Council and Bury CCG", "the Manchester CCGs and Manchester City Council"
+            return True  # "Bury Council and Bury CCG", "the Fenby CCGs and Fenby City Council"
         if t.lower_ in {"and", "&"} and _fold(doc[k + 1:i + 1].text) in self.grammar.type_names:
             return True  # "the One Fenby and Health and Wellbeing Board Strategy": a name, then a board
         if t.text == "-" and (t.whitespace_ or doc[k - 1].whitespace_):
@@ -612,7 +612,7 @@ class BodyGrammarComponent:
                 k -= 3
                 continue
             elif t.text in POSSESSIVE and _plural_possessive(doc, k):
-                k -= 2  # "Manchester CCGs’ Joint Board": a plural possessive
+                k -= 2  # "Fenby CCGs’ Joint Board": a plural possessive
                 continue
             elif not self._is_name_word(doc, k) or self._starts_other_name(doc, k, i, possible):
                 break
@@ -634,8 +634,8 @@ class BodyGrammarComponent:
                 and not (possible[k + 2] and self._is_head(doc, k + 2)))
 
     def _after_of_object(self, doc: Doc, k: int, i: int) -> int:
-        """Where the name starts when the run begins after "of": past the object of "University of Leeds
-        and Leeds Teaching Hospitals NHS Trust" up to the first "and" (the run names a second body)."""
+        """Where the name starts when the run begins after "of": past the object of "University of Fenby
+        and Fenby Teaching Hospitals NHS Trust" up to the first "and" (the run names a second body)."""
         if k < 1 or doc[k].lower_ != "of" or doc[k - 1].lower_ not in self.grammar.takes_of:
             return k + 1
         for j in range(k + 1, i):
@@ -658,10 +658,10 @@ class BodyGrammarComponent:
 
     def _cut_long_run(self, doc: Doc, start: int, i: int, places: dict[int, Span],
                       listed: bool) -> int | None:
-        """A run of more name words than any body has is table cells flattened into one line ("Steve
-        Park Warrington Borough Council Andy Carter MP ..."): keep only a place and the words after it
-        just before the head ("Warrington Borough Council"), else nothing.  A run that follows a post
-        title (`listed`: "... MP Steve Park Warrington Borough Council") is cut at such a place too."""
+        """A run of more name words than any body has is table cells flattened into one line ("Jo
+        Bloggs Norfolk County Council Sam Lee Harbour Homes ..."): keep only a place and the words after it
+        just before the head ("Norfolk County Council"), else nothing.  A run that follows a post title
+        (`listed`: "... MP Jo Bloggs Norfolk County Council") is cut at such a place too."""
         g = self.grammar
         if not listed and (i - start <= g.max_name_words or sum(
                 1 for t in doc[start:i] if t.lower_ not in g.connectors and t.text[:1].isalpha())
@@ -670,7 +670,7 @@ class BodyGrammarComponent:
         for place_start in range(max(start, i - g.place_reach), i):
             if place_start in places:
                 while place_start > start and doc[place_start - 1].lower_ in g.compass_words:
-                    place_start -= 1  # "West Hampshire", "North East Lincolnshire"
+                    place_start -= 1  # "West Norfolk", "North East Fenbyshire"
                 return place_start
         return start if listed else None
 
@@ -742,7 +742,7 @@ class BodyGrammarComponent:
 
     def _described(self, doc: Doc, role_tokens: set[int]) -> list[Span]:
         """Names the page describes as an organisation in brackets: "Fenby Care United (out of hours
-        provider)", "Community Action Fenby (3rd sector infrastructure organisation)"."""
+        provider)", "Community Action Fenby (voluntary sector support organisation)"."""
         found = []
         for match in KIND_IN_BRACKETS.finditer(doc.text):
             kind = match.group(1)
