@@ -126,6 +126,9 @@ def _span_founds(doc: Doc, text: str) -> list[Found]:
             for s in doc.spans.get(SPANS_KEY, [])]
 
 
+LEADING_ACRONYM = re.compile(r"([A-Z][A-Za-z&/]{1,7})\s+(?:and|&)\s+(?=[A-Z])")
+
+
 def _document_bodies(chunks: Sequence[_Chunk], founds: list[list[Found]]) -> list[list[Found]]:
     """BODY mentions the per-section pass missed: acronyms defined in the document, case variants of names
     of three words or more ("recovery and transformation board"; not "locality board").
@@ -145,6 +148,8 @@ def _document_bodies(chunks: Sequence[_Chunk], founds: list[list[Found]]) -> lis
                 acronyms.setdefault(acronym, item.norm)
     if not variants and not acronyms:
         return [[] for _ in chunks]
+    for found in founds:
+        _drop_leading_acronyms(found, acronyms)
     # Each alternative opens with its literal first word and checks the character before it in a
     # look-behind of its own, so that `re` jumps to the alternatives' first letters instead of trying
     # every position; names are matched in the lower-cased text (same length: same offsets).
@@ -182,6 +187,17 @@ def _document_bodies(chunks: Sequence[_Chunk], founds: list[list[Found]]) -> lis
                 extra.append(Found("BODY", start, end, surface, norm, "document_alias"))
         added.append(extra)
     return added
+
+
+def _drop_leading_acronyms(found: list[Found], acronyms: dict[str, str]) -> None:
+    """Cut a defined acronym and its "and" off the front of a body, in place: in "NCC and Fenby City
+    Council" the acronym is a body of its own (found again by the acronym search), not part of the name."""
+    for index, item in enumerate(found):
+        match = LEADING_ACRONYM.match(item.text) if item.label == "BODY" else None
+        if match and match.group(1) in acronyms:
+            cut = match.end()
+            text = item.text[cut:]
+            found[index] = replace(item, start=item.start + cut, text=text, norm=body_norm(text))
 
 
 def _names_pattern(names: list[str]) -> str:
@@ -293,14 +309,31 @@ def _list_blocks(list_items: Sequence[tuple[int, int]], chunk: _Chunk) -> list[t
     return [(a - start, b - start) for a, b in list_items[first:last]]
 
 
+# A short name that ends several fuller names takes the one the document names this many times as often as
+# all the others together ("County Council" in a Suffolk paper that cites five other county councils once).
+DOMINANT_BODY = 3
+
+
 def _short_body_names(entities: list[Entity]) -> list[Entity]:
     """A body's short name ("City Council", "Partnership Board") takes the norm of the one fuller name in the
-    document that ends with it ("Salford City Council"), flagged `document_alias`.  A short name that ends
-    two different names ("City Council" beside "Salford City Council" and "Leeds City Council") stays."""
-    # a fuller name is a norm or a surface: "NHS Oldham Clinical Commissioning Group" (norm "NHS Oldham CCG")
+    document that ends with it ("Fenby City Council"), flagged `document_alias`.  A short name that ends
+    two different names ("City Council" beside "Fenby City Council" and "Kingsmere City Council") stays,
+    unless the document names one of them far more often (`DOMINANT_BODY`)."""
+    mentions = Counter(e.norm for e in entities if e.label == "BODY" and e.norm)
+    # a fuller name is a norm or a surface: "NHS Fenby Clinical Commissioning Group" (norm "NHS Fenby CCG")
     names = {name: e.norm for e in entities if e.label == "BODY" and e.norm
              for name in (e.norm, collapse(e.text))}
-    fuller = {norm: _fuller_body(norm, names) for norm in set(names.values()) if len(norm.split()) >= 2}
+    words = {name: tuple(name.lower().split()) for name in names}
+    by_last: dict[str, list[str]] = {}
+    for name, name_words in words.items():
+        by_last.setdefault(name_words[-1], []).append(name)
+    fuller = {}
+    for norm in mentions:
+        short = tuple(norm.lower().split())
+        if len(short) >= 2:
+            same_last = by_last.get(short[-1], [])
+            longer = {names[n] for n in same_last if names[n] != norm and _ends_with(words[n], short)}
+            fuller[norm] = _fuller_body(longer, mentions)
     out = []
     for e in entities:
         target = fuller.get(e.norm) if e.label == "BODY" else None
@@ -308,22 +341,26 @@ def _short_body_names(entities: list[Entity]) -> list[Entity]:
     return out
 
 
-def _ends_with(name: list[str], words: list[str]) -> bool:
-    return len(name) > len(words) and name[-len(words):] == words
+def _ends_with(name: tuple[str, ...], short: tuple[str, ...]) -> bool:
+    """Whether `name` is a longer name ending with `short`, not two names joined ("Fenby Library and Fenby
+    Town Council" does not name the town council)."""
+    cut = len(name) - len(short)
+    return cut > 0 and name[cut:] == short and name[cut - 1] not in {"and", "&"}
 
 
-def _fuller_body(norm: str, names: dict[str, str]) -> str | None:
-    """The norm of the longest of `names` (name -> norm) that ends with the words of `norm`, if every other
-    such name ends the longest or has the same norm."""
-    words = norm.lower().split()
-    longer = sorted((n for n in names if names[n] != norm and _ends_with(n.lower().split(), words)),
-                    key=lambda n: len(n.split()), reverse=True)
+def _fuller_body(longer: set[str], mentions: Counter[str]) -> str | None:
+    """The norm a short name stands for among the norms of the fuller names ending with it: the longest if
+    every other ends with it too ("Partnership Board" in "Fenby Care Partnership Board" and "Care
+    Partnership Board"), else the one named `DOMINANT_BODY` times as often as the others together."""
     if not longer:
         return None
-    longest, target = longer[0].lower().split(), names[longer[0]]
-    if all(names[n] == target or _ends_with(longest, n.lower().split()) for n in longer[1:]):
-        return target
-    return None
+    ranked = sorted(longer, key=lambda n: (len(n.split()), n), reverse=True)
+    longest = tuple(ranked[0].lower().split())
+    if all(_ends_with(longest, tuple(n.lower().split())) for n in ranked[1:]):
+        return ranked[0]
+    top = max(longer, key=lambda n: (mentions[n], n))
+    others = sum(mentions[n] for n in longer) - mentions[top]
+    return top if mentions[top] >= DOMINANT_BODY * others else None
 
 
 def _full_names(entities: list[Entity]) -> list[Entity]:

@@ -53,6 +53,8 @@ INNER_ACRONYM = re.compile(r"\s*\([A-Z][A-Za-z&/]{1,7}\)(?=\s)")  # an acronym i
 # "(CCGs)", "(PCNs)": a plural acronym after a name says the name is a class, not one body
 PLURAL_ACRONYM = re.compile(r"^[A-Z]{2,}s$")
 WELLBEING = re.compile(r"\b[Ww]ell[- ]?[Bb]eing\b")
+# a bracket whose last word may say what kind of organisation the name before it is: "(out of hours provider)"
+KIND_IN_BRACKETS = re.compile(r"\((?:[^()\n]{0,50}\s)?([A-Za-z]+)\)")
 POSSESSIVE = frozenset({"’", "'"})
 ENUMERATOR = re.compile(r"^[A-Za-z][.)]$")  # "C." or "b)" opening a list item, not a name word
 
@@ -109,6 +111,9 @@ class BodyGrammar:
     heading_words: frozenset[str]
     role_words: frozenset[str]
     compass_words: frozenset[str]
+    joined_by_of: frozenset[str]
+    takes_of: frozenset[str]
+    kind_nouns: frozenset[str]
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -230,6 +235,9 @@ def body_grammar() -> BodyGrammar:
         heading_words=words("heading_words"),
         role_words=words("role_words"),
         compass_words=words("compass_words"),
+        joined_by_of=words("joined_by_of"),
+        takes_of=words("takes_of"),
+        kind_nouns=words("kind_nouns"),
     )
 
 
@@ -647,7 +655,7 @@ class BodyGrammarComponent:
 
     def _wrapped_head_after(self, doc: Doc, k: int, possible: list[bool]) -> int | None:
         """The head that continues head `k` after a line break that only wraps a long line: "... the
-        Integrated Care Partnership\nBoard has identified" (not a list of names one a line: short lines)."""
+        Fenby Care Partnership\nBoard has identified" (not a list of names one a line: short lines)."""
         j, gap = k + 1, doc[k].whitespace_
         while j < len(doc) and doc[j].is_space:
             gap += doc[j].text_with_ws
@@ -677,7 +685,9 @@ class BodyGrammarComponent:
         before = k - 4 if k >= 4 and self._crosses_acronym(doc, k - 1) else k - 1
         if before >= 0 and t.text != "-" and not doc[before].is_lower and (
                 (possible[before] and self._is_head(doc, before)) or self._is_plural_head(doc[before])):
-            return True  # "Bury Council and Bury CCG", "the Manchester CCGs and Manchester City Council"
+            return True  # "Bury Council and Bury CCG", "the Fenby CCGs and Fenby City Council"
+        if t.lower_ in {"and", "&"} and _fold(doc[k + 1:i + 1].text) in self.grammar.type_names:
+            return True  # "the One Fenby and Health and Wellbeing Board Strategy": a name, then a board
         if t.text == "-" and (t.whitespace_ or doc[k - 1].whitespace_):
             return True  # "Partnership - System Board" is two names; "Sub-Committee" is one
         # a comma only inside "Health, Care and Well Being Partnership"
@@ -702,11 +712,14 @@ class BodyGrammarComponent:
             if t.lower_ in g.connectors:
                 if self._stops_at_connector(doc, k, i, possible):
                     break
-            elif self._crosses_acronym(doc, k):
+            elif t.lower_ == "of" and k > 0 and doc[k - 1].lower_ in g.joined_by_of:
+                k -= 1  # "Fenby Chamber of Commerce"
+                continue
+            elif t.text == ")" and self._crosses_acronym(doc, k):
                 k -= 3
                 continue
-            elif _plural_possessive(doc, k):
-                k -= 2  # "Manchester CCGs’ Joint Board": a plural possessive
+            elif t.text in POSSESSIVE and _plural_possessive(doc, k):
+                k -= 2  # "Fenby CCGs’ Joint Board": a plural possessive
                 continue
             elif not self._is_name_word(doc, k) or self._starts_other_name(doc, k, i, possible):
                 break
@@ -727,6 +740,16 @@ class BodyGrammarComponent:
         return (doc[k + 1].text == "NHS" and k + 1 < i and possible[k] and self._is_head(doc, k)
                 and not (possible[k + 2] and self._is_head(doc, k + 2)))
 
+    def _after_of_object(self, doc: Doc, k: int, i: int) -> int:
+        """Where the name starts when the run begins after "of": past the object of "University of Fenby
+        and Fenby Teaching Hospitals NHS Trust" up to the first "and" (the run names a second body)."""
+        if k < 1 or doc[k].lower_ != "of" or doc[k - 1].lower_ not in self.grammar.takes_of:
+            return k + 1
+        for j in range(k + 1, i):
+            if doc[j].lower_ in {"and", "&"}:
+                return j + 1
+        return k + 1
+
     def _trim_left(self, doc: Doc, start: int, i: int) -> int:
         g = self.grammar
         while start < i:
@@ -742,18 +765,19 @@ class BodyGrammarComponent:
 
     def _cut_long_run(self, doc: Doc, start: int, i: int, places: dict[int, Span],
                       listed: bool) -> int | None:
-        """A run of more name words than any body has is table cells flattened into one line ("Steve
-        Park Warrington Borough Council Andy Carter MP ..."): keep only a place and the words after it
-        just before the head ("Warrington Borough Council"), else nothing.  A run that follows a post
-        title (`listed`: "... MP Steve Park Warrington Borough Council") is cut at such a place too."""
+        """A run of more name words than any body has is table cells flattened into one line ("Jo
+        Bloggs Norfolk County Council Sam Lee Harbour Homes ..."): keep only a place and the words after it
+        just before the head ("Norfolk County Council"), else nothing.  A run that follows a post title
+        (`listed`: "... MP Jo Bloggs Norfolk County Council") is cut at such a place too."""
         g = self.grammar
-        words = sum(1 for t in doc[start:i] if t.lower_ not in g.connectors and t.text[:1].isalpha())
-        if words <= g.max_name_words and not listed:
+        if not listed and (i - start <= g.max_name_words or sum(
+                1 for t in doc[start:i] if t.lower_ not in g.connectors and t.text[:1].isalpha())
+                <= g.max_name_words):
             return start
         for place_start in range(max(start, i - g.place_reach), i):
             if place_start in places:
                 while place_start > start and doc[place_start - 1].lower_ in g.compass_words:
-                    place_start -= 1  # "West Hampshire", "North East Lincolnshire"
+                    place_start -= 1  # "West Norfolk", "North East Fenbyshire"
                 return place_start
         return start if listed else None
 
@@ -789,7 +813,7 @@ class BodyGrammarComponent:
         k = self._walk_left(doc, i, possible, role_tokens)
         if any(doc[j].lower_ in g.table_words for j in range(max(k, 0), i)):
             return None  # "Unrestricted Restricted Total Council Board": a row of column headers
-        start = self._trim_left(doc, k + 1, i)
+        start = self._trim_left(doc, self._after_of_object(doc, k, i), i)
         if start == i:
             return self._standalone(doc, i)
         listed = k >= 0 and not doc[k].is_lower and doc[k].lower_ in g.role_words
@@ -819,8 +843,39 @@ class BodyGrammarComponent:
             span = self._candidate(doc, i, possible, role_tokens, places)
             if span is not None:
                 found.append(span)
+        found.extend(self._described(doc, role_tokens))
         raw.extend(found)
         return doc
+
+    def _described(self, doc: Doc, role_tokens: set[int]) -> list[Span]:
+        """Names the page describes as an organisation in brackets: "Fenby Care United (out of hours
+        provider)", "Community Action Fenby (voluntary sector support organisation)"."""
+        found = []
+        for match in KIND_IN_BRACKETS.finditer(doc.text):
+            kind = match.group(1)
+            if not kind.islower() or kind not in self.grammar.kind_nouns:
+                continue  # "Jo Bloggs (Fenby Housing Company)": a person and their organisation
+            bracket = doc.char_span(match.start(), match.start() + 1)
+            start = self._name_before(doc, bracket.start, role_tokens) if bracket is not None else None
+            if start is not None:
+                found.append(Span(doc, start, bracket.start, label="BODY"))
+        return found
+
+    def _name_before(self, doc: Doc, end: int, role_tokens: set[int]) -> int | None:
+        """The start of the capitalised name just before token `end` on its line, if there is one."""
+        g = self.grammar
+        k = end - 1
+        while k >= 0 and end - k <= g.max_name_words and k not in role_tokens and not doc[k].is_space:
+            t = doc[k]
+            if not (t.lower_ in {"and", "&"} or (NAME_WORD.match(t.text) and t.text[:1].isupper())):
+                break
+            if "\n" in t.whitespace_ and k < end - 1:
+                break
+            k -= 1
+        start = self._trim_left(doc, k + 1, end)
+        if start >= end or _fold(doc[start:end].text) in g.generic:
+            return None
+        return start if end - start >= 2 else None  # one word ("The Plan (...)"): too often not a name
 
 
 # Words after which an ambiguous place name ("Sale", "Reading") is read as a place.
