@@ -26,6 +26,7 @@ class Place:
     kind: str
     locality: str
     region: str
+    county: str = ""  # the county council over a district's locality, in two-tier areas
 
 
 @lru_cache(maxsize=1)
@@ -33,7 +34,7 @@ def load_places() -> tuple[Place, ...]:
     text = resources.files("pipeline.data").joinpath("places.csv").read_text(encoding="utf-8")
     return tuple(
         Place(row["name"].strip(), row["kind"].strip(), (row.get("locality") or "").strip(),
-              (row.get("region") or "").strip())
+              (row.get("region") or "").strip(), (row.get("county") or "").strip())
         for row in csv.DictReader(text.splitlines())
         if row.get("name")
     )
@@ -63,7 +64,7 @@ class LocalityRules:
     owner_bonus: int
     min_score: int
     dominance: float
-    pair_head_chars: int
+    joint_tail: re.Pattern[str]
 
 
 def _key(name: str) -> str:
@@ -88,8 +89,9 @@ def _ambiguous_names() -> frozenset[str]:
 def locality_rules() -> LocalityRules:
     data = yaml.safe_load(resources.files("pipeline.data").joinpath("locality_cues.yaml").read_text("utf-8"))
     places = {place.name: place for place in load_places() if place.locality}
-    alternation = "|".join(re.escape(name) for name in sorted(places, key=len, reverse=True))
+    # Ambiguous names ("Street", "Sale") never anchor a cue: "Venue: Town Hall, High Street" is no Somerset.
     plain = [name for name in sorted(places, key=len, reverse=True) if name not in _ambiguous_names()]
+    alternation = "|".join(re.escape(name) for name in plain)
     cues = tuple(
         LocalityCue(cue["name"], re.compile(_with_places(cue["pattern"], alternation)), int(cue["weight"]),
                     int(cue.get("head_weight", cue["weight"])), bool(cue.get("owner", False)))
@@ -108,7 +110,8 @@ def locality_rules() -> LocalityRules:
         owner_bonus=int(data["first_owner_bonus"]),
         min_score=int(data["min_score"]),
         dominance=float(data["dominance"]),
-        pair_head_chars=int(data["pair_head_chars"]),
+        joint_tail=re.compile(
+            rf"(?<![\w-])({alternation})(?:,[ \t]+(?:{alternation}))*[ \t]+(?:and|&)[ \t]+$"),
     )
 
 
@@ -117,10 +120,24 @@ def _folded_places(places: dict[str, Place]) -> dict[str, Place]:
     return {name.lower(): place for name, place in places.items()}
 
 
-def _cue_place(match: re.Match[str], places: dict[str, Place]) -> Place | None:
-    for name, value in match.groupdict().items():
+# How far back a joint name's first place may start ("Bristol, North Somerset and South Gloucestershire CCG").
+JOINT_LOOKBACK = 80
+
+
+def _cue_locality(text: str, match: re.Match[str], rules: LocalityRules) -> str | None:
+    """The locality a cue names: a town's own council names the town ("Ashby Town Council"); a joint name
+    ("Medway and Swale CCG") names its first place; otherwise the place in the cue names its locality."""
+    groups = match.groupdict()
+    if groups.get("town"):
+        return groups["town"]
+    for name, value in groups.items():
         if name.startswith("place") and value:
-            return places.get(value) or _folded_places(places).get(value.lower())
+            start = match.start(name)
+            joint = rules.joint_tail.search(text[max(0, start - JOINT_LOOKBACK):start])
+            if joint:
+                value = joint.group(1)
+            place = rules.places.get(value) or _folded_places(rules.places).get(value.lower())
+            return place.locality if place else None
     return None
 
 
@@ -140,19 +157,21 @@ def locality_evidence(text: str) -> LocalityEvidence:
     cues: dict[str, list[str]] = {}
     for match in rules.mention.finditer(text):
         place = rules.places[match.group(1)]
-        in_head = match.start() < rules.head_chars
-        scores[place.locality] += rules.head_mention if in_head else rules.mention_weight
+        weight = rules.head_mention if match.start() < rules.head_chars else rules.mention_weight
+        scores[place.locality] += weight
+        if place.county:  # a district's town is in its county too: "Basingstoke" is evidence for Hampshire
+            scores[place.county] += weight
     owner_at, owner = len(text), None
     for cue in rules.cues:
         for match in cue.pattern.finditer(text):
-            place = _cue_place(match, rules.places)
-            if place is None:
+            locality = _cue_locality(text, match, rules)
+            if locality is None:
                 continue
             in_head = match.start() < rules.head_chars
-            scores[place.locality] += cue.head_weight if in_head else cue.weight
-            cues.setdefault(place.locality, []).append(cue.name)
+            scores[locality] += cue.head_weight if in_head else cue.weight
+            cues.setdefault(locality, []).append(cue.name)
             if cue.owner and in_head and match.start() < owner_at:
-                owner_at, owner = match.start(), place.locality
+                owner_at, owner = match.start(), locality
     for match in rules.email.finditer(text):
         locality = rules.by_key.get(_key(match.group("name")))
         if locality:
@@ -168,19 +187,24 @@ def locality_scores(text: str) -> Counter[str]:
     return locality_evidence(text).scores
 
 
-def _pair_in_head(text: str, best: str, rules: LocalityRules) -> str | None:
-    """A footprint joining `best` and others ("Coventry and Warwickshire") named at the top of the paper."""
-    head = text[:rules.pair_head_chars]
+def _inside(locality: str, area: str, rules: LocalityRules) -> bool:
+    """Whether `locality` lies in the wider `area` ("Trafford" in "Greater Manchester", "Winchester" in
+    "Hampshire")."""
+    place = rules.places.get(locality)
+    return place is not None and area in (place.region, place.county)
+
+
+def _footprint_joining(first: str, second: str, text: str, rules: LocalityRules) -> str | None:
+    """A joint footprint named in the text whose places include both leading localities: a paper that
+    weighs Coventry and Warwickshire evenly and names "Coventry and Warwickshire" is about the footprint."""
     for name, place in rules.places.items():
-        if place.kind == "health area" and place.locality == name and best in name and name in head:
+        if place.kind != "health area" or name not in text:
+            continue
+        members = {rules.places[part].locality if part in rules.places else part
+                   for part in re.split(r",\s*|\s+and\s+", name)}
+        if {first, second} <= members:
             return name
     return None
-
-
-def _inside(locality: str, area: str, rules: LocalityRules) -> bool:
-    """Whether `locality` lies in the wider `area` ("Trafford" in "Greater Manchester")."""
-    place = rules.places.get(locality)
-    return place is not None and place.region == area
 
 
 def _owner_holds(owner: str, best: str, scores: Counter[str], rules: LocalityRules) -> bool:
@@ -199,9 +223,11 @@ def infer_locality(text: str) -> tuple[str | None, str]:
     best, best_score = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
     summary = ", ".join(f"{name} {score}" for name, score in ranked)
-    pair = _pair_in_head(text, best, rules)
-    if pair and pair != best:
-        return pair, f"inferred from text: {pair} named at the top (weighted evidence: {summary})"
+    if len(ranked) > 1 and best_score < rules.dominance * runner_up:
+        footprint = _footprint_joining(best, ranked[1][0], text, rules)
+        if footprint:
+            return footprint, (f"inferred from text: {footprint} joins the two leading places "
+                               f"(weighted evidence: {summary})")
     owner = evidence.owner
     if owner and _owner_holds(owner, best, scores, rules):
         cues = ", ".join(sorted(set(evidence.cues.get(owner, []))))

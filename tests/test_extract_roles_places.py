@@ -152,3 +152,36 @@ def test_venue_line_town(nlp, text, expected):
 ])
 def test_venue_line_without_town(nlp, text):
     assert spans(nlp, text, "PLACE") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a review of the City of Leeds housing stock", [("City of Leeds", "City of Leeds")]),
+    ("investment in Ashford Town Centre this year", [("Ashford", "Ashford")]),  # the place's own centre
+    ("bus links for west Kent and east Sussex", [("west Kent", "west Kent"), ("east Sussex", "east Sussex")]),
+    ("Bury North Cllr Ann Lee", [("Bury North", "Bury North")]),  # an honorific opens a new name
+    ("MINUTES OF THE MEETING HELD AT THE GUILDHALL, TRURO\nPRESENT", [("TRURO", "Truro")]),  # capitals
+])
+def test_more_compound_places(nlp, text, expected):
+    assert spans(nlp, text, "PLACE") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "an agreement with the Sunderland City\nCouncil cabinet",  # a wrapped body name
+    "apologies from Councillor R Preston",  # a surname after an initial
+    "reports from the Fire Service (Cumbria) were noted",  # a place qualifying a name in brackets
+    "the new Bolton and Wigan Alliance",  # both places open the name
+    "the Bristol, Bath and Weston CCG",  # a listed name
+    "SALE OF THE DEPOT",  # an ambiguous word in capitals
+])
+def test_more_places_inside_names(nlp, text):
+    assert spans(nlp, text, "PLACE") == []
+
+
+def test_address_names_before_postcode(nlp):
+    text = "Premises: The Old Mill, 4 Quay Lane, Thornleigh, Exeter, EX2 9QT (ref 1123)"
+    assert spans(nlp, text, "PLACE") == [("Thornleigh", "Thornleigh"), ("Exeter", "Exeter")]
+
+
+def test_address_stops_at_a_street(nlp):
+    text = "send replies to 10 Station Road, Millbrook Park, PO1 2AB"
+    assert spans(nlp, text, "PLACE") == []

@@ -68,10 +68,15 @@ class PlaceContext:
     """The words around a place that decide whether it stands alone (see `place_context.yaml`)."""
     openers: frozenset[str]
     name_openers: frozenset[str]
+    honorifics: frozenset[str]
     continuations_ok: frozenset[str]
+    place_continuations: tuple[tuple[str, ...], ...]
+    name_heads_next_line: frozenset[str]
     prefixes: frozenset[str]
+    of_prefixes: tuple[tuple[str, ...], ...]
     suffixes: frozenset[str]
     ward_lead: re.Pattern[str]
+    address: re.Pattern[str]
     bullet_item: re.Pattern[str]
     venue_line: re.Pattern[str]
     venue_nouns: frozenset[str]
@@ -169,10 +174,15 @@ def place_context() -> PlaceContext:
     return PlaceContext(
         openers=words("openers"),
         name_openers=words("name_openers"),
+        honorifics=words("honorifics"),
         continuations_ok=words("continuations_ok"),
+        place_continuations=tuple(tuple(str(phrase).split()) for phrase in data["place_continuations"]),
+        name_heads_next_line=words("name_heads_next_line"),
         prefixes=words("prefixes"),
+        of_prefixes=tuple(tuple(str(phrase).split()) for phrase in data["of_prefixes"]),
         suffixes=words("suffixes") | words("landforms"),
         ward_lead=re.compile(data["ward_lead"], re.MULTILINE),
+        address=re.compile(data["address"]),
         bullet_item=re.compile(rf"^[ \t]*{data['bullet']}[ \t]*(?P<item>{BARE_PLACE.pattern})[ \t]*$"),
         venue_line=re.compile(data["venue_line"]),
         venue_nouns=words("venue_nouns"),
@@ -246,8 +256,21 @@ def role_norm(text: str) -> str:
     return " ".join(out)
 
 
+@lru_cache(maxsize=1)
+def _places_by_capitals() -> dict[str, str]:
+    """Gazetteer names written in capitals ("BRIDGWATER") -> as listed, for headings set in capitals.  Short
+    names and ambiguous words ("BATH", "SALE", "STREET") are left out: in capitals they are mostly words."""
+    gaz = gazetteers()
+    return {name.upper(): name for name in gaz.places
+            if len(name) >= MIN_CAPITALS_PLACE and name not in gaz.ambiguous_places}
+
+
+MIN_CAPITALS_PLACE = 5
+
+
 def place_norm(text: str) -> str:
-    return collapse(text)
+    text = collapse(text)
+    return _places_by_capitals().get(text, text) if text.isupper() else text
 
 
 NORMS = {"BODY": body_norm, "ROLE": role_norm, "PLACE": place_norm}
@@ -300,7 +323,9 @@ def role_patterns() -> list[dict[str, Any]]:
 
 def place_patterns() -> list[dict[str, Any]]:
     phrases = [{"label": "PLACE", "pattern": name, "id": name} for name in gazetteers().places]
-    return phrases + _read_jsonl("place_patterns.jsonl")
+    capitals = [{"label": "PLACE", "pattern": upper, "id": name}
+                for upper, name in _places_by_capitals().items()]
+    return phrases + capitals + _read_jsonl("place_patterns.jsonl")
 
 
 # -------------------------------------------------------------------------------------- components
@@ -486,14 +511,16 @@ LAYOUT_PLACE = "layout"  # span id of a place found from the layout rather than 
 class PlaceLayoutComponent:
     """Places no gazetteer lists, read from the page layout (cues in `place_context.yaml`): each bulleted
     item under a line that introduces wards ("made up of the following wards:" then "- Hill Top") and the
-    town that closes a venue line ("Venue: Civic Suite, Town Hall, Ashby, LE65 1HU")."""
+    town that closes a venue line ("Venue: Civic Suite, Town Hall, Ashby, LE65 1HU") and the names just before
+    a postcode in an address ("Unit 4, Mill Yard, Hartwell, Elmstead, EL4 7QP")."""
 
     def __init__(self, context: PlaceContext):
         self.ctx = context
 
     def __call__(self, doc: Doc) -> Doc:
         found = []
-        for start, end in [*self._ward_items(doc.text), *self._venue_towns(doc.text)]:
+        text = doc.text
+        for start, end in [*self._ward_items(text), *self._venue_towns(text), *self._address_places(text)]:
             span = doc.char_span(start, end, label="PLACE", span_id=LAYOUT_PLACE)
             if span is not None:
                 found.append(span)
@@ -527,6 +554,24 @@ class PlaceLayoutComponent:
                     towns.append((offset + town[0], offset + town[1]))
                     break
         return towns
+
+    def _address_places(self, text: str) -> list[tuple[int, int]]:
+        """The bare names just before a postcode in a comma-separated address (at most two: a
+        neighbourhood and its town), walking back until a street, building or number."""
+        places = []
+        for address in self.ctx.address.finditer(text):
+            parts = list(re.finditer(r"[^,]+", address.group()))
+            found = 0
+            for part in reversed(parts[1:]):
+                if not POSTCODE.sub("", part.group()).strip():
+                    continue  # the postcode alone
+                town = self._town(part.group())
+                if town is None or found == 2:
+                    break
+                offset = address.start() + part.start()
+                places.append((offset + town[0], offset + town[1]))
+                found += 1
+        return places
 
     def _town(self, part: str) -> tuple[int, int] | None:
         """Where a bare town name is in one part of an address (a postcode after it cut off), else None."""
@@ -675,6 +720,39 @@ def _joined(doc: Doc, i: int) -> bool:
     return not doc[i].is_space and "\n" not in doc[i].whitespace_
 
 
+JOINERS = frozenset({"and", "&", ","})
+
+
+def _drop_joint_names(places: list[Span], name_starts: set[int]) -> list[Span]:
+    """Places joined by "and" / "," to a place that opens a name are in that name too: "Medway and Swale
+    CCG", "Heywood, Middleton and Rochdale Locality Board"."""
+    dropped = set(name_starts)
+    kept = []
+    for span in sorted(places, key=lambda s: s.start, reverse=True):
+        doc, end = span.doc, span.end
+        if end + 1 < len(doc) and doc[end].text in JOINERS and end + 1 in dropped and _joined(doc, end):
+            dropped.add(span.start)
+        else:
+            kept.append(span)
+    return kept[::-1]
+
+
+INITIAL_WORD = re.compile(r"^[A-Z]\.?$")
+
+
+def _wrapped_line(doc: Doc, i: int) -> bool:
+    """Whether the space token i may be a line break that a wrapped line runs on across: one break, or two
+    where a reader set the lines of a PDF paragraph apart."""
+    return doc[i].text.count("\n") <= 2 and i + 1 < len(doc) and not doc[i + 1].is_space
+
+
+def _qualifies_a_name(span: Span) -> bool:
+    """A place alone in brackets right after a capitalised name: "Probation Service (London)"."""
+    doc, i = span.doc, span.start - 1
+    closes = span.end < len(doc) and doc[span.end].text == ")"
+    return closes and i > 0 and _joined(doc, i - 1) and doc[i - 1].text[:1].isupper()
+
+
 def _is_title_word(text: str) -> bool:
     return len(text) > 1 and text.isalpha() and text[0].isupper() and text[1:].islower()
 
@@ -740,8 +818,9 @@ class ResolveComponent:
                 in_names.append(grown)
             else:
                 kept.append(grown)
-        return [span for span in kept
+        kept = [span for span in kept
                 if not any(name.start <= span.start and span.end <= name.end for name in in_names)]
+        return _drop_joint_names(kept, {span.start for span in in_names})
 
     def _grow_place(self, span: Span) -> Span:
         doc, ctx = span.doc, self.places
@@ -749,11 +828,22 @@ class ResolveComponent:
         while start > 0 and span.start - start < 2 and doc[start - 1].text in ctx.prefixes \
                 and _joined(doc, start - 1):
             start -= 1
+        start = self._of_prefix_start(doc, start)
         if end < len(doc) and doc[end].text in ctx.suffixes and _joined(doc, end - 1):
             end += 1
         if (start, end) == (span.start, span.end):
             return span
         return Span(doc, start, end, label="PLACE", span_id=span.id_)
+
+    def _of_prefix_start(self, doc: Doc, start: int) -> int:
+        """Where "City of" / "County of" before a place starts ("City of Manchester" is one place)."""
+        if start < 2 or doc[start - 1].text != "of" or not _joined(doc, start - 2):
+            return start
+        for words in self.places.of_prefixes:
+            first = start - 1 - len(words)
+            if first >= 0 and tuple(t.text for t in doc[first:start - 1]) == words:
+                return first
+        return start
 
     def _continues_into_name(self, span: Span, place_starts: frozenset[int]) -> bool:
         """A capitalised word right after the place on its line makes it part of a name: "Chorley Road",
@@ -764,11 +854,16 @@ class ResolveComponent:
             if close is None:
                 return False
             i = close + 1
-        if i >= len(doc) or not _joined(doc, i - 1) or i in place_starts:
+        if i >= len(doc) or i in place_starts:
             return False
         word = doc[i].text
-        if word in self.places.continuations_ok or word in self.places.name_openers:
+        if doc[i].is_space:
+            return _wrapped_line(doc, i) and doc[i + 1].text in self.places.name_heads_next_line
+        if word in self.places.continuations_ok or word in self.places.honorifics:
             return False  # "Bolton and Bury", "Wigan Cllr Ann Jones": a new name starts
+        following = tuple(t.text for t in doc[i:i + 2])
+        if any(following[:len(words)] == words for words in self.places.place_continuations):
+            return False  # "Ashford Town Centre" is still Ashford
         return word.isalpha() and word[0].isupper()
 
     def _closes_a_name(self, span: Span) -> bool:
@@ -779,8 +874,10 @@ class ResolveComponent:
         if i < 0 or not _joined(doc, i):
             return False
         before = doc[i].text
-        if before in self.places.name_openers:
-            return True
+        if before in self.places.name_openers | self.places.honorifics or INITIAL_WORD.match(before):
+            return True  # "Cllr Sutton", "NHS Bury", "Councillor J Preston"
+        if before == "(" and _qualifies_a_name(span):
+            return True  # "Probation Service (London)"
         if before == "of" and i > 0 and _joined(doc, i - 1):
             before = doc[i - 1].text
         return _is_title_word(before) and before not in self.places.openers and before not in SMALL_WORDS
