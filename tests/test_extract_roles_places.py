@@ -185,3 +185,16 @@ def test_address_names_before_postcode(nlp):
 def test_address_stops_at_a_street(nlp):
     text = "send replies to 10 Station Road, Millbrook Park, PO1 2AB"
     assert spans(nlp, text, "PLACE") == []
+
+
+def test_places_listed_side_by_side_in_a_table(nlp):
+    assert spans(nlp, "Norfolk West Sussex Cumbria", "PLACE") == [
+        ("Norfolk", "Norfolk"), ("West Sussex", "West Sussex"), ("Cumbria", "Cumbria")]
+
+
+@pytest.mark.parametrize("text", [
+    "a letter from the London Borough of Merton",  # a council's name, not "Borough of Merton"
+    "the Leeds North Township committee",  # a listed place before a pattern place is still a name
+])
+def test_council_and_township_names(nlp, text):
+    assert spans(nlp, text, "PLACE") == []

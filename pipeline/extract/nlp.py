@@ -723,6 +723,10 @@ def _joined(doc: Doc, i: int) -> bool:
 JOINERS = frozenset({"and", "&", ","})
 
 
+def _followed_by_of(doc: Doc, i: int) -> bool:
+    return i + 1 < len(doc) and doc[i + 1].text == "of" and _joined(doc, i)
+
+
 def _drop_joint_names(places: list[Span], name_starts: set[int]) -> list[Span]:
     """Places joined by "and" / "," to a place that opens a name are in that name too: "Medway and Swale
     CCG", "Heywood, Middleton and Rochdale Locality Board"."""
@@ -802,7 +806,10 @@ class ResolveComponent:
         alone, and layout places.  A place is dropped when it is an ambiguous word in a place-less context
         ("Sale of land") or part of a longer name ("Bury Town Hall", "Mayor of Liverpool", "Cllr Derby"),
         and so is every place inside it ("North East" in "North East Lincolnshire Council")."""
-        place_starts = frozenset(span.start for span in raw if span.label_ == "PLACE")
+        # Places next to each other are a list ("Essex West Sussex" in a table), when both are listed names
+        listed = [span for span in raw if span.label_ == "PLACE" and span.id_ not in ("", LAYOUT_PLACE)]
+        place_starts = frozenset(span.start for span in listed)
+        place_ends = frozenset(span.end for span in listed)
         kept: list[Span] = []
         in_names: list[Span] = []
         for span in raw:
@@ -813,8 +820,8 @@ class ResolveComponent:
                 continue
             if span.text in self.gaz.ambiguous_places and not _after_place_word(span):
                 continue
-            grown = self._grow_place(span)
-            if self._continues_into_name(grown, place_starts) or self._closes_a_name(grown):
+            grown = self._grow_place(span, place_starts)
+            if self._continues_into_name(grown, place_starts) or self._closes_a_name(grown, place_ends):
                 in_names.append(grown)
             else:
                 kept.append(grown)
@@ -822,15 +829,16 @@ class ResolveComponent:
                 if not any(name.start <= span.start and span.end <= name.end for name in in_names)]
         return _drop_joint_names(kept, {span.start for span in in_names})
 
-    def _grow_place(self, span: Span) -> Span:
+    def _grow_place(self, span: Span, place_starts: frozenset[int]) -> Span:
         doc, ctx = span.doc, self.places
         start, end = span.start, span.end
         while start > 0 and span.start - start < 2 and doc[start - 1].text in ctx.prefixes \
                 and _joined(doc, start - 1):
             start -= 1
         start = self._of_prefix_start(doc, start)
-        if end < len(doc) and doc[end].text in ctx.suffixes and _joined(doc, end - 1):
-            end += 1
+        if end < len(doc) and doc[end].text in ctx.suffixes and _joined(doc, end - 1) \
+                and end not in place_starts and not _followed_by_of(doc, end):
+            end += 1  # not "Essex West Sussex" (a list), nor "London Borough of Brent" (a council)
         if (start, end) == (span.start, span.end):
             return span
         return Span(doc, start, end, label="PLACE", span_id=span.id_)
@@ -842,7 +850,8 @@ class ResolveComponent:
         for words in self.places.of_prefixes:
             first = start - 1 - len(words)
             if first >= 0 and tuple(t.text for t in doc[first:start - 1]) == words:
-                return first
+                named = first > 0 and _joined(doc, first - 1) and doc[first - 1].text[:1].isupper()
+                return start if named else first  # "London Borough of Brent" is a council's name
         return start
 
     def _continues_into_name(self, span: Span, place_starts: frozenset[int]) -> bool:
@@ -866,13 +875,13 @@ class ResolveComponent:
             return False  # "Ashford Town Centre" is still Ashford
         return word.isalpha() and word[0].isupper()
 
-    def _closes_a_name(self, span: Span) -> bool:
+    def _closes_a_name(self, span: Span, place_ends: frozenset[int]) -> bool:
         """A place ending a name: after a capitalised word on its line ("Golden Square Warrington", "Anne
         Derby"), after an honorific or a name-opening word ("Cllr Sutton", "NHS Bury", "One Halton"), or after
         "<Title> of" ("Mayor of Liverpool", "University of Bolton")."""
         doc, i = span.doc, span.start - 1
-        if i < 0 or not _joined(doc, i):
-            return False
+        if i < 0 or not _joined(doc, i) or (span.start in place_ends and span.id_):
+            return False  # nothing before it on the line, or another place ("Essex West Sussex" in a table)
         before = doc[i].text
         if before in self.places.name_openers | self.places.honorifics or INITIAL_WORD.match(before):
             return True  # "Cllr Sutton", "NHS Bury", "Councillor J Preston"
