@@ -42,8 +42,10 @@ def load_places() -> tuple[Place, ...]:
 
 @dataclass(frozen=True)
 class LocalityCue:
+    """Words around a place mention that say whose paper it is ("Bolton Council", "Venue: ..., Bolton")."""
     name: str
-    pattern: re.Pattern[str]
+    before: re.Pattern[str] | None  # must match the text just before the mention (it ends with `$`)
+    after: re.Pattern[str] | None   # must match from the end of the mention
     weight: int
     head_weight: int
     owner: bool
@@ -51,11 +53,12 @@ class LocalityCue:
 
 @dataclass(frozen=True)
 class LocalityRules:
-    """`locality_cues.yaml` compiled against the place gazetteer."""
-    places: dict[str, Place]  # name -> place, for names that have a locality
+    """`locality_cues.yaml` and the place gazetteer, ready to apply."""
+    places: dict[str, Place]  # name -> place, for names that have a locality and are not ambiguous words
+    max_words: int            # the longest name, in words
     by_key: dict[str, str]    # "sthelens" -> "St Helens": e-mail domains to localities
-    mention: re.Pattern[str]
     cues: tuple[LocalityCue, ...]
+    town_council: LocalityCue
     email: re.Pattern[str]
     email_weight: int
     head_chars: int
@@ -64,20 +67,10 @@ class LocalityRules:
     owner_bonus: int
     min_score: int
     dominance: float
-    joint_tail: re.Pattern[str]
 
 
 def _key(name: str) -> str:
     return re.sub(r"[^a-z]", "", name.lower())
-
-
-def _with_places(pattern: str, alternation: str) -> str:
-    """The cue's "{place}" slots as named groups place0, place1, ... of the gazetteer names."""
-    parts = pattern.split("{place}")
-    out = [parts[0]]
-    for index, part in enumerate(parts[1:]):
-        out.append(f"(?P<place{index}>{alternation}){part}")
-    return "".join(out)
 
 
 def _ambiguous_names() -> frozenset[str]:
@@ -85,23 +78,25 @@ def _ambiguous_names() -> frozenset[str]:
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
+def _cue(data: dict) -> LocalityCue:
+    before, after = data.get("before"), data.get("after")
+    return LocalityCue(data.get("name", ""), re.compile(before) if before else None,
+                       re.compile(after) if after else None, int(data["weight"]),
+                       int(data.get("head_weight", data["weight"])), bool(data.get("owner", False)))
+
+
 @lru_cache(maxsize=1)
 def locality_rules() -> LocalityRules:
     data = yaml.safe_load(resources.files("pipeline.data").joinpath("locality_cues.yaml").read_text("utf-8"))
-    places = {place.name: place for place in load_places() if place.locality}
-    # Ambiguous names ("Street", "Sale") never anchor a cue: "Venue: Town Hall, High Street" is no Somerset.
-    plain = [name for name in sorted(places, key=len, reverse=True) if name not in _ambiguous_names()]
-    alternation = "|".join(re.escape(name) for name in plain)
-    cues = tuple(
-        LocalityCue(cue["name"], re.compile(_with_places(cue["pattern"], alternation)), int(cue["weight"]),
-                    int(cue.get("head_weight", cue["weight"])), bool(cue.get("owner", False)))
-        for cue in data["cues"]
-    )
+    # Ambiguous names ("Street", "Sale") are never counted: "Venue: Town Hall, High Street" is no Somerset.
+    ambiguous = _ambiguous_names()
+    places = {place.name: place for place in load_places() if place.locality and place.name not in ambiguous}
     return LocalityRules(
         places=places,
+        max_words=max(len(name.split()) for name in places),
         by_key={_key(name): place.locality for name, place in places.items()},
-        mention=re.compile(r"\b(" + "|".join(re.escape(name) for name in plain) + r")\b"),
-        cues=cues,
+        cues=tuple(_cue(cue) for cue in data["cues"]),
+        town_council=_town_council(data),
         email=re.compile(data["email"]["pattern"]),
         email_weight=int(data["email"]["weight"]),
         head_chars=int(data["head_chars"]),
@@ -110,35 +105,76 @@ def locality_rules() -> LocalityRules:
         owner_bonus=int(data["first_owner_bonus"]),
         min_score=int(data["min_score"]),
         dominance=float(data["dominance"]),
-        joint_tail=re.compile(
-            rf"(?<![\w-])({alternation})(?:,[ \t]+(?:{alternation}))*[ \t]+(?:and|&)[ \t]+$"),
     )
 
 
-def _folded_places(places: dict[str, Place]) -> dict[str, Place]:
-    """The gazetteer by lower-cased name, for cues matched case-insensitively ("VENUE: ... BOLTON")."""
-    return {name.lower(): place for name, place in places.items()}
+def _town_council(data: dict) -> LocalityCue:
+    town = data["town_council"]
+    return LocalityCue("town council", None, re.compile(town["pattern"]), int(town["weight"]),
+                       int(town.get("head_weight", town["weight"])), bool(town.get("owner", False)))
 
 
-# How far back a joint name's first place may start ("Bristol, North Somerset and South Gloucestershire CCG").
-JOINT_LOOKBACK = 80
+# A run of capitalised words and the small words inside place names ("Newcastle upon Tyne", "Isle of
+# Wight", "Heywood, Middleton and Rochdale"): only such runs are looked up in the gazetteer.
+NAME_RUN = re.compile(
+    r"(?<![\w'’-])[A-Z][A-Za-z'’-]*(?:,?[ \t]+(?:[A-Z][A-Za-z'’-]*|and|of|upon|with|the)(?![\w'’-]))*")
+RUN_WORD = re.compile(r"[^\s,]+(,?)")
+POSSESSIVE = re.compile(r"['’]s?$")
 
 
-def _cue_locality(text: str, match: re.Match[str], rules: LocalityRules) -> str | None:
-    """The locality a cue names: a town's own council names the town ("Ashby Town Council"); a joint name
-    ("Medway and Swale CCG") names its first place; otherwise the place in the cue names its locality."""
-    groups = match.groupdict()
-    if groups.get("town"):
-        return groups["town"]
-    for name, value in groups.items():
-        if name.startswith("place") and value:
-            start = match.start(name)
-            joint = rules.joint_tail.search(text[max(0, start - JOINT_LOOKBACK):start])
-            if joint:
-                value = joint.group(1)
-            place = rules.places.get(value) or _folded_places(rules.places).get(value.lower())
-            return place.locality if place else None
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    place: Place
+
+
+def find_mentions(text: str, rules: LocalityRules) -> list[Mention]:
+    """Gazetteer places in the text, longest first, each as written (a possessive "Bolton's" counts)."""
+    mentions = []
+    for run in NAME_RUN.finditer(text):
+        words = [(w.start(), w.end() - len(w.group(1)), w.group(1)) for w in RUN_WORD.finditer(run.group())]
+        i = 0
+        while i < len(words):
+            found = _longest_name(run, words, i, rules)
+            if found is None:
+                i += 1
+                continue
+            j, end, place = found
+            mentions.append(Mention(run.start() + words[i][0], run.start() + end, place))
+            i = j
+    return mentions
+
+
+def _longest_name(run: re.Match[str], words: list[tuple[int, int, str]], i: int,
+                  rules: LocalityRules) -> tuple[int, int, Place] | None:
+    text = run.group()
+    for j in range(min(len(words), i + rules.max_words), i, -1):
+        # a word's comma stays with it, as in "Humber, Coast and Vale"
+        name = " ".join(text[words[k][0]:words[k][1]] + words[k][2] for k in range(i, j - 1))
+        last = text[words[j - 1][0]:words[j - 1][1]]
+        for candidate in dict.fromkeys((last, POSSESSIVE.sub("", last))):
+            full = f"{name} {candidate}" if name else candidate
+            if full in rules.places:
+                return j, words[j - 1][0] + len(candidate), rules.places[full]
     return None
+
+
+def _first_of_joint(text: str, mentions: list[Mention], k: int) -> Mention:
+    """The first place of a joint name ending in mention k: "Medway" in "Medway and Swale CCG",
+    "Bristol" in "Bristol, North Somerset and South Gloucestershire"."""
+    if k == 0 or not JOINT_AND.match(text[mentions[k - 1].end:mentions[k].start]):
+        return mentions[k]
+    k -= 1
+    while k > 0 and JOINT_COMMA.match(text[mentions[k - 1].end:mentions[k].start]):
+        k -= 1
+    return mentions[k]
+
+
+JOINT_AND = re.compile(r"[ \t]+(?:and|&)[ \t]+$")
+JOINT_COMMA = re.compile(r",[ \t]+$")
+# How far back a `before` cue may look from a mention.
+BEFORE_WINDOW = 200
 
 
 @dataclass(frozen=True)
@@ -149,37 +185,60 @@ class LocalityEvidence:
     owner: str | None
 
 
+class _Tally:
+    """Scores, cue names and the first owner cue in the head, as the evidence is read."""
+
+    def __init__(self, rules: LocalityRules):
+        self.rules = rules
+        self.scores: Counter[str] = Counter()
+        self.cues: dict[str, list[str]] = {}
+        self.owner_at, self.owner = -1, None
+
+    def cue(self, cue: LocalityCue, locality: str, at: int) -> None:
+        in_head = at < self.rules.head_chars
+        self.scores[locality] += cue.head_weight if in_head else cue.weight
+        self.cues.setdefault(locality, []).append(cue.name)
+        if cue.owner and in_head and (self.owner is None or at < self.owner_at):
+            self.owner_at, self.owner = at, locality
+
+
+def _cue_matches(cue: LocalityCue, text: str, mention: Mention) -> bool:
+    if cue.after is not None and not cue.after.match(text, mention.end):
+        return False
+    if cue.before is not None:
+        window = text[max(0, mention.start - BEFORE_WINDOW):mention.start]
+        return cue.before.search(window) is not None
+    return True
+
+
 def locality_evidence(text: str) -> LocalityEvidence:
-    """Mentions of places (a town counts for its locality, more in the head) plus layout cues: the council or
-    NHS body that issues the paper, a local board, the venue, a council e-mail address."""
+    """Mentions of places (a town counts for its locality, a district's also for its county, more in the
+    head) plus layout cues around them: the council or NHS body that issues the paper, a local board, the
+    venue, a civic post; a town's own council; a council e-mail address."""
     rules = locality_rules()
-    scores: Counter[str] = Counter()
-    cues: dict[str, list[str]] = {}
-    for match in rules.mention.finditer(text):
-        place = rules.places[match.group(1)]
-        weight = rules.head_mention if match.start() < rules.head_chars else rules.mention_weight
-        scores[place.locality] += weight
-        if place.county:  # a district's town is in its county too: "Basingstoke" is evidence for Hampshire
-            scores[place.county] += weight
-    owner_at, owner = len(text), None
-    for cue in rules.cues:
-        for match in cue.pattern.finditer(text):
-            locality = _cue_locality(text, match, rules)
-            if locality is None:
-                continue
-            in_head = match.start() < rules.head_chars
-            scores[locality] += cue.head_weight if in_head else cue.weight
-            cues.setdefault(locality, []).append(cue.name)
-            if cue.owner and in_head and match.start() < owner_at:
-                owner_at, owner = match.start(), locality
+    tally = _Tally(rules)
+    mentions = find_mentions(text, rules)
+    for k, mention in enumerate(mentions):
+        weight = rules.head_mention if mention.start < rules.head_chars else rules.mention_weight
+        tally.scores[mention.place.locality] += weight
+        if mention.place.county:  # "Basingstoke" is evidence for Hampshire too
+            tally.scores[mention.place.county] += weight
+        named = set()  # "NHS Sefton CCG" is one NHS body cue, not two
+        for cue in rules.cues:
+            if cue.name not in named and _cue_matches(cue, text, mention):
+                named.add(cue.name)
+                first = _first_of_joint(text, mentions, k)
+                tally.cue(cue, first.place.locality, first.start)
+    for match in rules.town_council.after.finditer(text):
+        tally.cue(rules.town_council, match.group("town"), match.start())
     for match in rules.email.finditer(text):
         locality = rules.by_key.get(_key(match.group("name")))
         if locality:
-            scores[locality] += rules.email_weight
-            cues.setdefault(locality, []).append("e-mail")
-    if owner:
-        scores[owner] += rules.owner_bonus
-    return LocalityEvidence(scores, cues, owner)
+            tally.scores[locality] += rules.email_weight
+            tally.cues.setdefault(locality, []).append("e-mail")
+    if tally.owner:
+        tally.scores[tally.owner] += rules.owner_bonus
+    return LocalityEvidence(tally.scores, tally.cues, tally.owner)
 
 
 def locality_scores(text: str) -> Counter[str]:
