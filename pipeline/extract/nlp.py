@@ -506,6 +506,14 @@ class RulerComponent:
 
 
 LAYOUT_PLACE = "layout"  # span id of a place found from the layout rather than the gazetteer
+ADDRESS_REACH = 200  # how far back from a postcode an address may start
+# Words of the ward-list and venue cues in `place_context.yaml`, and the first half of a postcode ("OL16").
+LAYOUT_CUE_WORDS = frozenset({"ward", "wards", "venue", "location", "address", "held"})
+OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
+
+
+def _is_layout_cue(text: str) -> bool:
+    return text.lower() in LAYOUT_CUE_WORDS or bool(OUTWARD_CODE.match(text))
 
 
 class PlaceLayoutComponent:
@@ -514,10 +522,15 @@ class PlaceLayoutComponent:
     town that closes a venue line ("Venue: Civic Suite, Town Hall, Ashby, LE65 1HU") and the names just before
     a postcode in an address ("Unit 4, Mill Yard, Hartwell, Elmstead, EL4 7QP")."""
 
-    def __init__(self, context: PlaceContext):
+    def __init__(self, vocab: Vocab, context: PlaceContext):
         self.ctx = context
+        # Building `doc.text` costs more than all three rules: only a Doc holding a cue word or a postcode's
+        # first half (a lexeme flag, computed once per word type) can yield anything.
+        self.cue_flag = add_flag(vocab, _is_layout_cue)
 
     def __call__(self, doc: Doc) -> Doc:
+        if not doc.to_array([self.cue_flag]).any():
+            return doc
         found = []
         text = doc.text
         for start, end in [*self._ward_items(text), *self._venue_towns(text), *self._address_places(text)]:
@@ -559,17 +572,17 @@ class PlaceLayoutComponent:
         """The bare names just before a postcode in a comma-separated address (at most two: a
         neighbourhood and its town), walking back until a street, building or number."""
         places = []
-        for address in self.ctx.address.finditer(text):
-            parts = list(re.finditer(r"[^,]+", address.group()))
+        for postcode in self.ctx.address.finditer(text):
+            line_start = max(text.rfind("\n", 0, postcode.start()) + 1, postcode.start() - ADDRESS_REACH)
+            parts = list(re.finditer(r"[^,]+", text[line_start:postcode.start()]))
             found = 0
-            for part in reversed(parts[1:]):
-                if not POSTCODE.sub("", part.group()).strip():
-                    continue  # the postcode alone
+            for part in reversed(parts[1:]):  # the first part is a building or street, or no address at all
+                if not part.group().strip():
+                    continue  # "Fareham, PO17": the postcode's own part
                 town = self._town(part.group())
                 if town is None or found == 2:
                     break
-                offset = address.start() + part.start()
-                places.append((offset + town[0], offset + town[1]))
+                places.append((line_start + part.start() + town[0], line_start + part.start() + town[1]))
                 found += 1
         return places
 
@@ -825,8 +838,9 @@ class ResolveComponent:
                 in_names.append(grown)
             else:
                 kept.append(grown)
-        kept = [span for span in kept
-                if not any(name.start <= span.start and span.end <= name.end for name in in_names)]
+        if in_names:
+            kept = [span for span in kept
+                    if not any(name.start <= span.start and span.end <= name.end for name in in_names)]
         return _drop_joint_names(kept, {span.start for span in in_names})
 
     def _grow_place(self, span: Span, place_starts: frozenset[int]) -> Span:
@@ -972,7 +986,7 @@ def make_body_grammar(nlp: Language, name: str) -> BodyGrammarComponent:
 
 @Language.factory("icsdocs_place_layout_v1")
 def make_place_layout(nlp: Language, name: str) -> PlaceLayoutComponent:
-    return PlaceLayoutComponent(place_context())
+    return PlaceLayoutComponent(nlp.vocab, place_context())
 
 
 @Language.factory("icsdocs_resolve_v1")
