@@ -198,3 +198,8 @@ def test_places_listed_side_by_side_in_a_table(nlp):
 ])
 def test_council_and_township_names(nlp, text):
     assert spans(nlp, text, "PLACE") == []
+
+
+def test_place_in_brackets_after_a_person_stands_alone(nlp):
+    assert spans(nlp, "Members: Cllr Ann Lee (Wigan), Cllr Raj Patel (Stockport)", "PLACE") == [
+        ("Wigan", "Wigan"), ("Stockport", "Stockport")]

@@ -72,6 +72,7 @@ class PlaceContext:
     continuations_ok: frozenset[str]
     place_continuations: tuple[tuple[str, ...], ...]
     name_heads_next_line: frozenset[str]
+    bracket_qualified: frozenset[str]
     prefixes: frozenset[str]
     of_prefixes: tuple[tuple[str, ...], ...]
     suffixes: frozenset[str]
@@ -178,6 +179,7 @@ def place_context() -> PlaceContext:
         continuations_ok=words("continuations_ok"),
         place_continuations=tuple(tuple(str(phrase).split()) for phrase in data["place_continuations"]),
         name_heads_next_line=words("name_heads_next_line"),
+        bracket_qualified=words("bracket_qualified"),
         prefixes=words("prefixes"),
         of_prefixes=tuple(tuple(str(phrase).split()) for phrase in data["of_prefixes"]),
         suffixes=words("suffixes") | words("landforms"),
@@ -763,11 +765,11 @@ def _wrapped_line(doc: Doc, i: int) -> bool:
     return doc[i].text.count("\n") <= 2 and i + 1 < len(doc) and not doc[i + 1].is_space
 
 
-def _qualifies_a_name(span: Span) -> bool:
-    """A place alone in brackets right after a capitalised name: "Probation Service (London)"."""
+def _qualifies_a_name(span: Span, heads: frozenset[str]) -> bool:
+    """A place alone in brackets right after an organisation's name: "Probation Service (London)"."""
     doc, i = span.doc, span.start - 1
     closes = span.end < len(doc) and doc[span.end].text == ")"
-    return closes and i > 0 and _joined(doc, i - 1) and doc[i - 1].text[:1].isupper()
+    return closes and i > 0 and _joined(doc, i - 1) and doc[i - 1].text in heads
 
 
 def _is_title_word(text: str) -> bool:
@@ -899,7 +901,7 @@ class ResolveComponent:
         before = doc[i].text
         if before in self.places.name_openers | self.places.honorifics or INITIAL_WORD.match(before):
             return True  # "Cllr Sutton", "NHS Bury", "Councillor J Preston"
-        if before == "(" and _qualifies_a_name(span):
+        if before == "(" and _qualifies_a_name(span, self.places.bracket_qualified):
             return True  # "Probation Service (London)"
         if before == "of" and i > 0 and _joined(doc, i - 1):
             before = doc[i - 1].text
