@@ -54,7 +54,8 @@ class LocalityCue:
 @dataclass(frozen=True)
 class LocalityRules:
     """`locality_cues.yaml` and the place gazetteer, ready to apply."""
-    places: dict[str, Place]  # name -> place, for names that have a locality and are not ambiguous words
+    places: dict[str, Place]  # name -> place, for names that have a locality
+    ambiguous: frozenset[str]  # names that are also words ("Reading", "Street"): counted only before a cue
     max_words: int            # the longest name, in words
     by_key: dict[str, str]    # "sthelens" -> "St Helens": e-mail domains to localities
     cues: tuple[LocalityCue, ...]
@@ -88,11 +89,10 @@ def _cue(data: dict) -> LocalityCue:
 @lru_cache(maxsize=1)
 def locality_rules() -> LocalityRules:
     data = yaml.safe_load(resources.files("pipeline.data").joinpath("locality_cues.yaml").read_text("utf-8"))
-    # Ambiguous names ("Street", "Sale") are never counted: "Venue: Town Hall, High Street" is no Somerset.
-    ambiguous = _ambiguous_names()
-    places = {place.name: place for place in load_places() if place.locality and place.name not in ambiguous}
+    places = {place.name: place for place in load_places() if place.locality}
     return LocalityRules(
         places=places,
+        ambiguous=_ambiguous_names(),
         max_words=max(len(name.split()) for name in places),
         by_key={_key(name): place.locality for name, place in places.items()},
         cues=tuple(_cue(cue) for cue in data["cues"]),
@@ -211,6 +211,16 @@ def _cue_matches(cue: LocalityCue, text: str, mention: Mention) -> bool:
     return True
 
 
+def _ambiguous_cues(text: str, mentions: list[Mention], k: int, tally: _Tally) -> None:
+    """A name that is also a word counts only with a cue right after it ("Reading Borough Council"): on its
+    own, or after "Venue: Town Hall, High", it is as likely the word ("Street")."""
+    for cue in tally.rules.cues:
+        if cue.after is not None and _cue_matches(cue, text, mentions[k]):
+            first = _first_of_joint(text, mentions, k)
+            tally.cue(cue, first.place.locality, first.start)
+            return
+
+
 def locality_evidence(text: str) -> LocalityEvidence:
     """Mentions of places (a town counts for its locality, a district's also for its county, more in the
     head) plus layout cues around them: the council or NHS body that issues the paper, a local board, the
@@ -219,6 +229,9 @@ def locality_evidence(text: str) -> LocalityEvidence:
     tally = _Tally(rules)
     mentions = find_mentions(text, rules)
     for k, mention in enumerate(mentions):
+        if mention.place.name in rules.ambiguous:
+            _ambiguous_cues(text, mentions, k, tally)
+            continue
         weight = rules.head_mention if mention.start < rules.head_chars else rules.mention_weight
         tally.scores[mention.place.locality] += weight
         if mention.place.county:  # "Basingstoke" is evidence for Hampshire too

@@ -112,3 +112,10 @@ def test_evidence_records_its_cues():
     assert evidence.owner == "Sefton"
     assert evidence.cues["Sefton"] == ["NHS body"]
     assert evidence.scores["Sefton"] == 3 + 5 + 3 + 10  # a head mention, the cue, Bootle, the owner bonus
+
+
+def test_ambiguous_name_counts_only_before_a_cue():
+    locality, source = infer_locality("Reading Borough Council approved the plan for Reading.")
+    assert locality == "Reading"
+    assert infer_locality("Venue: Town Hall, High Street\n\nReading the minutes took an hour.") == (
+        None, "inferred: no known place mentioned")
