@@ -203,3 +203,13 @@ def test_council_and_township_names(nlp, text):
 def test_place_in_brackets_after_a_person_stands_alone(nlp):
     assert spans(nlp, "Members: Cllr Ann Lee (Wigan), Cllr Raj Patel (Stockport)", "PLACE") == [
         ("Wigan", "Wigan"), ("Stockport", "Stockport")]
+
+
+@pytest.mark.parametrize("text", [
+    "crews will bury the cables along the verge",  # the verb, in lower case
+    "support for GM localities and GM partners",  # "GM" is never a place
+    "the Street Games programme",  # an ambiguous word inside a name
+    "a Town Deal worth millions",  # an ambiguous word after no place word
+])
+def test_words_that_are_not_places(nlp, text):
+    assert spans(nlp, text, "PLACE") == []
