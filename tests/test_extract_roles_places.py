@@ -213,3 +213,8 @@ def test_place_in_brackets_after_a_person_stands_alone(nlp):
 ])
 def test_words_that_are_not_places(nlp, text):
     assert spans(nlp, text, "PLACE") == []
+
+
+def test_place_naming_a_room_is_not_a_place(nlp):
+    assert spans(nlp, "Venue: Mossley (Room 2), First Floor, Civic Centre, Bolton", "PLACE") == [
+        ("Bolton", "Bolton")]

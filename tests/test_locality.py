@@ -119,3 +119,14 @@ def test_ambiguous_name_counts_only_before_a_cue():
     assert locality == "Reading"
     assert infer_locality("Venue: Town Hall, High Street\n\nReading the minutes took an hour.") == (
         None, "inferred: no known place mentioned")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Board of Directors\n\nThe Wigan and Leigh Teaching Hospitals NHS Foundation Trust board met.", "Wigan"),
+    ("Cabinet\n\nA decision of the London Borough of Merton on adult social care.", "Merton"),
+    ("Executive\n\nCity of Bradford Metropolitan District Council agreed the budget.", "Bradford"),
+])
+def test_more_issuing_bodies(text, expected):
+    locality, source = infer_locality(text)
+    assert locality == expected
+    assert f"{expected} is the issuing body" in source

@@ -875,10 +875,12 @@ class ResolveComponent:
         "Sheffield City Council", "Greater Manchester (GM) Devolution Agreement"."""
         doc, i = span.doc, span.end
         if i < len(doc) and doc[i].text == "(" and _joined(doc, i - 1):
+            if i + 1 < len(doc) and doc[i + 1].text in self.places.venue_nouns:
+                return True  # "Hollingworth (Room 108)": a room's name
             close = next((k for k in range(i + 1, min(i + 4, len(doc))) if doc[k].text == ")"), None)
             if close is None:
                 return False
-            i = close + 1
+            i = close + 1  # "Greater Manchester (GM) Devolution Agreement": the name goes on
         if i >= len(doc) or i in place_starts:
             return False
         word = doc[i].text
