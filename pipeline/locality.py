@@ -1,8 +1,9 @@
 """Which locality a document is about, and what kind of document it is.
 
-An analyst's manifest CSV (`path,locality,doc_type`) wins; otherwise both are inferred from the text
-with the place gazetteer (`data/places.csv`) and the cue list (`data/doc_types.yaml`), and the record
-says how it was decided so that an analyst can tell a guess from a given fact.
+An analyst's manifest CSV (`path,locality,doc_type`) wins; otherwise both are inferred from the text:
+the locality from the place gazetteer (`data/places.csv`) and the layout cues of `data/locality_cues.yaml`
+(the council or NHS body that issues the paper, its venue, ...), the type from `data/doc_types.yaml`.
+The record says how it was decided so that an analyst can tell a guess from a given fact.
 """
 
 from __future__ import annotations
@@ -286,6 +287,8 @@ def _owner_holds(owner: str, best: str, scores: Counter[str], rules: LocalityRul
 
 
 def infer_locality(text: str) -> tuple[str | None, str]:
+    """The paper's locality and why: a footprint joining two evenly weighted places, else the issuing body's
+    locality unless another place clearly outweighs it, else the dominant place, else None."""
     evidence = locality_evidence(text)
     scores = evidence.scores
     if not scores:
@@ -307,9 +310,8 @@ def infer_locality(text: str) -> tuple[str | None, str]:
                        f"(weighted evidence: {summary}; cues: {cues})")
     if best_score < rules.min_score or best_score < rules.dominance * runner_up:
         return None, f"inferred: no dominant place (weighted evidence: {summary})"
-    why = [f"{best} is the issuing body" if evidence.owner == best else ""]
-    why += sorted(set(evidence.cues.get(best, [])))
-    reasons = "; cues: " + ", ".join(w for w in why if w) if any(why) else ""
+    cues = sorted(set(evidence.cues.get(best, [])))
+    reasons = "; cues: " + ", ".join(cues) if cues else ""
     return best, f"inferred from text (weighted evidence: {summary}{reasons})"
 
 
