@@ -1,8 +1,9 @@
 """Which locality a document is about, and what kind of document it is.
 
-An analyst's manifest CSV (`path,locality,doc_type`) wins; otherwise both are inferred from the text
-with the place gazetteer (`data/places.csv`) and the cue list (`data/doc_types.yaml`), and the record
-says how it was decided so that an analyst can tell a guess from a given fact.
+An analyst's manifest CSV (`path,locality,doc_type`) wins; otherwise both are inferred from the text:
+the locality from the place gazetteer (`data/places.csv`) and the layout cues of `data/locality_cues.yaml`
+(the council or NHS body that issues the paper, its venue, ...), the type from `data/doc_types.yaml`.
+The record says how it was decided so that an analyst can tell a guess from a given fact.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Place:
     kind: str
     locality: str
     region: str
+    county: str = ""  # the county council over a district's locality, in two-tier areas
 
 
 @lru_cache(maxsize=1)
@@ -33,7 +35,7 @@ def load_places() -> tuple[Place, ...]:
     text = resources.files("pipeline.data").joinpath("places.csv").read_text(encoding="utf-8")
     return tuple(
         Place(row["name"].strip(), row["kind"].strip(), (row.get("locality") or "").strip(),
-              (row.get("region") or "").strip())
+              (row.get("region") or "").strip(), (row.get("county") or "").strip())
         for row in csv.DictReader(text.splitlines())
         if row.get("name")
     )
@@ -41,8 +43,10 @@ def load_places() -> tuple[Place, ...]:
 
 @dataclass(frozen=True)
 class LocalityCue:
+    """Words around a place mention that say whose paper it is ("Bolton Council", "Venue: ..., Bolton")."""
     name: str
-    pattern: re.Pattern[str]
+    before: re.Pattern[str] | None  # must match the text just before the mention (it ends with `$`)
+    after: re.Pattern[str] | None   # must match from the end of the mention
     weight: int
     head_weight: int
     owner: bool
@@ -50,11 +54,13 @@ class LocalityCue:
 
 @dataclass(frozen=True)
 class LocalityRules:
-    """`locality_cues.yaml` compiled against the place gazetteer."""
+    """`locality_cues.yaml` and the place gazetteer, ready to apply."""
     places: dict[str, Place]  # name -> place, for names that have a locality
+    ambiguous: frozenset[str]  # names that are also words ("Reading", "Street"): counted only before a cue
+    max_words: int            # the longest name, in words
     by_key: dict[str, str]    # "sthelens" -> "St Helens": e-mail domains to localities
-    mention: re.Pattern[str]
     cues: tuple[LocalityCue, ...]
+    town_council: LocalityCue
     email: re.Pattern[str]
     email_weight: int
     head_chars: int
@@ -63,20 +69,10 @@ class LocalityRules:
     owner_bonus: int
     min_score: int
     dominance: float
-    pair_head_chars: int
 
 
 def _key(name: str) -> str:
     return re.sub(r"[^a-z]", "", name.lower())
-
-
-def _with_places(pattern: str, alternation: str) -> str:
-    """The cue's "{place}" slots as named groups place0, place1, ... of the gazetteer names."""
-    parts = pattern.split("{place}")
-    out = [parts[0]]
-    for index, part in enumerate(parts[1:]):
-        out.append(f"(?P<place{index}>{alternation}){part}")
-    return "".join(out)
 
 
 def _ambiguous_names() -> frozenset[str]:
@@ -84,22 +80,24 @@ def _ambiguous_names() -> frozenset[str]:
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
+def _cue(data: dict) -> LocalityCue:
+    before, after = data.get("before"), data.get("after")
+    return LocalityCue(data.get("name", ""), re.compile(before) if before else None,
+                       re.compile(after) if after else None, int(data["weight"]),
+                       int(data.get("head_weight", data["weight"])), bool(data.get("owner", False)))
+
+
 @lru_cache(maxsize=1)
 def locality_rules() -> LocalityRules:
     data = yaml.safe_load(resources.files("pipeline.data").joinpath("locality_cues.yaml").read_text("utf-8"))
     places = {place.name: place for place in load_places() if place.locality}
-    alternation = "|".join(re.escape(name) for name in sorted(places, key=len, reverse=True))
-    plain = [name for name in sorted(places, key=len, reverse=True) if name not in _ambiguous_names()]
-    cues = tuple(
-        LocalityCue(cue["name"], re.compile(_with_places(cue["pattern"], alternation)), int(cue["weight"]),
-                    int(cue.get("head_weight", cue["weight"])), bool(cue.get("owner", False)))
-        for cue in data["cues"]
-    )
     return LocalityRules(
         places=places,
+        ambiguous=_ambiguous_names(),
+        max_words=max(len(name.split()) for name in places),
         by_key={_key(name): place.locality for name, place in places.items()},
-        mention=re.compile(r"\b(" + "|".join(re.escape(name) for name in plain) + r")\b"),
-        cues=cues,
+        cues=tuple(_cue(cue) for cue in data["cues"]),
+        town_council=_town_council(data),
         email=re.compile(data["email"]["pattern"]),
         email_weight=int(data["email"]["weight"]),
         head_chars=int(data["head_chars"]),
@@ -108,20 +106,76 @@ def locality_rules() -> LocalityRules:
         owner_bonus=int(data["first_owner_bonus"]),
         min_score=int(data["min_score"]),
         dominance=float(data["dominance"]),
-        pair_head_chars=int(data["pair_head_chars"]),
     )
 
 
-def _folded_places(places: dict[str, Place]) -> dict[str, Place]:
-    """The gazetteer by lower-cased name, for cues matched case-insensitively ("VENUE: ... BOLTON")."""
-    return {name.lower(): place for name, place in places.items()}
+def _town_council(data: dict) -> LocalityCue:
+    town = data["town_council"]
+    return LocalityCue("town council", None, re.compile(town["pattern"]), int(town["weight"]),
+                       int(town.get("head_weight", town["weight"])), bool(town.get("owner", False)))
 
 
-def _cue_place(match: re.Match[str], places: dict[str, Place]) -> Place | None:
-    for name, value in match.groupdict().items():
-        if name.startswith("place") and value:
-            return places.get(value) or _folded_places(places).get(value.lower())
+# A run of capitalised words and the small words inside place names ("Newcastle upon Tyne", "Isle of
+# Wight", "Heywood, Middleton and Rochdale"): only such runs are looked up in the gazetteer.
+NAME_RUN = re.compile(
+    r"(?<![\w'’-])[A-Z][A-Za-z'’-]*(?:,?[ \t]+(?:[A-Z][A-Za-z'’-]*|and|of|upon|with|the)(?![\w'’-]))*")
+RUN_WORD = re.compile(r"[^\s,]+(,?)")
+POSSESSIVE = re.compile(r"['’]s?$")
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    place: Place
+
+
+def find_mentions(text: str, rules: LocalityRules) -> list[Mention]:
+    """Gazetteer places in the text, longest first, each as written (a possessive "Bolton's" counts)."""
+    mentions = []
+    for run in NAME_RUN.finditer(text):
+        words = [(w.start(), w.end() - len(w.group(1)), w.group(1)) for w in RUN_WORD.finditer(run.group())]
+        i = 0
+        while i < len(words):
+            found = _longest_name(run, words, i, rules)
+            if found is None:
+                i += 1
+                continue
+            j, end, place = found
+            mentions.append(Mention(run.start() + words[i][0], run.start() + end, place))
+            i = j
+    return mentions
+
+
+def _longest_name(run: re.Match[str], words: list[tuple[int, int, str]], i: int,
+                  rules: LocalityRules) -> tuple[int, int, Place] | None:
+    text = run.group()
+    for j in range(min(len(words), i + rules.max_words), i, -1):
+        # a word's comma stays with it, as in "Humber, Coast and Vale"
+        name = " ".join(text[words[k][0]:words[k][1]] + words[k][2] for k in range(i, j - 1))
+        last = text[words[j - 1][0]:words[j - 1][1]]
+        for candidate in dict.fromkeys((last, POSSESSIVE.sub("", last))):
+            full = f"{name} {candidate}" if name else candidate
+            if full in rules.places:
+                return j, words[j - 1][0] + len(candidate), rules.places[full]
     return None
+
+
+def _first_of_joint(text: str, mentions: list[Mention], k: int) -> Mention:
+    """The first place of a joint name ending in mention k: "Medway" in "Medway and Swale CCG",
+    "Bristol" in "Bristol, North Somerset and South Gloucestershire"."""
+    if k == 0 or not JOINT_AND.match(text[mentions[k - 1].end:mentions[k].start]):
+        return mentions[k]
+    k -= 1
+    while k > 0 and JOINT_COMMA.match(text[mentions[k - 1].end:mentions[k].start]):
+        k -= 1
+    return mentions[k]
+
+
+JOINT_AND = re.compile(r"[ \t]+(?:and|&)[ \t]+$")
+JOINT_COMMA = re.compile(r",[ \t]+$")
+# How far back a `before` cue may look from a mention.
+BEFORE_WINDOW = 200
 
 
 @dataclass(frozen=True)
@@ -132,35 +186,73 @@ class LocalityEvidence:
     owner: str | None
 
 
+class _Tally:
+    """Scores, cue names and the first owner cue in the head, as the evidence is read."""
+
+    def __init__(self, rules: LocalityRules):
+        self.rules = rules
+        self.scores: Counter[str] = Counter()
+        self.cues: dict[str, list[str]] = {}
+        self.owner_at, self.owner = -1, None
+
+    def cue(self, cue: LocalityCue, locality: str, at: int) -> None:
+        in_head = at < self.rules.head_chars
+        self.scores[locality] += cue.head_weight if in_head else cue.weight
+        self.cues.setdefault(locality, []).append(cue.name)
+        if cue.owner and in_head and (self.owner is None or at < self.owner_at):
+            self.owner_at, self.owner = at, locality
+
+
+def _cue_matches(cue: LocalityCue, text: str, mention: Mention) -> bool:
+    if cue.after is not None and not cue.after.match(text, mention.end):
+        return False
+    if cue.before is not None:
+        window = text[max(0, mention.start - BEFORE_WINDOW):mention.start]
+        return cue.before.search(window) is not None
+    return True
+
+
+def _ambiguous_cues(text: str, mentions: list[Mention], k: int, tally: _Tally) -> None:
+    """A name that is also a word counts only with a cue right after it ("Reading Borough Council"): on its
+    own, or after "Venue: Town Hall, High", it is as likely the word ("Street")."""
+    for cue in tally.rules.cues:
+        if cue.after is not None and _cue_matches(cue, text, mentions[k]):
+            first = _first_of_joint(text, mentions, k)
+            tally.cue(cue, first.place.locality, first.start)
+            return
+
+
 def locality_evidence(text: str) -> LocalityEvidence:
-    """Mentions of places (a town counts for its locality, more in the head) plus layout cues: the council or
-    NHS body that issues the paper, a local board, the venue, a council e-mail address."""
+    """Mentions of places (a town counts for its locality, a district's also for its county, more in the
+    head) plus layout cues around them: the council or NHS body that issues the paper, a local board, the
+    venue, a civic post; a town's own council; a council e-mail address."""
     rules = locality_rules()
-    scores: Counter[str] = Counter()
-    cues: dict[str, list[str]] = {}
-    for match in rules.mention.finditer(text):
-        place = rules.places[match.group(1)]
-        in_head = match.start() < rules.head_chars
-        scores[place.locality] += rules.head_mention if in_head else rules.mention_weight
-    owner_at, owner = len(text), None
-    for cue in rules.cues:
-        for match in cue.pattern.finditer(text):
-            place = _cue_place(match, rules.places)
-            if place is None:
-                continue
-            in_head = match.start() < rules.head_chars
-            scores[place.locality] += cue.head_weight if in_head else cue.weight
-            cues.setdefault(place.locality, []).append(cue.name)
-            if cue.owner and in_head and match.start() < owner_at:
-                owner_at, owner = match.start(), place.locality
+    tally = _Tally(rules)
+    mentions = find_mentions(text, rules)
+    for k, mention in enumerate(mentions):
+        if mention.place.name in rules.ambiguous:
+            _ambiguous_cues(text, mentions, k, tally)
+            continue
+        weight = rules.head_mention if mention.start < rules.head_chars else rules.mention_weight
+        tally.scores[mention.place.locality] += weight
+        if mention.place.county:  # "Basingstoke" is evidence for Hampshire too
+            tally.scores[mention.place.county] += weight
+        named = set()  # "NHS Sefton CCG" is one NHS body cue, not two
+        for cue in rules.cues:
+            if cue.name not in named and _cue_matches(cue, text, mention):
+                named.add(cue.name)
+                first = _first_of_joint(text, mentions, k)
+                tally.cue(cue, first.place.locality, first.start)
+    for match in rules.town_council.after.finditer(text):
+        tally.cue(rules.town_council, match.group("town"), match.start())
     for match in rules.email.finditer(text):
         locality = rules.by_key.get(_key(match.group("name")))
         if locality:
-            scores[locality] += rules.email_weight
-            cues.setdefault(locality, []).append("e-mail")
-    if owner:
-        scores[owner] += rules.owner_bonus
-    return LocalityEvidence(scores, cues, owner)
+            tally.scores[locality] += rules.email_weight
+            tally.cues.setdefault(locality, []).append("e-mail")
+    if tally.owner:
+        tally.scores[tally.owner] += rules.owner_bonus
+    return LocalityEvidence(tally.scores, tally.cues, tally.owner)
 
 
 def locality_scores(text: str) -> Counter[str]:
@@ -168,19 +260,24 @@ def locality_scores(text: str) -> Counter[str]:
     return locality_evidence(text).scores
 
 
-def _pair_in_head(text: str, best: str, rules: LocalityRules) -> str | None:
-    """A footprint joining `best` and others ("Coventry and Warwickshire") named at the top of the paper."""
-    head = text[:rules.pair_head_chars]
+def _inside(locality: str, area: str, rules: LocalityRules) -> bool:
+    """Whether `locality` lies in the wider `area` ("Trafford" in "Greater Manchester", "Winchester" in
+    "Hampshire")."""
+    place = rules.places.get(locality)
+    return place is not None and area in (place.region, place.county)
+
+
+def _footprint_joining(first: str, second: str, text: str, rules: LocalityRules) -> str | None:
+    """A joint footprint named in the text whose places include both leading localities: a paper that
+    weighs Coventry and Warwickshire evenly and names "Coventry and Warwickshire" is about the footprint."""
     for name, place in rules.places.items():
-        if place.kind == "health area" and place.locality == name and best in name and name in head:
+        if place.kind != "health area" or name not in text:
+            continue
+        members = {rules.places[part].locality if part in rules.places else part
+                   for part in re.split(r",\s*|\s+and\s+", name)}
+        if {first, second} <= members:
             return name
     return None
-
-
-def _inside(locality: str, area: str, rules: LocalityRules) -> bool:
-    """Whether `locality` lies in the wider `area` ("Trafford" in "Greater Manchester")."""
-    place = rules.places.get(locality)
-    return place is not None and place.region == area
 
 
 def _owner_holds(owner: str, best: str, scores: Counter[str], rules: LocalityRules) -> bool:
@@ -190,6 +287,8 @@ def _owner_holds(owner: str, best: str, scores: Counter[str], rules: LocalityRul
 
 
 def infer_locality(text: str) -> tuple[str | None, str]:
+    """The paper's locality and why: a footprint joining two evenly weighted places, else the issuing body's
+    locality unless another place clearly outweighs it, else the dominant place, else None."""
     evidence = locality_evidence(text)
     scores = evidence.scores
     if not scores:
@@ -199,9 +298,11 @@ def infer_locality(text: str) -> tuple[str | None, str]:
     best, best_score = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
     summary = ", ".join(f"{name} {score}" for name, score in ranked)
-    pair = _pair_in_head(text, best, rules)
-    if pair and pair != best:
-        return pair, f"inferred from text: {pair} named at the top (weighted evidence: {summary})"
+    if len(ranked) > 1 and best_score < rules.dominance * runner_up:
+        footprint = _footprint_joining(best, ranked[1][0], text, rules)
+        if footprint:
+            return footprint, (f"inferred from text: {footprint} joins the two leading places "
+                               f"(weighted evidence: {summary})")
     owner = evidence.owner
     if owner and _owner_holds(owner, best, scores, rules):
         cues = ", ".join(sorted(set(evidence.cues.get(owner, []))))
@@ -209,9 +310,8 @@ def infer_locality(text: str) -> tuple[str | None, str]:
                        f"(weighted evidence: {summary}; cues: {cues})")
     if best_score < rules.min_score or best_score < rules.dominance * runner_up:
         return None, f"inferred: no dominant place (weighted evidence: {summary})"
-    why = [f"{best} is the issuing body" if evidence.owner == best else ""]
-    why += sorted(set(evidence.cues.get(best, [])))
-    reasons = "; cues: " + ", ".join(w for w in why if w) if any(why) else ""
+    cues = sorted(set(evidence.cues.get(best, [])))
+    reasons = "; cues: " + ", ".join(cues) if cues else ""
     return best, f"inferred from text (weighted evidence: {summary}{reasons})"
 
 

@@ -217,3 +217,69 @@ def test_roles_phase_two(nlp, text, expected):
 ])
 def test_not_roles_phase_two(nlp, text, expected):
     assert [t for t, _ in spans(nlp, text, "ROLE")] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a review of the City of Leeds housing stock", [("City of Leeds", "City of Leeds")]),
+    ("investment in Ashford Town Centre this year", [("Ashford", "Ashford")]),  # the place's own centre
+    ("bus links for west Kent and east Sussex", [("west Kent", "west Kent"), ("east Sussex", "east Sussex")]),
+    ("Bury North Cllr Ann Lee", [("Bury North", "Bury North")]),  # an honorific opens a new name
+    ("MINUTES OF THE MEETING HELD AT THE GUILDHALL, TRURO\nPRESENT", [("TRURO", "Truro")]),  # capitals
+])
+def test_more_compound_places(nlp, text, expected):
+    assert spans(nlp, text, "PLACE") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "an agreement with the Sunderland City\nCouncil cabinet",  # a wrapped body name
+    "apologies from Councillor R Preston",  # a surname after an initial
+    "reports from the Fire Service (Cumbria) were noted",  # a place qualifying a name in brackets
+    "the new Bolton and Wigan Alliance",  # both places open the name
+    "the Bristol, Bath and Weston CCG",  # a listed name
+    "SALE OF THE DEPOT",  # an ambiguous word in capitals
+])
+def test_more_places_inside_names(nlp, text):
+    assert spans(nlp, text, "PLACE") == []
+
+
+def test_address_names_before_postcode(nlp):
+    text = "Premises: The Old Mill, 4 Quay Lane, Thornleigh, Exeter, EX2 9QT (ref 1123)"
+    assert spans(nlp, text, "PLACE") == [("Thornleigh", "Thornleigh"), ("Exeter", "Exeter")]
+
+
+def test_address_stops_at_a_street(nlp):
+    text = "send replies to 10 Station Road, Millbrook Park, PO1 2AB"
+    assert spans(nlp, text, "PLACE") == []
+
+
+def test_places_listed_side_by_side_in_a_table(nlp):
+    assert spans(nlp, "Norfolk West Sussex Cumbria", "PLACE") == [
+        ("Norfolk", "Norfolk"), ("West Sussex", "West Sussex"), ("Cumbria", "Cumbria")]
+
+
+@pytest.mark.parametrize("text", [
+    "a letter from the London Borough of Merton",  # a council's name, not "Borough of Merton"
+    "the Leeds North Township committee",  # a listed place before a pattern place is still a name
+])
+def test_council_and_township_names(nlp, text):
+    assert spans(nlp, text, "PLACE") == []
+
+
+def test_place_in_brackets_after_a_person_stands_alone(nlp):
+    assert spans(nlp, "Members: Cllr Ann Lee (Wigan), Cllr Raj Patel (Stockport)", "PLACE") == [
+        ("Wigan", "Wigan"), ("Stockport", "Stockport")]
+
+
+@pytest.mark.parametrize("text", [
+    "crews will bury the cables along the verge",  # the verb, in lower case
+    "support for GM localities and GM partners",  # "GM" is never a place
+    "the Street Games programme",  # an ambiguous word inside a name
+    "a Town Deal worth millions",  # an ambiguous word after no place word
+])
+def test_words_that_are_not_places(nlp, text):
+    assert spans(nlp, text, "PLACE") == []
+
+
+def test_place_naming_a_room_is_not_a_place(nlp):
+    assert spans(nlp, "Venue: Mossley (Room 2), First Floor, Civic Centre, Bolton", "PLACE") == [
+        ("Bolton", "Bolton")]

@@ -49,18 +49,47 @@ def test_first_council_named_is_the_owner():
     assert infer_locality(text)[0] == "Norfolk"
 
 
-def test_joint_footprint_named_at_the_top():
-    text = ("Terms of reference of the Kent and Medway Partnership Board\n\nKent County Council and Medway "
-            "Council will each appoint two members. Kent residents make up most of the population.")
+def test_joint_name_counts_for_its_first_place():
+    # A partnership named after two places, led from the first: its cues count for the first.
+    text = ("Update on the Leicester and Rutland Care Partnership\n\nThe Leicester and Rutland CCG area "
+            "covers both. Rutland residents were consulted; Rutland surgeries took part.")
     locality, source = infer_locality(text)
-    assert locality == "Kent and Medway"
-    assert "named at the top" in source
+    assert locality == "Leicester"
 
 
-def test_joint_footprint_mentioned_late_does_not_win():
-    text = ("Kent County Council Cabinet\n\nThe Cabinet discussed adult social care in Kent. Kent teams will "
-            "work with Kent partners. " + "Later business. " * 40 + "The Kent and Medway board meets in May.")
-    assert infer_locality(text)[0] == "Kent"
+def test_footprint_joining_two_even_places():
+    # Neither place outweighs the other and a known footprint joins them: the footprint is the locality.
+    # (the footprint's own mention counts for its first place, Derby: 3 + 3 against Derbyshire's 3 + 3)
+    text = ("Joint Forum\n\nDerby officers and Derbyshire officers met. Derby and Derbyshire partners agreed "
+            "that Derbyshire would host the plan.")
+    locality, source = infer_locality(text)
+    assert locality == "Derby and Derbyshire"
+    assert "joins the two leading places" in source
+
+
+def test_two_even_places_without_a_footprint_stay_undecided():
+    text = "Joint Forum\n\nYork officers and Leeds officers met. York and Leeds partners agreed a plan."
+    assert infer_locality(text)[0] is None
+
+
+def test_town_council_names_its_town():
+    text = ("Minutes of the Finance Committee of Penfold Town Council held at the Guildhall.\n\n"
+            "Cornwall Council had written about Cornwall highways; Cornwall officers will attend.")
+    locality, source = infer_locality(text)
+    assert locality == "Penfold"
+    assert "town council" in source
+
+
+def test_district_town_counts_for_its_county():
+    # No issuing body is named: a district town is evidence for its county too.
+    text = "Trust Board meeting in public, held at the Conference Centre, Basingstoke. Hampshire services."
+    assert infer_locality(text)[0] == "Hampshire"
+
+
+def test_district_council_paper_stays_with_the_district():
+    text = ("Test Valley Borough Council - Cabinet\n\nThe Cabinet noted the Hampshire waste strategy and "
+            "Hampshire highways plans for Hampshire.")
+    assert infer_locality(text)[0] == "Test Valley"
 
 
 @pytest.mark.parametrize("text", [
@@ -83,3 +112,21 @@ def test_evidence_records_its_cues():
     assert evidence.owner == "Sefton"
     assert evidence.cues["Sefton"] == ["NHS body"]
     assert evidence.scores["Sefton"] == 3 + 5 + 3 + 10  # a head mention, the cue, Bootle, the owner bonus
+
+
+def test_ambiguous_name_counts_only_before_a_cue():
+    locality, source = infer_locality("Reading Borough Council approved the plan for Reading.")
+    assert locality == "Reading"
+    assert infer_locality("Venue: Town Hall, High Street\n\nReading the minutes took an hour.") == (
+        None, "inferred: no known place mentioned")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Board of Directors\n\nThe Wigan and Leigh Teaching Hospitals NHS Foundation Trust board met.", "Wigan"),
+    ("Cabinet\n\nA decision of the London Borough of Merton on adult social care.", "Merton"),
+    ("Executive\n\nCity of Bradford Metropolitan District Council agreed the budget.", "Bradford"),
+])
+def test_more_issuing_bodies(text, expected):
+    locality, source = infer_locality(text)
+    assert locality == expected
+    assert f"{expected} is the issuing body" in source

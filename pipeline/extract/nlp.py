@@ -75,10 +75,16 @@ class PlaceContext:
     """The words around a place that decide whether it stands alone (see `place_context.yaml`)."""
     openers: frozenset[str]
     name_openers: frozenset[str]
+    honorifics: frozenset[str]
     continuations_ok: frozenset[str]
+    place_continuations: tuple[tuple[str, ...], ...]
+    name_heads_next_line: frozenset[str]
+    bracket_qualified: frozenset[str]
     prefixes: frozenset[str]
+    of_prefixes: tuple[tuple[str, ...], ...]
     suffixes: frozenset[str]
     ward_lead: re.Pattern[str]
+    address: re.Pattern[str]
     bullet_item: re.Pattern[str]
     venue_line: re.Pattern[str]
     venue_nouns: frozenset[str]
@@ -191,10 +197,16 @@ def place_context() -> PlaceContext:
     return PlaceContext(
         openers=words("openers"),
         name_openers=words("name_openers"),
+        honorifics=words("honorifics"),
         continuations_ok=words("continuations_ok"),
+        place_continuations=tuple(tuple(str(phrase).split()) for phrase in data["place_continuations"]),
+        name_heads_next_line=words("name_heads_next_line"),
+        bracket_qualified=words("bracket_qualified"),
         prefixes=words("prefixes"),
+        of_prefixes=tuple(tuple(str(phrase).split()) for phrase in data["of_prefixes"]),
         suffixes=words("suffixes") | words("landforms"),
         ward_lead=re.compile(data["ward_lead"], re.MULTILINE),
+        address=re.compile(data["address"]),
         bullet_item=re.compile(rf"^[ \t]*{data['bullet']}[ \t]*(?P<item>{BARE_PLACE.pattern})[ \t]*$"),
         venue_line=re.compile(data["venue_line"]),
         venue_nouns=words("venue_nouns"),
@@ -284,8 +296,21 @@ def role_norm(text: str) -> str:
     return " ".join(out)
 
 
+@lru_cache(maxsize=1)
+def _places_by_capitals() -> dict[str, str]:
+    """Gazetteer names written in capitals ("BRIDGWATER") -> as listed, for headings set in capitals.  Short
+    names and ambiguous words ("BATH", "SALE", "STREET") are left out: in capitals they are mostly words."""
+    gaz = gazetteers()
+    return {name.upper(): name for name in gaz.places
+            if len(name) >= MIN_CAPITALS_PLACE and name not in gaz.ambiguous_places}
+
+
+MIN_CAPITALS_PLACE = 5
+
+
 def place_norm(text: str) -> str:
-    return collapse(text)
+    text = collapse(text)
+    return _places_by_capitals().get(text, text) if text.isupper() else text
 
 
 NORMS = {"BODY": body_norm, "ROLE": role_norm, "PLACE": place_norm}
@@ -339,7 +364,9 @@ def role_patterns() -> list[dict[str, Any]]:
 
 def place_patterns() -> list[dict[str, Any]]:
     phrases = [{"label": "PLACE", "pattern": name, "id": name} for name in gazetteers().places]
-    return phrases + _read_jsonl("place_patterns.jsonl")
+    capitals = [{"label": "PLACE", "pattern": upper, "id": name}
+                for upper, name in _places_by_capitals().items()]
+    return phrases + capitals + _read_jsonl("place_patterns.jsonl")
 
 
 # -------------------------------------------------------------------------------------- components
@@ -520,19 +547,34 @@ class RulerComponent:
 
 
 LAYOUT_PLACE = "layout"  # span id of a place found from the layout rather than the gazetteer
+ADDRESS_REACH = 200  # how far back from a postcode an address may start
+# Words of the ward-list and venue cues in `place_context.yaml`, and the first half of a postcode ("OL16").
+LAYOUT_CUE_WORDS = frozenset({"ward", "wards", "venue", "location", "address", "held"})
+OUTWARD_CODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
+
+
+def _is_layout_cue(text: str) -> bool:
+    return text.lower() in LAYOUT_CUE_WORDS or bool(OUTWARD_CODE.match(text))
 
 
 class PlaceLayoutComponent:
     """Places no gazetteer lists, read from the page layout (cues in `place_context.yaml`): each bulleted
     item under a line that introduces wards ("made up of the following wards:" then "- Hill Top") and the
-    town that closes a venue line ("Venue: Civic Suite, Town Hall, Ashby, LE65 1HU")."""
+    town that closes a venue line ("Venue: Civic Suite, Town Hall, Ashby, LE65 1HU") and the names just before
+    a postcode in an address ("Unit 4, Mill Yard, Hartwell, Elmstead, EL4 7QP")."""
 
-    def __init__(self, context: PlaceContext):
+    def __init__(self, vocab: Vocab, context: PlaceContext):
         self.ctx = context
+        # Building `doc.text` costs more than all three rules: only a Doc holding a cue word or a postcode's
+        # first half (a lexeme flag, computed once per word type) can yield anything.
+        self.cue_flag = add_flag(vocab, _is_layout_cue)
 
     def __call__(self, doc: Doc) -> Doc:
+        if not doc.to_array([self.cue_flag]).any():
+            return doc
         found = []
-        for start, end in [*self._ward_items(doc.text), *self._venue_towns(doc.text)]:
+        text = doc.text
+        for start, end in [*self._ward_items(text), *self._venue_towns(text), *self._address_places(text)]:
             span = doc.char_span(start, end, label="PLACE", span_id=LAYOUT_PLACE)
             if span is not None:
                 found.append(span)
@@ -566,6 +608,24 @@ class PlaceLayoutComponent:
                     towns.append((offset + town[0], offset + town[1]))
                     break
         return towns
+
+    def _address_places(self, text: str) -> list[tuple[int, int]]:
+        """The bare names just before a postcode in a comma-separated address (at most two: a
+        neighbourhood and its town), walking back until a street, building or number."""
+        places = []
+        for postcode in self.ctx.address.finditer(text):
+            line_start = max(text.rfind("\n", 0, postcode.start()) + 1, postcode.start() - ADDRESS_REACH)
+            parts = list(re.finditer(r"[^,]+", text[line_start:postcode.start()]))
+            found = 0
+            for part in reversed(parts[1:]):  # the first part is a building or street, or no address at all
+                if not part.group().strip():
+                    continue  # "Fareham, PO17": the postcode's own part
+                town = self._town(part.group())
+                if town is None or found == 2:
+                    break
+                places.append((line_start + part.start() + town[0], line_start + part.start() + town[1]))
+                found += 1
+        return places
 
     def _town(self, part: str) -> tuple[int, int] | None:
         """Where a bare town name is in one part of an address (a postcode after it cut off), else None."""
@@ -889,6 +949,43 @@ def _joined(doc: Doc, i: int) -> bool:
     return not doc[i].is_space and "\n" not in doc[i].whitespace_
 
 
+JOINERS = frozenset({"and", "&", ","})
+
+
+def _followed_by_of(doc: Doc, i: int) -> bool:
+    return i + 1 < len(doc) and doc[i + 1].text == "of" and _joined(doc, i)
+
+
+def _drop_joint_names(places: list[Span], name_starts: set[int]) -> list[Span]:
+    """Places joined by "and" / "," to a place that opens a name are in that name too: "Medway and Swale
+    CCG", "Heywood, Middleton and Rochdale Locality Board"."""
+    dropped = set(name_starts)
+    kept = []
+    for span in sorted(places, key=lambda s: s.start, reverse=True):
+        doc, end = span.doc, span.end
+        if end + 1 < len(doc) and doc[end].text in JOINERS and end + 1 in dropped and _joined(doc, end):
+            dropped.add(span.start)
+        else:
+            kept.append(span)
+    return kept[::-1]
+
+
+INITIAL_WORD = re.compile(r"^[A-Z]\.?$")
+
+
+def _wrapped_line(doc: Doc, i: int) -> bool:
+    """Whether the space token i may be a line break that a wrapped line runs on across: one break, or two
+    where a reader set the lines of a PDF paragraph apart."""
+    return doc[i].text.count("\n") <= 2 and i + 1 < len(doc) and not doc[i + 1].is_space
+
+
+def _qualifies_a_name(span: Span, heads: frozenset[str]) -> bool:
+    """A place alone in brackets right after an organisation's name: "Probation Service (London)"."""
+    doc, i = span.doc, span.start - 1
+    closes = span.end < len(doc) and doc[span.end].text == ")"
+    return closes and i > 0 and _joined(doc, i - 1) and doc[i - 1].text in heads
+
+
 def _is_title_word(text: str) -> bool:
     return len(text) > 1 and text.isalpha() and text[0].isupper() and text[1:].islower()
 
@@ -954,7 +1051,10 @@ class ResolveComponent:
         alone, and layout places.  A place is dropped when it is an ambiguous word in a place-less context
         ("Sale of land") or part of a longer name ("Bury Town Hall", "Mayor of Liverpool", "Cllr Derby"),
         and so is every place inside it ("North East" in "North East Lincolnshire Council")."""
-        place_starts = frozenset(span.start for span in raw if span.label_ == "PLACE")
+        # Places next to each other are a list ("Essex West Sussex" in a table), when both are listed names
+        listed = [span for span in raw if span.label_ == "PLACE" and span.id_ not in ("", LAYOUT_PLACE)]
+        place_starts = frozenset(span.start for span in listed)
+        place_ends = frozenset(span.end for span in listed)
         kept: list[Span] = []
         in_names: list[Span] = []
         for span in raw:
@@ -965,52 +1065,76 @@ class ResolveComponent:
                 continue
             if span.text in self.gaz.ambiguous_places and not _after_place_word(span):
                 continue
-            grown = self._grow_place(span)
-            if self._continues_into_name(grown, place_starts) or self._closes_a_name(grown):
+            grown = self._grow_place(span, place_starts)
+            if self._continues_into_name(grown, place_starts) or self._closes_a_name(grown, place_ends):
                 in_names.append(grown)
             else:
                 kept.append(grown)
-        return [span for span in kept
-                if not any(name.start <= span.start and span.end <= name.end for name in in_names)]
+        if in_names:
+            kept = [span for span in kept
+                    if not any(name.start <= span.start and span.end <= name.end for name in in_names)]
+        return _drop_joint_names(kept, {span.start for span in in_names})
 
-    def _grow_place(self, span: Span) -> Span:
+    def _grow_place(self, span: Span, place_starts: frozenset[int]) -> Span:
         doc, ctx = span.doc, self.places
         start, end = span.start, span.end
         while start > 0 and span.start - start < 2 and doc[start - 1].text in ctx.prefixes \
                 and _joined(doc, start - 1):
             start -= 1
-        if end < len(doc) and doc[end].text in ctx.suffixes and _joined(doc, end - 1):
-            end += 1
+        start = self._of_prefix_start(doc, start)
+        if end < len(doc) and doc[end].text in ctx.suffixes and _joined(doc, end - 1) \
+                and end not in place_starts and not _followed_by_of(doc, end):
+            end += 1  # not "Essex West Sussex" (a list), nor "London Borough of Brent" (a council)
         if (start, end) == (span.start, span.end):
             return span
         return Span(doc, start, end, label="PLACE", span_id=span.id_)
+
+    def _of_prefix_start(self, doc: Doc, start: int) -> int:
+        """Where "City of" / "County of" before a place starts ("City of Manchester" is one place)."""
+        if start < 2 or doc[start - 1].text != "of" or not _joined(doc, start - 2):
+            return start
+        for words in self.places.of_prefixes:
+            first = start - 1 - len(words)
+            if first >= 0 and tuple(t.text for t in doc[first:start - 1]) == words:
+                named = first > 0 and _joined(doc, first - 1) and doc[first - 1].text[:1].isupper()
+                return start if named else first  # "London Borough of Brent" is a council's name
+        return start
 
     def _continues_into_name(self, span: Span, place_starts: frozenset[int]) -> bool:
         """A capitalised word right after the place on its line makes it part of a name: "Chorley Road",
         "Sheffield City Council", "Greater Manchester (GM) Devolution Agreement"."""
         doc, i = span.doc, span.end
         if i < len(doc) and doc[i].text == "(" and _joined(doc, i - 1):
+            if i + 1 < len(doc) and doc[i + 1].text in self.places.venue_nouns:
+                return True  # "Hollingworth (Room 108)": a room's name
             close = next((k for k in range(i + 1, min(i + 4, len(doc))) if doc[k].text == ")"), None)
             if close is None:
                 return False
-            i = close + 1
-        if i >= len(doc) or not _joined(doc, i - 1) or i in place_starts:
+            i = close + 1  # "Greater Manchester (GM) Devolution Agreement": the name goes on
+        if i >= len(doc) or i in place_starts:
             return False
         word = doc[i].text
-        if word in self.places.continuations_ok or word in self.places.name_openers:
+        if doc[i].is_space:
+            return _wrapped_line(doc, i) and doc[i + 1].text in self.places.name_heads_next_line
+        if word in self.places.continuations_ok or word in self.places.honorifics:
             return False  # "Bolton and Bury", "Wigan Cllr Ann Jones": a new name starts
+        following = tuple(t.text for t in doc[i:i + 2])
+        if any(following[:len(words)] == words for words in self.places.place_continuations):
+            return False  # "Ashford Town Centre" is still Ashford
         return word.isalpha() and word[0].isupper()
 
-    def _closes_a_name(self, span: Span) -> bool:
+    def _closes_a_name(self, span: Span, place_ends: frozenset[int]) -> bool:
         """A place ending a name: after a capitalised word on its line ("Golden Square Warrington", "Anne
         Derby"), after an honorific or a name-opening word ("Cllr Sutton", "NHS Bury", "One Halton"), or after
         "<Title> of" ("Mayor of Liverpool", "University of Bolton")."""
         doc, i = span.doc, span.start - 1
-        if i < 0 or not _joined(doc, i):
-            return False
+        if i < 0 or not _joined(doc, i) or (span.start in place_ends and span.id_):
+            return False  # nothing before it on the line, or another place ("Essex West Sussex" in a table)
         before = doc[i].text
-        if before in self.places.name_openers:
-            return True
+        if before in self.places.name_openers | self.places.honorifics or INITIAL_WORD.match(before):
+            return True  # "Cllr Sutton", "NHS Bury", "Councillor J Preston"
+        if before == "(" and _qualifies_a_name(span, self.places.bracket_qualified):
+            return True  # "Probation Service (London)"
         if before == "of" and i > 0 and _joined(doc, i - 1):
             before = doc[i - 1].text
         return _is_title_word(before) and before not in self.places.openers and before not in SMALL_WORDS
@@ -1100,7 +1224,7 @@ def make_body_grammar(nlp: Language, name: str) -> BodyGrammarComponent:
 
 @Language.factory("icsdocs_place_layout_v1")
 def make_place_layout(nlp: Language, name: str) -> PlaceLayoutComponent:
-    return PlaceLayoutComponent(place_context())
+    return PlaceLayoutComponent(nlp.vocab, place_context())
 
 
 @Language.factory("icsdocs_resolve_v1")
