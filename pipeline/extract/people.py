@@ -409,6 +409,16 @@ def _literal(text: str, not_before: str, after: str) -> re.Pattern[str]:
     return re.compile(rf"{first}(?<!{not_before}{first}){re.escape(text[1:])}{after}")
 
 
+@lru_cache(maxsize=1)
+def _place_name_pattern() -> re.Pattern[str]:
+    """The gazetteer's place names of two words or more, as whole words (one-word places are common
+    surnames: Preston, Chester, Derby)."""
+    from ..locality import load_places
+
+    names = sorted({p.name for p in load_places() if " " in p.name}, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
+
+
 def find_people(
     doc: Doc, *, cover_fields: dict[str, str] | None = None, text: str | None = None
 ) -> list[Found]:
@@ -421,6 +431,9 @@ def find_people(
     spans = doc.spans.get(SPAN_KEY, [])
     candidates: list[tuple[int, int]] = []
     places = {(s.start_char, s.end_char) for s in spans if s.label_ == "PLACE"}
+    # a gazetteer place is no person's name either where the place rules read it as part of a longer
+    # name ("Moss Side Chief Executive" in a run-on list): only an honorific makes it one
+    places |= {(m.start(), m.end()) for m in _place_name_pattern().finditer(text)}
 
     def add(start: int, end: int, *, min_tokens: int = 2) -> None:
         span = _trim(rules, text, start, end, min_tokens=min_tokens)
