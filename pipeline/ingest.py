@@ -103,6 +103,9 @@ def process_document(task: Task, stages: Stages | None = None) -> DocumentResult
         return replace(base, status="error", reason=_os_reason(path),
                        error=f"{path.name} could not be opened ({exc.strerror or exc}).")
     timings["read"] = _lap(clock)
+    if not parsed.text.strip():  # never "ok" with nothing to show for it
+        return replace(base, status="no_text", reason="empty_file", warnings=parsed.warnings,
+                       error=f"{path.name} gave no text once read.")
     clock = time.perf_counter()
     sections = build_sections(task.doc_id, parsed)
     timings["sections"] = _lap(clock)

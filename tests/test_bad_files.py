@@ -134,3 +134,18 @@ def test_strict_on_an_empty_folder_fails(tmp_path):
                                        "--strict", "--no-classify"])
     assert result.exit_code == 1
     assert "no files found" in result.output
+
+
+def test_a_reader_that_returns_only_blank_blocks_is_not_ok(tmp_path, monkeypatch):
+    from pipeline import ingest as ingest_module
+    from pipeline.ingest import Task, process_document
+    from pipeline.records import ParsedDocument
+
+    def blank(path, **options):
+        return ParsedDocument(path=str(path), format="pdf", n_pages=3, text="  \n ", blocks=())
+
+    monkeypatch.setattr(ingest_module, "read_document", blank)
+    paper = tmp_path / "paper.pdf"
+    paper.write_bytes(b"%PDF-1.7")
+    result = process_document(Task(str(paper), "paper.pdf", "0", None))
+    assert (result.status, result.reason) == ("no_text", "empty_file")

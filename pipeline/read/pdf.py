@@ -61,7 +61,7 @@ def read_pdf(path: str | Path, *, ocr: str = "auto",
         title = _title(pdf)
     finally:
         pdf.close()
-    pages = [ocr_done[p.number].content if p.number in ocr_done else p for p in pages]
+    pages = [ocr_done[p.number].content if ocr_done.get(p.number) else p for p in pages]
     infos = _page_infos(n_pages, pages, failed, ocr_done, ocr)
     warnings = _document_warnings(pages, failed, ocr_done, infos)
     if not any(page.segments for page in pages):
