@@ -249,3 +249,10 @@ def test_a_body_as_subject_must_be_the_whole_subject():
     text = ("The Northshire Carers Trust Limited working across the county supported by the council\n\n"
             "Agenda item\n")
     assert _fields(text, [_mention(text, "Northshire Carers Trust Limited")])[0] is None
+
+
+def test_a_name_broken_over_two_lines_keeps_its_span():
+    text = "Minutes of the meeting of the Northshire Schools\nForum held on 2 May 2018\n"
+    meeting = find_meeting(text)
+    assert meeting.body.value == "Northshire Schools Forum"
+    assert text[meeting.body.char_start:meeting.body.char_end] == "Northshire Schools\nForum"
