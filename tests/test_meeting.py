@@ -256,3 +256,19 @@ def test_a_name_broken_over_two_lines_keeps_its_span():
     meeting = find_meeting(text)
     assert meeting.body.value == "Northshire Schools Forum"
     assert text[meeting.body.char_start:meeting.body.char_end] == "Northshire Schools\nForum"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("MINUTES OF THE MEETING OF THE CORPORATE PARENTING PANEL HELD ON THURSDAY 12 MARCH 2020 AT 2PM\n",
+     ("CORPORATE PARENTING PANEL", "2020-03-12")),
+    ("ADOPTION PANEL\n\nMINUTES of the meeting held on 12 March 2020 at 2.00 pm\n\nPRESENT: A Person\n",
+     ("ADOPTION PANEL", "2020-03-12")),
+    ("Council of Governors Meeting in Public\nMinutes of the meeting held on Thursday 5 May 2022, Boardroom\n",
+     ("Council of Governors", "2022-05-05")),
+    ("Item 7\nNorthshire Clinical Commissioning Group\nGoverning Body\nMeeting date: 7 January 2020\n",
+     ("Governing Body", "2020-01-07")),
+    ("Overview\nThe Committee\nDate: 12 March 2020\n", (None, "2020-03-12")),
+    ("Welcome to the\nMinutes of the meeting held on 12 March 2020\n", (None, "2020-03-12")),
+])
+def test_a_body_heading_above_the_minutes_line_or_date_label(text, expected):
+    assert _fields(text)[:2] == expected

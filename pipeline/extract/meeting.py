@@ -117,8 +117,11 @@ def _part(rules: _Rules, cue: _Cue, match: re.Match[str], field: str,
     written = len(value) if value in raw else len(raw.strip(NAME_EDGES))
     if field != "body":
         return MeetingPart(value, start, start + written, cue.name)
-    if rules.not_bodies.match(value) or any(c.isdigit() for c in value):
+    if rules.not_bodies.search(value) or any(c.isdigit() for c in value):
         return None
+    article = re.match(r"the\s+", value, re.IGNORECASE)
+    if article:  # "The Committee" is the page's committee; "The Northshire Board" is the Northshire Board
+        value, start, written = value[article.end():], start + article.end(), written - article.end()
     if rules.single_members.match(value):
         return MeetingPart(None, start, start + written, cue.name)
     if value.lower() in rules.heads:
