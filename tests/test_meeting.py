@@ -263,7 +263,7 @@ def test_a_name_broken_over_two_lines_keeps_its_span():
      ("CORPORATE PARENTING PANEL", "2020-03-12")),
     ("ADOPTION PANEL\n\nMINUTES of the meeting held on 12 March 2020 at 2.00 pm\n\nPRESENT: A Person\n",
      ("ADOPTION PANEL", "2020-03-12")),
-    ("Council of Governors Meeting in Public\nMinutes of the meeting held on Thursday 5 May 2022, Boardroom\n",
+    ("Council of Governors Meeting in Public\nMinutes of the meeting held on Thursday 5 May 2022, Hall\n",
      ("Council of Governors", "2022-05-05")),
     ("Item 7\nNorthshire Clinical Commissioning Group\nGoverning Body\nMeeting date: 7 January 2020\n",
      ("Governing Body", "2020-01-07")),
