@@ -128,16 +128,18 @@ def _accuracy_db(tmp_path):
     con = duckdb.connect(str(path))
     con.execute(
         "CREATE TABLE documents (doc_id VARCHAR, filename VARCHAR, format VARCHAR, meeting_body VARCHAR,"
-        " meeting_date DATE, meeting_date_text VARCHAR, locality VARCHAR, doc_type VARCHAR)"
+        " meeting_date DATE, meeting_date_text VARCHAR, meeting_title VARCHAR, locality VARCHAR,"
+        " doc_type VARCHAR)"
     )
     con.execute("CREATE TABLE entities (doc_id VARCHAR, label VARCHAR, text VARCHAR, norm VARCHAR)")
     con.execute("CREATE TABLE recommendations (doc_id VARCHAR, text VARCHAR)")
     con.execute(
         "INSERT INTO documents VALUES"
-        " ('p1.txt', 'p1.txt', 'txt', 'health and wellbeing board', NULL, '2019-03', ' north  Tyneside',"
-        "  'minutes'),"
-        " ('p2.txt', 'p2.txt', 'txt', 'Scrutiny Panel', '2020-01-09', '2020-01-09', 'Derby', 'agenda'),"
-        " ('p3.txt', 'p3.txt', 'txt', 'Cabinet', NULL, NULL, NULL, 'strategy')"
+        " ('p1.txt', 'p1.txt', 'txt', 'health and wellbeing board', NULL, '2019-03', NULL,"
+        "  ' north  Tyneside', 'minutes'),"
+        " ('p2.txt', 'p2.txt', 'txt', 'Scrutiny Panel', '2020-01-09', '2020-01-09', 'Budget', 'Derby',"
+        "  'agenda'),"
+        " ('p3.txt', 'p3.txt', 'txt', 'Cabinet', NULL, NULL, 'Libraries', NULL, 'strategy')"
     )
     con.close()
     gold_dir = tmp_path / "gold"
@@ -163,6 +165,7 @@ def test_accuracies_count_meeting_pages_only_where_gold_states_a_meeting(tmp_pat
     assert (accuracy["locality"]["correct"], accuracy["locality"]["total"]) == (2, 3)
     assert (accuracy["doc_type"]["correct"], accuracy["doc_type"]["total"]) == (2, 3)
     assert accuracy["meeting"]["accuracy"] == 0.5
+    assert (accuracy["meeting_title"]["correct"], accuracy["meeting_title"]["total"]) == (1, 2)
     assert "meeting" not in metrics["per_document"]["p3.txt"]["accuracy"]
     wrong = metrics["per_document"]["p2.txt"]["accuracy"]["meeting"]
     assert wrong == {"right": False, "predicted": {"body": "Scrutiny Panel", "date": "2020-01-09"},

@@ -272,3 +272,10 @@ def test_a_name_broken_over_two_lines_keeps_its_span():
 ])
 def test_a_body_heading_above_the_minutes_line_or_date_label(text, expected):
     assert _fields(text)[:2] == expected
+
+
+def test_an_item_page_without_a_title_line_has_no_title():
+    assert _fields("Agenda item\n\n\n\nThe Director presented the item and gave an overview;\n")[2] is None
+    assert _fields("Issue - meetings\n\n\nMeeting: 01/12/2015 - Schools Forum (Item 3)\n")[2] is None
+    assert _fields("Agenda item\n\nSchool Place Planning\n\nThe Director presented the item.\n")[2] == \
+        "School Place Planning"
