@@ -279,3 +279,14 @@ def test_an_item_page_without_a_title_line_has_no_title():
     assert _fields("Issue - meetings\n\n\nMeeting: 01/12/2015 - Schools Forum (Item 3)\n")[2] is None
     assert _fields("Agenda item\n\nSchool Place Planning\n\nThe Director presented the item.\n")[2] == \
         "School Place Planning"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Minutes of Licensing Committee meeting, 3 May 2022\n", ("Licensing Committee", "2022-05-03")),
+    ("Meeting of Schools Forum, Tuesday 4 May 2021 10.00 am\n", ("Schools Forum", "2021-05-04")),
+    ("Minutes of a meeting of the Northshire Integrated Care Board held in public at 10.00am on "
+     "Wednesday 5 April 2023 at Civic Offices\n", ("Northshire Integrated Care Board", "2023-04-05")),
+    ("Minutes of the meeting of the Audit Committee held. The next meeting is on 2 May 2018\n", (None, None)),
+])
+def test_more_minutes_and_meeting_lines(text, expected):
+    assert _fields(text)[:2] == expected
