@@ -160,7 +160,8 @@ def test_ingest_stores_the_meeting_with_its_spans_and_a_month_only_date(tmp_path
         "A Person\n",
         encoding="utf-8")
     (folder / "c.txt").write_text(
-        "Decision Maker: Cabinet Member for Housing\n\nDate of decision: 14/02/2023\n\n"
+        "Title: Lettings Policy Review\n\nDecision Maker: Cabinet Member for Housing\n\n"
+        "Date of decision: 14/02/2023\n\n"
         "The Cabinet Member approved the lettings policy.\n", encoding="utf-8")
     db = tmp_path / "db.duckdb"
     ingest([folder], db_path=db, workers=1, timeout=60, classify=False)
@@ -169,7 +170,7 @@ def test_ingest_stores_the_meeting_with_its_spans_and_a_month_only_date(tmp_path
                             "substr(text, meeting_date_start + 1, meeting_date_end - meeting_date_start), "
                             "meeting_source, doc_type FROM documents ORDER BY filename")
     a, b, c = rows
-    assert (c[1], c[3]) == (None, "2023-02-14")
+    assert (c[1], c[3], c[4]) == (None, "2023-02-14", "Lettings Policy Review")  # the cover's title
     assert c[7].startswith("body: cover sheet: decision by a post holder")
     assert a[:7] == ("a.txt", "Eastfield Scrutiny Board", None, "2021-10", "Winter Plan",
                      "Eastfield Scrutiny Board", "October 2021")
