@@ -22,9 +22,11 @@ micro-averaged over documents.  What is compared, per label:
   The date is `meeting_date_text` where the database has it (it keeps a month-only "2021-03"), else
   `meeting_date`.
 
-Three accuracies sit beside the F1s (`ACCURACY_DENOMINATORS` says what each counts):
+Accuracies sit beside the F1s (`ACCURACY_DENOMINATORS` says what each counts):
 - meeting: body and date both right, on the pages whose gold meeting states a body or a date.  A field the
   gold leaves null is right only when the database leaves it null too.
+- meeting_title: `documents.meeting_title` against the gold meeting's title (null on a whole-meeting page),
+  on the pages whose gold states a meeting with a title field (null or not).
 - locality: `documents.locality` equals gold `locality` after case-folding and whitespace collapse.
 - doc_type: `documents.doc_type` equals gold `doc_type`.
 """
@@ -56,16 +58,19 @@ LABELS = (
     "meeting_body",
     "meeting_date",
 )
-ACCURACIES = ("meeting", "locality", "doc_type")
+ACCURACIES = ("meeting", "meeting_title", "locality", "doc_type")
 ACCURACY_DENOMINATORS = {
     "meeting": "pages whose gold meeting states a body or a date; right when body (gold name or alias, "
                "case-insensitive) and date (ISO text) are both right, a null gold field needing a null",
+    "meeting_title": "pages whose gold states a meeting with a title field; documents.meeting_title equals "
+                     "the gold title after case-fold and whitespace collapse (null, a whole-meeting page, "
+                     "equals null)",
     "locality": "all scored pages; documents.locality equals gold locality after case-fold and whitespace "
                 "collapse (null equals null)",
     "doc_type": "all scored pages; documents.doc_type equals gold doc_type",
 }
 DOCUMENT_COLUMNS = ("doc_id", "filename", "format", "meeting_body", "meeting_date", "meeting_date_text",
-                    "locality", "doc_type")
+                    "meeting_title", "locality", "doc_type")
 REC_RATIO = 0.9
 REC_CONTAINMENT = 0.8
 
@@ -234,6 +239,10 @@ def _accuracy_checks(doc: dict[str, Any], gold: dict[str, Any]) -> dict[str, dic
         checks["meeting"] = {"right": body_right and pred_date == gold_date,
                              "predicted": {"body": pred_body, "date": pred_date},
                              "gold": {"body": gold_body, "date": gold_date}}
+    if gold.get("meeting") and "title" in gold["meeting"]:  # the samples' gold states no titles
+        pred_title, gold_title = doc.get("meeting_title"), gold["meeting"].get("title")
+        checks["meeting_title"] = {"right": _fold(pred_title) == _fold(gold_title),
+                                   "predicted": pred_title, "gold": gold_title}
     pred_locality, gold_locality = doc.get("locality"), gold.get("locality")
     checks["locality"] = {"right": _fold(pred_locality) == _fold(gold_locality),
                           "predicted": pred_locality, "gold": gold_locality}

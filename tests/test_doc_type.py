@@ -114,3 +114,10 @@ def test_a_minutes_heading_and_a_tabbed_attendance_row():
     assert infer_doc_type(text)[0] == "minutes"
     prose = "Northshire Carers Forum\n\nSee the minutes below for the detail.\n"
     assert doc_type_scores(prose)["minutes"] == 0
+
+
+def test_an_nhs_cover_sheet_is_a_board_paper():
+    text = ("Title of paper: Winter Resilience Plan\nPresented by: Chief Operating Officer\n"
+            "Purpose: For approval\nRecommendation: The Board is asked to approve the plan.\n")
+    assert infer_doc_type(text)[0] == "board_paper"
+    assert doc_type_scores("The title of the paper was changed.\n")["board_paper"] == 0

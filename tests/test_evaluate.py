@@ -128,16 +128,19 @@ def _accuracy_db(tmp_path):
     con = duckdb.connect(str(path))
     con.execute(
         "CREATE TABLE documents (doc_id VARCHAR, filename VARCHAR, format VARCHAR, meeting_body VARCHAR,"
-        " meeting_date DATE, meeting_date_text VARCHAR, locality VARCHAR, doc_type VARCHAR)"
+        " meeting_date DATE, meeting_date_text VARCHAR, meeting_title VARCHAR, locality VARCHAR,"
+        " doc_type VARCHAR)"
     )
     con.execute("CREATE TABLE entities (doc_id VARCHAR, label VARCHAR, text VARCHAR, norm VARCHAR)")
     con.execute("CREATE TABLE recommendations (doc_id VARCHAR, text VARCHAR)")
     con.execute(
         "INSERT INTO documents VALUES"
-        " ('p1.txt', 'p1.txt', 'txt', 'health and wellbeing board', NULL, '2019-03', ' north  Tyneside',"
-        "  'minutes'),"
-        " ('p2.txt', 'p2.txt', 'txt', 'Scrutiny Panel', '2020-01-09', '2020-01-09', 'Derby', 'agenda'),"
-        " ('p3.txt', 'p3.txt', 'txt', 'Cabinet', NULL, NULL, NULL, 'strategy')"
+        " ('p1.txt', 'p1.txt', 'txt', 'health and wellbeing board', NULL, '2019-03', NULL,"
+        "  ' north  Tyneside', 'minutes'),"
+        " ('p2.txt', 'p2.txt', 'txt', 'Scrutiny Panel', '2020-01-09', '2020-01-09', 'Budget', 'Derby',"
+        "  'agenda'),"
+        " ('p3.txt', 'p3.txt', 'txt', 'Cabinet', NULL, NULL, 'Libraries', NULL, 'strategy'),"
+        " ('p4.txt', 'p4.txt', 'txt', 'Council', NULL, NULL, 'Libraries', 'Luton', 'minutes')"
     )
     con.close()
     gold_dir = tmp_path / "gold"
@@ -150,6 +153,7 @@ def _accuracy_db(tmp_path):
         "p2": {"meeting": {"body": "Scrutiny Panel", "date": "2020-01-10", "title": None},
                "locality": "Derby", "doc_type": "minutes"},
         "p3": {"meeting": None, "locality": "Luton", "doc_type": "strategy"},
+        "p4": {"meeting": {"body": "Council", "date": None}, "locality": "Luton", "doc_type": "minutes"},
     }
     for stem, gold in golds.items():
         (gold_dir / f"{stem}.json").write_text(json.dumps(gold))
@@ -159,17 +163,19 @@ def _accuracy_db(tmp_path):
 def test_accuracies_count_meeting_pages_only_where_gold_states_a_meeting(tmp_path):
     metrics = evaluate_extraction(*_accuracy_db(tmp_path))
     accuracy = metrics["accuracy"]
-    assert (accuracy["meeting"]["correct"], accuracy["meeting"]["total"]) == (1, 2)
-    assert (accuracy["locality"]["correct"], accuracy["locality"]["total"]) == (2, 3)
-    assert (accuracy["doc_type"]["correct"], accuracy["doc_type"]["total"]) == (2, 3)
-    assert accuracy["meeting"]["accuracy"] == 0.5
+    assert (accuracy["meeting"]["correct"], accuracy["meeting"]["total"]) == (2, 3)
+    assert (accuracy["locality"]["correct"], accuracy["locality"]["total"]) == (3, 4)
+    assert (accuracy["doc_type"]["correct"], accuracy["doc_type"]["total"]) == (3, 4)
+    assert accuracy["meeting"]["accuracy"] == 0.6667
+    # p4's gold meeting has no title field: not scored for the title
+    assert (accuracy["meeting_title"]["correct"], accuracy["meeting_title"]["total"]) == (1, 2)
     assert "meeting" not in metrics["per_document"]["p3.txt"]["accuracy"]
     wrong = metrics["per_document"]["p2.txt"]["accuracy"]["meeting"]
     assert wrong == {"right": False, "predicted": {"body": "Scrutiny Panel", "date": "2020-01-09"},
                      "gold": {"body": "Scrutiny Panel", "date": "2020-01-10"}}
     assert metrics["overall"]["meeting_date"]["tp"] == 1  # the month-only text date of p1
     report = format_report(metrics)
-    expected = "  doc_type          0.667     2 /   3  all scored pages"
+    expected = "  doc_type          0.750     3 /   4  all scored pages"
     assert any(line.startswith(expected) for line in report.splitlines())
 
 
@@ -180,7 +186,7 @@ def test_a_meeting_body_predicted_where_gold_has_none_is_wrong(tmp_path):
          "doc_type": "decision_record"}))
     metrics = evaluate_extraction(path, gold_dir)
     assert metrics["per_document"]["p2.txt"]["accuracy"]["meeting"]["right"] is False
-    assert metrics["accuracy"]["meeting"]["correct"] == 1
+    assert metrics["accuracy"]["meeting"]["correct"] == 2
 
 
 def test_an_older_database_without_the_new_columns_scores_them_as_null(db):

@@ -160,7 +160,8 @@ def test_ingest_stores_the_meeting_with_its_spans_and_a_month_only_date(tmp_path
         "A Person\n",
         encoding="utf-8")
     (folder / "c.txt").write_text(
-        "Decision Maker: Cabinet Member for Housing\n\nDate of decision: 14/02/2023\n\n"
+        "Title: Lettings Policy Review\n\nDecision Maker: Cabinet Member for Housing\n\n"
+        "Date of decision: 14/02/2023\n\n"
         "The Cabinet Member approved the lettings policy.\n", encoding="utf-8")
     db = tmp_path / "db.duckdb"
     ingest([folder], db_path=db, workers=1, timeout=60, classify=False)
@@ -169,7 +170,7 @@ def test_ingest_stores_the_meeting_with_its_spans_and_a_month_only_date(tmp_path
                             "substr(text, meeting_date_start + 1, meeting_date_end - meeting_date_start), "
                             "meeting_source, doc_type FROM documents ORDER BY filename")
     a, b, c = rows
-    assert (c[1], c[3]) == (None, "2023-02-14")
+    assert (c[1], c[3], c[4]) == (None, "2023-02-14", "Lettings Policy Review")  # the cover's title
     assert c[7].startswith("body: cover sheet: decision by a post holder")
     assert a[:7] == ("a.txt", "Eastfield Scrutiny Board", None, "2021-10", "Winter Plan",
                      "Eastfield Scrutiny Board", "October 2021")
@@ -249,3 +250,44 @@ def test_a_body_as_subject_must_be_the_whole_subject():
     text = ("The Northshire Carers Trust Limited working across the county supported by the council\n\n"
             "Agenda item\n")
     assert _fields(text, [_mention(text, "Northshire Carers Trust Limited")])[0] is None
+
+
+def test_a_name_broken_over_two_lines_keeps_its_span():
+    text = "Minutes of the meeting of the Northshire Schools\nForum held on 2 May 2018\n"
+    meeting = find_meeting(text)
+    assert meeting.body.value == "Northshire Schools Forum"
+    assert text[meeting.body.char_start:meeting.body.char_end] == "Northshire Schools\nForum"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("MINUTES OF THE MEETING OF THE CORPORATE PARENTING PANEL HELD ON THURSDAY 12 MARCH 2020 AT 2PM\n",
+     ("CORPORATE PARENTING PANEL", "2020-03-12")),
+    ("ADOPTION PANEL\n\nMINUTES of the meeting held on 12 March 2020 at 2.00 pm\n\nPRESENT: A Person\n",
+     ("ADOPTION PANEL", "2020-03-12")),
+    ("Council of Governors Meeting in Public\nMinutes of the meeting held on Thursday 5 May 2022, Hall\n",
+     ("Council of Governors", "2022-05-05")),
+    ("Item 7\nNorthshire Clinical Commissioning Group\nGoverning Body\nMeeting date: 7 January 2020\n",
+     ("Governing Body", "2020-01-07")),
+    ("Overview\nThe Committee\nDate: 12 March 2020\n", (None, "2020-03-12")),
+    ("Welcome to the\nMinutes of the meeting held on 12 March 2020\n", (None, "2020-03-12")),
+])
+def test_a_body_heading_above_the_minutes_line_or_date_label(text, expected):
+    assert _fields(text)[:2] == expected
+
+
+def test_an_item_page_without_a_title_line_has_no_title():
+    assert _fields("Agenda item\n\n\n\nThe Director presented the item and gave an overview;\n")[2] is None
+    assert _fields("Issue - meetings\n\n\nMeeting: 01/12/2015 - Schools Forum (Item 3)\n")[2] is None
+    assert _fields("Agenda item\n\nSchool Place Planning\n\nThe Director presented the item.\n")[2] == \
+        "School Place Planning"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Minutes of Licensing Committee meeting, 3 May 2022\n", ("Licensing Committee", "2022-05-03")),
+    ("Meeting of Schools Forum, Tuesday 4 May 2021 10.00 am\n", ("Schools Forum", "2021-05-04")),
+    ("Minutes of a meeting of the Northshire Integrated Care Board held in public at 10.00am on "
+     "Wednesday 5 April 2023 at Civic Offices\n", ("Northshire Integrated Care Board", "2023-04-05")),
+    ("Minutes of the meeting of the Audit Committee held. The next meeting is on 2 May 2018\n", (None, None)),
+])
+def test_more_minutes_and_meeting_lines(text, expected):
+    assert _fields(text)[:2] == expected

@@ -125,3 +125,37 @@ def test_outcome_migration_upgrades_a_version_3_database_and_versions_may_have_g
     assert columns[-1] == "outcome"
     assert "outcome" in [row[0] for row in con.execute("DESCRIBE recommendations_by_locality").fetchall()]
     assert migrate(con) == []
+
+
+def test_a_database_from_before_the_meeting_columns_gains_them(tmp_path, monkeypatch):
+    import pipeline.store as store
+
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    monkeypatch.setattr(store, "MIGRATIONS", tuple(m for m in MIGRATIONS if m[0] < 4))
+    migrate(con)
+    assert "meeting_date_text" not in {r[0] for r in con.execute("DESCRIBE documents").fetchall()}
+    monkeypatch.setattr(store, "MIGRATIONS", MIGRATIONS)
+    assert 4 in migrate(con)
+    columns = {r[0]: r[1] for r in con.execute("DESCRIBE documents").fetchall()}
+    assert (columns["meeting_date"], columns["meeting_date_text"], columns["meeting_body_start"]) == (
+        "DATE", "VARCHAR", "INTEGER")
+
+
+def test_the_meeting_is_stored_with_its_spans(tmp_path):
+    from pipeline.records import Meeting, MeetingPart
+
+    text = "Schools Forum - Monday, 3rd July, 2023"
+    meeting = Meeting(body=MeetingPart("Schools Forum", 0, 13, "moderngov heading"),
+                      date=MeetingPart("2023-07", 16, 38, "a month"), title=None)
+    result = _result(text=text)
+    result = DocumentResult(**{**result.__dict__, "extraction": Extraction(meeting=meeting,
+                                                                          meeting_body="Schools Forum",
+                                                                          meeting_date="2023-07")})
+    db = tmp_path / "icsdocs.duckdb"
+    writer = Writer(db)
+    writer.write_document(result, "run1")
+    writer.finish()
+    _, rows = run_query(db, "SELECT meeting_body, meeting_date, meeting_date_text, meeting_body_start, "
+                            "meeting_body_end, meeting_title_start, meeting_source FROM documents")
+    assert rows == [("Schools Forum", None, "2023-07", 0, 13, None,
+                     "body: moderngov heading; date: a month")]

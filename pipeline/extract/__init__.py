@@ -281,7 +281,9 @@ def _with_addressed_body(meeting: Meeting, recommendations: Sequence[Recommendat
 
 
 def _meeting(text: str, entities: Sequence[Entity], cover: CoverSheet) -> Meeting:
-    """The page's meeting: what its cover sheet says first, else what its text says (`extract.meeting`)."""
+    """The page's meeting: body and date from its cover sheet first, else from its text (`extract.meeting`);
+    the item's title from the text's cues first (a cover reading can take site chrome for a "Subject:").
+    """
     bodies = [BodyMention(e.char_start, e.char_end, e.text) for e in entities if e.label == "BODY"]
     found = find_meeting(text, bodies)
 
@@ -297,7 +299,7 @@ def _meeting(text: str, entities: Sequence[Entity], cover: CoverSheet) -> Meetin
     return Meeting(
         body=from_cover(cover.meeting_body, cover.meeting_body) or found.body,
         date=from_cover(cover.meeting_date, cover.get("meeting_date")) or found.date,
-        title=found.title,
+        title=found.title or from_cover(cover.title, cover.title),
     )
 
 

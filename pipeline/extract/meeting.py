@@ -86,8 +86,11 @@ def _rules() -> _Rules:
                   re.compile(data["body_of_owner"], re.IGNORECASE))
 
 
+NAME_EDGES = " \t\n.,-–"
+
+
 def _clean_name(text: str) -> str:
-    return " ".join(text.split()).strip(" .,-–")
+    return " ".join(text.split()).strip(NAME_EDGES)
 
 
 def _iso_date(text: str) -> str | None:
@@ -109,18 +112,24 @@ def _part(rules: _Rules, cue: _Cue, match: re.Match[str], field: str,
     value = _clean_name(raw)
     if not value:
         return None
-    start += raw.find(value)
+    # the span of the name as written (its whitespace may differ from the collapsed value)
+    start += raw.find(value) if value in raw else len(raw) - len(raw.lstrip(NAME_EDGES))
+    written = len(value) if value in raw else len(raw.strip(NAME_EDGES))
     if field != "body":
-        return MeetingPart(value, start, start + len(value), cue.name)
-    if rules.not_bodies.match(value) or any(c.isdigit() for c in value):
+        return MeetingPart(value, start, start + written, cue.name)
+    if rules.not_bodies.search(value) or any(c.isdigit() for c in value):
         return None
+    article = re.match(r"the\s+", value, re.IGNORECASE)
+    if article:  # "The Committee" is the page's committee; "The Northshire Board" is the Northshire Board
+        value, start, written = value[article.end():], start + article.end(), written - article.end()
     if rules.single_members.match(value):
-        return MeetingPart(None, start, start + len(value), cue.name)
+        return MeetingPart(None, start, start + written, cue.name)
     if value.lower() in rules.heads:
         return _head_body(rules, bodies, value, start, cue)
     owned = rules.body_of_owner.match(value)
-    value = owned.group("body") if owned else value
-    return MeetingPart(value, start, start + len(value), cue.name)
+    if owned:
+        value, written = owned.group("body"), len(owned.group("body")) if value in raw else written
+    return MeetingPart(value, start, start + written, cue.name)
 
 
 def _entity_at(bodies: Sequence[BodyMention], offset: int) -> BodyMention | None:
