@@ -49,9 +49,32 @@ class Task:
     ocr_seconds: float | None = None  # OCR's share of the worker's time limit
 
 
-def run_settings(*, timeout: float, ocr: str) -> str:
-    """The settings a stored failure depends on: a file that failed under other ones is tried again."""
-    return json.dumps({"version": __version__, "timeout": timeout, "ocr": ocr}, sort_keys=True)
+def run_settings(*, timeout: float, ocr: str, extract: bool = True, classify: bool = True) -> str:
+    """What a stored document depends on besides its file: the rules ("version", "rules") decide every
+    document's rows, so an edit re-processes them all; the rest only decides whether a failure is worth
+    trying again (a timeout may pass with a larger --timeout)."""
+    return json.dumps({"version": __version__, "rules": rules_fingerprint(extract=extract, classify=classify),
+                       "timeout": timeout, "ocr": ocr}, sort_keys=True)
+
+
+OUTPUT_SETTINGS = ("version", "rules")
+
+
+def rules_fingerprint(*, extract: bool = True, classify: bool = True) -> str:
+    """A hash of the data files (patterns, gazetteers, vocabularies, codebooks) and the classifier a
+    run applies: an analyst's edit to any of them, or a retrained model, changes it."""
+    from .classify.model import MODEL_DIR, MODEL_FILE
+    from .datafiles import DATA_DIR
+
+    # reading and sectioning use data files too (sections.yaml, garbled.yaml), so they always count
+    files = sorted(p for p in DATA_DIR.rglob("*") if p.is_file() and p.suffix != ".py")
+    if classify:
+        files.append(MODEL_DIR / MODEL_FILE)
+    digest = hashlib.sha256(f"extract={extract} classify={classify}".encode())
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"(missing)")
+    return digest.hexdigest()[:16]
 
 
 @dataclass
@@ -254,7 +277,17 @@ def _unchanged(previous: tuple, sha: str, settings: str) -> bool:
     _doc_id, old_sha, status, old_settings = previous
     if old_sha != sha or not sha:
         return False
-    return status == "ok" or old_settings == settings
+    if status == "ok":
+        return _output_settings(old_settings) == _output_settings(settings)
+    return old_settings == settings
+
+
+def _output_settings(settings: str | None) -> tuple:
+    try:
+        values = json.loads(settings or "{}")
+    except ValueError:
+        values = {}
+    return tuple(values.get(key) for key in OUTPUT_SETTINGS)
 
 
 def _unique_doc_id(path: Path, writer: Writer, used: set[str]) -> str:
@@ -306,11 +339,10 @@ def ingest(
     if manifest_path is not None:  # the locality manifest may sit among the papers; it is not one
         files = [f for f in files if f != Path(manifest_path).resolve()]
     manifest = read_manifest(manifest_path) if manifest_path else {}
-    db_path = Path(db_path)
     if ocr not in OCR_MODES:
         raise ValueError(f"--ocr must be one of {', '.join(OCR_MODES)}, not {ocr!r}")
     summary = BatchSummary(run_id=uuid.uuid4().hex[:12], n_found=len(files))
-    settings = run_settings(timeout=timeout, ocr=ocr)
+    settings = run_settings(timeout=timeout, ocr=ocr, extract=extract, classify=classify)
     with writer_lock(db_path):
         writer = Writer(db_path)
         tasks, summary.n_skipped = plan_tasks(files, writer, manifest, force=force, settings=settings,

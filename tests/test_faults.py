@@ -148,8 +148,10 @@ def test_workers_die_with_their_killed_parent_and_release_the_lock(tmp_path):
     script = tmp_path / "holder.py"
     script.write_text(HOLDER, encoding="utf-8")
     db, marks = tmp_path / "db.duckdb", tmp_path / "worker"
-    parent = subprocess.Popen([sys.executable, str(script), str(db), str(marks)],
-                              cwd=Path(__file__).resolve().parents[1])
+    root = Path(__file__).resolve().parents[1]
+    # the script must import this checkout's pipeline, whatever the environment's install points at
+    parent = subprocess.Popen([sys.executable, str(script), str(db), str(marks)], cwd=root,
+                              env={**os.environ, "PYTHONPATH": str(root)})
     deadline = time.monotonic() + 60
     while not all(Path(f"{marks}.{n}").exists() for n in (1, 2)) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -236,11 +238,15 @@ def test_migrations_apply_with_gaps_in_any_order(tmp_path, monkeypatch):
     con = duckdb.connect(str(tmp_path / "m.duckdb"))
     store.migrate(con)
     versions = [v for (v,) in con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()]
-    assert versions == [v for v, _ in store.MIGRATIONS] and 7 in versions and 4 not in versions
-    # A branch adds migration 4 later: a database already at 7 still gets it.
-    monkeypatch.setattr(store, "MIGRATIONS", (*store.MIGRATIONS, (4, "003_domain.sql")))
+    assert versions == sorted(v for v, _ in store.MIGRATIONS) and 7 in versions
+    # A migration numbered below the newest one arrives later (branches land in any order): a database
+    # already at 7 still gets it.
+    late = max(v for v, _ in store.MIGRATIONS) - 1
+    while late in versions:
+        late -= 1
+    monkeypatch.setattr(store, "MIGRATIONS", (*store.MIGRATIONS, (late, "late.sql")))
     monkeypatch.setattr(store, "_sql", lambda name: "CREATE TABLE IF NOT EXISTS late_table (a INTEGER)")
-    assert store.migrate(con) == [4]
+    assert store.migrate(con) == [late]
     assert con.execute("SELECT count(*) FROM late_table").fetchone() == (0,)
     con.close()
 
@@ -329,3 +335,43 @@ def test_a_runaway_query_is_stopped_at_its_time_limit(tmp_path):
         run_query(db, "SELECT count(*) FROM range(100000000) a, range(100000000) b", timeout=0.5)
     assert time.monotonic() - started < 30
     assert run_query(db, "SELECT count(*) FROM documents", timeout=0.5)[1] == [(1,)]
+
+
+def test_an_edit_to_a_data_file_reprocesses_unchanged_papers(tmp_path, monkeypatch):
+    """Rules are data: adding a gazetteer line must take effect on the next run without --force."""
+    from pipeline import datafiles
+
+    db = _small_db(tmp_path)
+    again = ingest([tmp_path / "papers"], db_path=db, workers=1, timeout=60, extract=False, classify=False)
+    assert (again.n_skipped, again.n_processed) == (1, 0)
+    edited = tmp_path / "data"
+    shutil.copytree(datafiles.DATA_DIR, edited)
+    with open(edited / "places.csv", "a", encoding="utf-8") as handle:
+        handle.write("Fenby Magna,town,Fenby,North West,\n")
+    monkeypatch.setattr(datafiles, "DATA_DIR", edited)
+    after_edit = ingest([tmp_path / "papers"], db_path=db, workers=1, timeout=60, extract=False,
+                        classify=False)
+    assert (after_edit.n_skipped, after_edit.n_processed) == (0, 1)
+
+
+def test_the_rules_fingerprint_follows_data_model_and_stages(tmp_path, monkeypatch):
+    from pipeline import datafiles
+    from pipeline.classify import model
+    from pipeline.ingest import rules_fingerprint
+
+    base = rules_fingerprint()
+    assert rules_fingerprint() == base  # stable
+    assert rules_fingerprint(classify=False) != base
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / model.MODEL_FILE).write_bytes(b"another model")
+    monkeypatch.setattr(model, "MODEL_DIR", models)
+    assert rules_fingerprint() != base
+    monkeypatch.undo()
+    data = tmp_path / "data"
+    shutil.copytree(datafiles.DATA_DIR, data)
+    assert rules_fingerprint() == base
+    (data / "roles.csv").write_text((data / "roles.csv").read_text(encoding="utf-8") + "Chief Archivist,,\n",
+                                    encoding="utf-8")
+    monkeypatch.setattr(datafiles, "DATA_DIR", data)
+    assert rules_fingerprint() != base
