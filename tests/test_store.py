@@ -1,5 +1,7 @@
 """DuckDB store: migrations, per-document replacement, build-and-swap, the writer lock, read-only queries."""
 
+from pathlib import Path
+
 import duckdb
 import pytest
 
@@ -108,17 +110,23 @@ def test_query_reads_views(tmp_path):
     assert run_query(db, "SELECT count(*) FROM doc_principles") == (["count_star()"], [(0,)])
 
 
-def test_outcome_migration_upgrades_a_version_3_database_and_versions_may_have_gaps(tmp_path):
+def _version_3_database(path: Path) -> duckdb.DuckDBPyConnection:
+    """A database as migrations 1-3 left it, before the meeting and outcome columns (built from their SQL
+    alone: today's views need the later columns)."""
     from pipeline.store import _sql
 
-    con = duckdb.connect(str(tmp_path / "old.duckdb"))
-    # A database built before the outcome column: migrations 1-3 only, and no version 4 (reserved).
+    con = duckdb.connect(str(path))
     con.execute(
         "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
     )
     for version, name in MIGRATIONS[:3]:
         con.execute(_sql(name))
         con.execute("INSERT INTO schema_migrations VALUES (?, ?, NULL)", [version, name])
+    return con
+
+
+def test_outcome_migration_upgrades_a_version_3_database(tmp_path):
+    con = _version_3_database(tmp_path / "old.duckdb")
     assert (5, "005_outcome.sql") in MIGRATIONS
     assert 5 in migrate(con)
     columns = [row[0] for row in con.execute("DESCRIBE recommendations").fetchall()]
@@ -128,16 +136,7 @@ def test_outcome_migration_upgrades_a_version_3_database_and_versions_may_have_g
 
 
 def test_a_database_from_before_the_meeting_columns_gains_them(tmp_path):
-    from pipeline.store import _sql
-
-    con = duckdb.connect(str(tmp_path / "old.duckdb"))
-    # A database built before the meeting columns: migrations 1-3 only (today's views need later columns).
-    con.execute(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
-    )
-    for version, name in MIGRATIONS[:3]:
-        con.execute(_sql(name))
-        con.execute("INSERT INTO schema_migrations VALUES (?, ?, NULL)", [version, name])
+    con = _version_3_database(tmp_path / "old.duckdb")
     assert "meeting_date_text" not in {r[0] for r in con.execute("DESCRIBE documents").fetchall()}
     assert 4 in migrate(con)
     columns = {r[0]: r[1] for r in con.execute("DESCRIBE documents").fetchall()}
