@@ -235,6 +235,7 @@ class BatchSummary:
     by_status: Counter = field(default_factory=Counter)
     by_reason: Counter = field(default_factory=Counter)
     ocr_unavailable: bool = False
+    model_missing: bool = False  # classification was asked for, but there is no trained model
     n_pages: int = 0
     seconds: float = 0.0
     stage_seconds: Counter = field(default_factory=Counter)
@@ -355,6 +356,7 @@ def ingest(
         if on_start:
             on_start(len(tasks))
         _STAGES = load_stages(extract=extract, classify=classify) if tasks else Stages()
+        summary.model_missing = bool(tasks) and classify and _STAGES.model is None
         # Forked workers share the pipeline and model; frozen, the collector never walks (or copies) them.
         gc.freeze()
         if _STAGES.model is not None:

@@ -52,6 +52,9 @@ def summary_lines(summary: BatchSummary, db: Path) -> list[str]:
     if summary.ocr_unavailable:
         lines.append("OCR is unavailable (Tesseract is not installed): pages without a text layer were "
                      "not read. Install tesseract-ocr (make ocr) and run again.")
+    if summary.model_missing:
+        lines.append("No trained classifier in models/: design principles were not classified. Run "
+                     "`icsdocs train` (or `make train`), then ingest again.")
     if not summary.n_found:
         lines.append("no files found")
     lines += [f"  {name}: {status}: {error}" for name, status, error in summary.failures]

@@ -227,3 +227,20 @@ def test_folder_walk_takes_csv_files_for_data_unless_named(tmp_path):
     (tmp_path / "scores.tsv").write_text("a\tb\n", encoding="utf-8")
     assert [p.name for p in find_files([tmp_path])] == ["minutes.txt"]
     assert [p.name for p in find_files([tmp_path / "attendance.csv"])] == ["attendance.csv"]
+
+
+def test_a_missing_model_is_said_in_the_summary_not_passed_over(tmp_path, monkeypatch):
+    from pipeline.classify import model
+    from pipeline.progress import summary_lines
+
+    paper = tmp_path / "papers" / "minutes.txt"
+    paper.parent.mkdir()
+    paper.write_text("The Locality Board agreed the neighbourhood plan for 2023.\n", encoding="utf-8")
+    monkeypatch.setattr(model, "MODEL_DIR", tmp_path / "no_models")
+    db = tmp_path / "db.duckdb"
+    summary = ingest([paper.parent], db_path=db, workers=1, extract=False)
+    assert summary.model_missing
+    assert any("icsdocs train" in line for line in summary_lines(summary, db))
+    unclassified = ingest([paper.parent], db_path=tmp_path / "other.duckdb", workers=1, extract=False,
+                          classify=False)
+    assert not unclassified.model_missing
