@@ -335,13 +335,11 @@ def ingest(
     """Ingest files and folders into the database at `db_path`; per-file failures are recorded, not raised."""
     global _STAGES
     started = time.perf_counter()
-    db_path = Path(db_path)
-    files = [f for f in find_files(paths) if not _own_file(f, db_path)]
-    if manifest_path is not None:  # the locality manifest may sit among the papers; it is not one
-        files = [f for f in files if f != Path(manifest_path).resolve()]
-    manifest = read_manifest(manifest_path) if manifest_path else {}
     if ocr not in OCR_MODES:
         raise ValueError(f"--ocr must be one of {', '.join(OCR_MODES)}, not {ocr!r}")
+    db_path = Path(db_path)
+    files = _papers(paths, db_path, manifest_path)
+    manifest = read_manifest(manifest_path) if manifest_path else {}
     summary = BatchSummary(run_id=uuid.uuid4().hex[:12], n_found=len(files))
     settings = run_settings(timeout=timeout, ocr=ocr, extract=extract, classify=classify)
     with writer_lock(db_path):
@@ -357,36 +355,50 @@ def ingest(
             on_start(len(tasks))
         _STAGES = load_stages(extract=extract, classify=classify) if tasks else Stages()
         summary.model_missing = bool(tasks) and classify and _STAGES.model is None
-        # Forked workers share the pipeline and model; frozen, the collector never walks (or copies) them.
-        gc.freeze()
         if _STAGES.model is not None:
             writer.write_principles(principle_rows(_STAGES.model))
-        stop = should_stop or (lambda: False)
-        try:
-            for result in _results(tasks, workers=workers, timeout=timeout, should_stop=stop):
-                writer.write_document(result, summary.run_id)
-                _count(summary, result)
-                if on_result:
-                    on_result(result)
-                if stop():
-                    break
-        except KeyboardInterrupt:
-            summary.interrupted = True
-        except StorageError:
-            gc.unfreeze()
-            writer.abandon()
-            raise
-        gc.unfreeze()
-        if summary.interrupted or stop():
-            summary.interrupted = True
-            summary.seconds = time.perf_counter() - started
+        _store_results(tasks, writer, summary, workers=workers, timeout=timeout,
+                       stop=should_stop or (lambda: False), on_result=on_result)
+        summary.seconds = time.perf_counter() - started
+        if summary.interrupted:
             writer.abandon()
             return summary
-        summary.seconds = time.perf_counter() - started
         writer.finish_run(summary.run_id, summary.n_processed, summary.by_status.get("ok", 0),
                           summary.n_failed)
         writer.finish()
     return summary
+
+
+def _papers(paths: Sequence[str | Path], db_path: Path, manifest_path: str | Path | None) -> list[Path]:
+    """The files to ingest: not the database's own files, nor the locality manifest among the papers."""
+    files = [f for f in find_files(paths) if not _own_file(f, db_path)]
+    if manifest_path is not None:
+        files = [f for f in files if f != Path(manifest_path).resolve()]
+    return files
+
+
+def _store_results(tasks: list[Task], writer: Writer, summary: BatchSummary, *, workers: int, timeout: float,
+                   stop: Callable[[], bool], on_result: Callable[[DocumentResult], None] | None) -> None:
+    """Write each result as its worker hands it over; a stop request or Ctrl-C ends the batch between
+    documents (summary.interrupted), so no write is cut in half."""
+    # Forked workers share the pipeline and model; frozen, the collector never walks (or copies) them.
+    gc.freeze()
+    try:
+        for result in _results(tasks, workers=workers, timeout=timeout, should_stop=stop):
+            writer.write_document(result, summary.run_id)
+            _count(summary, result)
+            if on_result:
+                on_result(result)
+            if stop():
+                break
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    except StorageError:
+        writer.abandon()
+        raise
+    finally:
+        gc.unfreeze()
+    summary.interrupted = summary.interrupted or stop()
 
 
 def _results(tasks: list[Task], *, workers: int, timeout: float,
