@@ -194,4 +194,5 @@ class DocumentResult:
     extraction: Extraction = field(default_factory=Extraction)
     labels: tuple[SectionLabel, ...] = ()
     domain_rate: float | None = None  # health and care words per 1000 words; None when not classified
+    principles_status: str | None = None  # assessed | health_sections | outside_domain | no_text; None: off
     timings: dict[str, float] = field(default_factory=dict)

@@ -29,6 +29,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, "001_core.sql"),
     (2, "002_extraction.sql"),
     (3, "003_domain.sql"),
+    (6, "006_principles_status.sql"),
 )
 VIEW_FILES: tuple[str, ...] = ("views.sql", "compare_views.sql")
 
@@ -145,8 +146,8 @@ class Writer:
         self.con.execute(
             "INSERT INTO documents (doc_id, path, filename, sha256, format, status, error, n_pages, "
             "n_chars, title, locality, locality_source, doc_type, doc_type_source, meeting_body, "
-            "meeting_date, ingested_at, run_id, text, domain_rate) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "meeting_date, ingested_at, run_id, text, domain_rate, principles_status) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 result.doc_id, result.path, result.filename, result.sha256, result.format,
                 result.status, result.error, result.n_pages, len(result.text),
@@ -154,7 +155,7 @@ class Writer:
                 meta.locality if meta else None, meta.locality_source if meta else None,
                 meta.doc_type if meta else None, meta.doc_type_source if meta else None,
                 extraction.meeting_body, _date_or_none(extraction.meeting_date), _now(), run_id,
-                result.text, result.domain_rate,
+                result.text, result.domain_rate, result.principles_status,
             ],
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import zipfile
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -253,68 +254,104 @@ def test_train_on_a_small_subset(tmp_path):
         writer = csv.DictWriter(dst, fieldnames=reader.fieldnames)
         writer.writeheader()
         writer.writerows(row for row in reader if row["doc_id"] in keep)
-    card = train(labels_dir, model_dir, gold_dir=None, seeds_dir=None)
+    card = train(labels_dir, model_dir)  # no sections/ folder: cuts from the passages alone
     assert sorted(p.name for p in model_dir.iterdir()) == ["MODEL_CARD.md", "model_card.json", MODEL_FILE]
     assert card["training_data"]["documents"] == sorted(keep)
     assert set(card["thresholds"]) == CONTRACT_IDS
     assert load_model(model_dir).principle_ids == tuple(card["thresholds"])
 
 
-def test_fully_nested_cuts_use_only_scores_from_models_without_the_held_out_document():
-    from pipeline.classify.train import section_levels
+def _annotated(docs: dict[str, tuple[list[bool], list[str]]]):
+    """GoldSections of one-principle documents: per doc, whether each section holds evidence, and the
+    section texts (one passage per section)."""
+    from pipeline.classify.train import GoldSections
 
-    docs = ["a", "b", "c"]
-    gold = {d: np.array([[True], [False]]) for d in docs}
-    # Ordinary out-of-fold scores: every document separates its sections at 0.
-    sec_z = {d: np.array([[1.0], [-1.0]]) for d in docs}
-    # Scores from models without the held-out document too: the other documents' positives fall to -2,
-    # so the cuts chosen on them (below -2) let the held-out document's negative through.
-    inner_z = {(d, e): np.array([[-2.0], [-3.0]]) for d in docs for e in docs if e != d}
-    levels = section_levels(sec_z, gold, docs, np.zeros(1), ["P"], inner_z)
-    assert levels["section_cuts_on_oof"]["macro_f1"] == 1.0
-    assert levels["section"]["per_principle"]["P"]["fp"] == 3
-    assert levels["section"]["per_principle"]["P"]["tp"] == 3
-    assert section_levels(sec_z, gold, docs, np.zeros(1), ["P"])["section"]["macro_f1"] == 1.0
+    gold = {d: np.array([[h] for h in holds]) for d, (holds, _) in docs.items()}
+    return GoldSections(
+        passages={d: texts for d, (_, texts) in docs.items()},
+        owners={d: np.arange(len(texts)) for d, (_, texts) in docs.items()},
+        gold=gold, texts={d: texts for d, (_, texts) in docs.items()},
+        labels={d: g.astype(np.int8) for d, g in gold.items()},
+        capped={d: np.zeros(1, dtype=bool) for d in docs},
+        evidence={d: {"P": [t for h, t in zip(holds, texts, strict=True) if h]}
+                  for d, (holds, texts) in docs.items()},
+        sets={d: "devset" for d in docs}, assessed={d: True for d in docs})
 
 
-def test_section_known_leaves_out_unlisted_sections_only_where_the_evidence_cap_was_reached():
-    from pipeline.classify.train import section_levels
+def test_nested_cuts_come_only_from_models_that_never_saw_the_held_out_fold():
+    from pipeline.classify.crossval import Scores, levels, nested_predictions
 
-    docs = ["a", "b", "c"]
-    gold = {d: np.array([[True], [False]]) for d in docs}
-    sec_z = {d: np.array([[1.0], [1.0]]) for d in docs}  # every section predicted positive
-    inner_z = {(d, e): sec_z[e] for d in docs for e in docs if e != d}
-    capped = {"a": np.array([True]), "b": np.array([False]), "c": np.array([False])}
-    levels = section_levels(sec_z, gold, docs, np.zeros(1), ["P"], inner_z, capped)
-    assert levels["section"]["per_principle"]["P"]["fp"] == 3
-    known = levels["section_known"]["per_principle"]["P"]
-    assert (known["tp"], known["fp"], known["n"]) == (3, 2, 5)
+    docs = {d: ([True, False], [f"{d} pooled budget", f"{d} minutes"]) for d in ("a", "b", "c")}
+    sections = _annotated(docs)
+    folds = {"a": 0, "b": 1, "c": 2}
+    outer = {d: np.array([[1.0], [-1.0]]) for d in docs}
+    # Models without the held-out fold too score the other documents' positives at -2: the cut chosen on
+    # them (below -2) lets every held-out negative through.
+    inner = {(f, d): np.array([[-2.0], [-3.0]]) for f in range(3) for d in docs if folds[d] != f}
+    sec_z, cuts = nested_predictions(Scores(folds, outer, inner, np.zeros((0, 1))), sections, sorted(docs), 0.5)
+    figures = levels(sec_z, cuts, sections, sorted(docs), ["P"])
+    assert figures["section"]["per_principle"]["P"]["fp"] == 3
+    assert figures["section"]["per_principle"]["P"]["tp"] == 3
+    fair = {(f, d): outer[d] for f in range(3) for d in docs if folds[d] != f}
+    sec_z, cuts = nested_predictions(Scores(folds, outer, fair, np.zeros((0, 1))), sections, sorted(docs), 0.5)
+    assert levels(sec_z, cuts, sections, sorted(docs), ["P"])["section"]["macro_f1"] == 1.0
+
+
+def test_document_decision_is_the_strongest_section_for_a_page_and_a_plan_alike():
+    from pipeline.classify.crossval import choose_cuts, document_z
+
+    page = np.array([[0.4]])  # a page of minutes: one section
+    plan = np.array([[-3.0]] * 19 + [[0.4]])  # a 20-section plan whose one section says the same
+    assert document_z(page)[0] == document_z(plan)[0] == 0.4
+    sections = _annotated({"page": ([True], ["x"]), "plan": ([False] * 19 + [True], ["y"] * 20),
+                           "other": ([False], ["z"])})
+    cuts = choose_cuts({"page": page, "plan": plan, "other": np.array([[-1.0]])}, sections,
+                       ["page", "plan", "other"], 0.5)
+    assert -1.0 < cuts[0] <= 0.4
+
+
+def test_assign_folds_spreads_the_long_papers():
+    from pipeline.classify.crossval import assign_folds
+
+    sizes = {f"long{i}": 100 + i for i in range(3)} | {f"page{i}": 3 for i in range(9)}
+    folds = assign_folds(sorted(sizes), sizes, k=3, seed=1)
+    assert sorted(folds[f"long{i}"] for i in range(3)) == [0, 1, 2]
+    assert sorted(list(folds.values()).count(f) for f in range(3)) == [4, 4, 4]
+
+
+def test_quote_overlap_needs_shared_wording_not_the_same_topic():
+    from pipeline.classify.crossval import overlaps
+
+    gold = ["The Partnership Board will hold the pooled budget for community services from April."]
+    assert overlaps("hold the pooled budget for community services", gold)
+    assert overlaps("The Partnership Board will hold the pooled budget for community services from April. "
+                    "It will report quarterly.", gold)
+    assert not overlaps("Community services will be commissioned jointly next year.", gold)
+    assert not overlaps("", gold)
 
 
 def test_learning_curve_rises_when_the_documents_teach_what_the_codebook_does_not():
     from pipeline.classify.codebook import Principle
-    from pipeline.classify.train import GoldSections, TrainingSet, learning_curve
+    from pipeline.classify.crossval import learning_curve
+    from pipeline.classify.train import TrainingSet, fit
 
     principles = [Principle("T", "P", "Ferries", "Boats on the river."),
                   Principle("T", "Q", "Kites", "Flying kites in the park.")]
     # The documents call ferries "tugs" and kites "gliders": words the codebook never uses.
-    sections = {d: [f"The {d} tug pulls barges along the quay.", f"The {d} glider rides the thermals.",
-                    f"The {d} committee approved the minutes."] for d in ("a", "b", "c")}
+    texts = {d: [f"The {d} tug pulls barges along the quay.", f"The {d} glider rides the thermals.",
+                 f"The {d} committee approved the minutes."] for d in ("a", "b", "c")}
     gold = np.array([[True, False], [False, True], [False, False]])
-    rows = [(d, text, gold[i].astype(np.int8))
-            for d, texts in sections.items() for i, text in enumerate(texts)]
+    rows = [(d, text, gold[i].astype(np.int8)) for d, ts in texts.items() for i, text in enumerate(ts)]
     codebook = [("Ferries. Boats on the river.", [1, 0]), ("Kites. Flying kites in the park.", [0, 1])]
     data = TrainingSet(tuple([t for _, t, _ in rows] + [t for t, _ in codebook]),
                        tuple([d for d, _, _ in rows] + [None, None]),
                        np.vstack([y for _, _, y in rows] + [np.array(y, dtype=np.int8) for _, y in codebook]),
                        np.ones(len(rows) + 2), ("passage",) * len(rows) + ("codebook",) * 2)
-    held = GoldSections(passages=sections, owners={d: np.arange(3) for d in sections},
-                        gold={d: gold for d in sections}, texts=sections,
-                        labels={d: gold.astype(np.int8) for d in sections},
-                        capped={d: np.zeros(2, dtype=bool) for d in sections})
-    curve = learning_curve(data, principles, held, sorted(sections))
+    held = _annotated({d: ([True, False, False], ts) for d, ts in texts.items()})
+    held = replace(held, gold={d: gold for d in texts})
+    curve = learning_curve(data, principles, held, {"a": 0, "b": 1, "c": 2}, fit)
     points = curve["points"]
-    assert [(pt["training_documents"], pt["runs"]) for pt in points] == [(0, 3), (1, 6), (2, 3)]
+    assert [pt["training_folds"] for pt in points] == [0, 1, 2]
     assert points[2]["section_average_precision"] == 1.0
     assert points[0]["section_average_precision"] < 1.0
 

@@ -374,6 +374,19 @@ def _section_in_domain(section: Section) -> bool:
     return terms >= rules.min_section_terms and _per_1000(terms, words) >= rules.min_section_per_1000_words
 
 
+def assessment(parsed: ParsedDocument, sections: Sequence[Section], *,
+               paper_rate: float | None = None) -> str:
+    """Whether the paper was assessed against the principles (`documents.principles_status`): 'assessed',
+    'health_sections' (outside health and care, its health and care sections assessed), 'outside_domain'
+    or 'no_text' (no passage that could be evidence)."""
+    if not any(evidence_passages(s) for s in sections):
+        return "no_text"
+    if in_domain(parsed.text, paper_rate):
+        return "assessed"
+    health = any(_section_in_domain(s) and evidence_passages(s) for s in sections)
+    return "health_sections" if health else "outside_domain"
+
+
 def classify_sections(
     model: PrincipleModel | None, parsed: ParsedDocument, sections: Sequence[Section], *,
     paper_rate: float | None = None,

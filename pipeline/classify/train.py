@@ -268,7 +268,8 @@ def read_section_files(sections_dir: Path) -> tuple[dict[str, list[Section]], di
     for path in sorted(Path(sections_dir).glob("*_evidence.csv")):
         with open(path, newline="", encoding="utf-8") as handle:
             for rec in csv.DictReader(handle):
-                evidence.setdefault(rec["doc_id"], {}).setdefault(rec["principle_id"], []).append(rec["passage"])
+                listed = evidence.setdefault(rec["doc_id"], {}).setdefault(rec["principle_id"], [])
+                listed.append(rec["passage"])
     return sections, holds, evidence, sets
 
 
@@ -414,9 +415,11 @@ def train(labels_dir: Path = Path("corpus/labels"), model_dir: Path = Path("mode
     sections = gold_sections(labels_dir / SECTIONS_DIR, ids, docs)
     if sections is not None and PARAMS["section_rows"]:
         data = with_sections(data, sections, weight=PARAMS["section_weight"])
-    cuts, slopes, cv = (cross_validate(data, principles, sections, docs, seed=seed,
-                                       with_learning_curve=with_learning_curve)
-                        if sections is not None and len(docs) >= 2 else passage_cuts(data, principles, seed=seed))
+    if sections is not None and len(docs) >= 2:
+        cuts, slopes, cv = cross_validate(data, principles, sections, docs, seed=seed,
+                                          with_learning_curve=with_learning_curve)
+    else:
+        cuts, slopes, cv = passage_cuts(data, principles, seed=seed)
     # score = sigmoid(slope * (z - cut)): every principle decides at 0.5, the slope keeps the spread.
     platt = np.column_stack([slopes, -slopes * cuts])
     thresholds = np.full(len(ids), DECISION)
@@ -444,7 +447,8 @@ def passage_cuts(data: TrainingSet, principles: Sequence[Principle], *, seed: in
     rows = np.flatnonzero(~np.isnan(z[:, 0]) & data.kind("passage"))
     z_oof, y_oof = z[rows], data.y[rows]
     slopes = np.array([platt_slope(z_oof[:, j], y_oof[:, j]) for j in range(len(ids))])
-    cuts = np.array([best_cut(z_oof[y_oof[:, j] >= 0, j], y_oof[y_oof[:, j] >= 0, j]) for j in range(len(ids))])
+    known = y_oof >= 0
+    cuts = np.array([best_cut(z_oof[known[:, j], j], y_oof[known[:, j], j]) for j in range(len(ids))])
     platt = np.column_stack([slopes, -slopes * cuts])
     cv = grouped_levels(calibrate(z_oof, platt), y_oof, [data.groups[i] for i in rows],
                         np.full(len(ids), DECISION), ids, PARAMS["window"])
@@ -468,8 +472,9 @@ def cross_validate(data: TrainingSet, principles: Sequence[Principle], sections:
     z_oof, y_oof = scores.rows[passage_rows], data.y[passage_rows]
     slopes = np.array([platt_slope(z_oof[:, j], y_oof[:, j]) for j in range(len(ids))])
     platt = np.column_stack([slopes, -slopes * cuts])
-    cv: dict = {"scheme": f"grouped {k}-fold cross-validation by document over {len(docs)} annotated papers "
-                          "(nested: a held-out fold's cuts are chosen on scores from models that never saw it)",
+    cv: dict = {"scheme": f"grouped {k}-fold cross-validation by document over {len(docs)} annotated "
+                          "papers (nested: a held-out fold's cuts are chosen on scores from models that "
+                          "never saw it)",
                 "folds": folds}
     cv.update(grouped_levels(calibrate(z_oof, platt), y_oof, [data.groups[i] for i in passage_rows],
                              np.full(len(ids), DECISION), ids, PARAMS["window"]))
