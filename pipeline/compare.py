@@ -112,7 +112,8 @@ SPECS: tuple[CsvSpec, ...] = (
                        "no readable documents (nothing could be read, so silence means nothing)"),
             ("n_docs", "readable papers of the locality"),
             ("best_score", "highest score any section got (below the threshold); empty if never scored"),
-            ("not_assessed_because", "for 'not assessed': outside health and care | no text | not classified"),
+            ("not_assessed_because", "for 'not assessed': outside health and care | no text | "
+                                     "not classified"),
         ),
     ),
     CsvSpec(

@@ -186,8 +186,8 @@ def _cell_label(cell: dict) -> str:
 def _cell_title(cell: dict) -> str:
     best = "" if cell["best_score"] is None else f"; best score {cell['best_score']:.2f}"
     if cell["status"] == STATUS_NOT_ASSESSED:
-        return (f"{cell['locality']} / {cell['principle_id']}: not assessed ({cell.get('not_assessed_because')}; "
-                f"{cell['n_docs']} readable papers, none assessed)")
+        return (f"{cell['locality']} / {cell['principle_id']}: not assessed "
+                f"({cell.get('not_assessed_because')}; {cell['n_docs']} readable papers, none assessed)")
     return (f"{cell['locality']} / {cell['principle_id']}: {cell['status']} "
             f"({cell['n_docs_evidencing']} of {cell['n_docs']} readable papers{best})")
 
@@ -262,7 +262,8 @@ def _heatmap(data: ReportData) -> str:
         "<p class=\"legend\"><span class=\"sw ev4\"></span>evidenced, best score &ge; 0.9 "
         "<span class=\"sw ev3\"></span>&ge; 0.8 <span class=\"sw ev2\"></span>&ge; 0.7 "
         "<span class=\"sw ev1\"></span>lower <span class=\"sw ne\"></span>not evidenced (assessed, nothing "
-        "found) <span class=\"sw na\"></span>not assessed (outside health and care, no text or not classified) "
+        "found) <span class=\"sw na\"></span>not assessed (outside health and care, no text or not "
+        "classified) "
         "<span class=\"sw nr\"></span>no readable papers</p>\n",
         "<div class=\"scroll\"><table class=\"heatmap\">\n<thead><tr><th scope=\"col\">Principle</th>",
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import zipfile
 from collections import Counter
 from dataclasses import replace
@@ -288,12 +289,13 @@ def test_nested_cuts_come_only_from_models_that_never_saw_the_held_out_fold():
     # Models without the held-out fold too score the other documents' positives at -2: the cut chosen on
     # them (below -2) lets every held-out negative through.
     inner = {(f, d): np.array([[-2.0], [-3.0]]) for f in range(3) for d in docs if folds[d] != f}
-    sec_z, cuts = nested_predictions(Scores(folds, outer, inner, np.zeros((0, 1))), sections, sorted(docs), 0.5)
+    none = np.zeros((0, 1))
+    sec_z, cuts = nested_predictions(Scores(folds, outer, inner, none), sections, sorted(docs), 0.5)
     figures = levels(sec_z, cuts, sections, sorted(docs), ["P"])
     assert figures["section"]["per_principle"]["P"]["fp"] == 3
     assert figures["section"]["per_principle"]["P"]["tp"] == 3
     fair = {(f, d): outer[d] for f in range(3) for d in docs if folds[d] != f}
-    sec_z, cuts = nested_predictions(Scores(folds, outer, fair, np.zeros((0, 1))), sections, sorted(docs), 0.5)
+    sec_z, cuts = nested_predictions(Scores(folds, outer, fair, none), sections, sorted(docs), 0.5)
     assert levels(sec_z, cuts, sections, sorted(docs), ["P"])["section"]["macro_f1"] == 1.0
 
 
@@ -395,3 +397,91 @@ def test_the_health_item_of_minutes_outside_health_and_care_is_classified(model,
     assert len(parsed.text.split()) >= 300 and domain_rate(parsed.text) < 10
     labelled = {label.section_id for label in classify_sections(model, parsed, sections)}
     assert labelled == {s.section_id for s in sections if s.heading == "5. Health and care integration"}
+
+
+def test_contents_references_links_and_acknowledgements_are_never_evidence():
+    from pipeline.classify.model import non_evidence_heading, non_evidence_line
+
+    for heading in ("Contents", "4. References", "Useful links", "Table of figures", "Acknowledgements",
+                    "B. Glossary of terms"):
+        assert non_evidence_heading(heading), heading
+    for heading in ("Our neighbourhood model", "5. Pooled budgets", "Health and Wellbeing Board"):
+        assert not non_evidence_heading(heading), heading
+    for line in ("3. Neighbourhood working ........ 14",
+                 "2.4 Governance of the partnership 9",
+                 "Patel, R. and Okafor, N. (2021) Place-based partnerships in practice. Leeds: NHS Confed.",
+                 "Place partnerships guidance https://www.example.org.uk/guidance",
+                 "We would like to thank colleagues in primary care for their help.",
+                 "Adults Committee - Tuesday, 14th March, 2023 2.00 pm",
+                 "Meeting: 03/02/2022 - Cabinet (Item 7)",
+                 "The Committee is recommended to:"):
+        assert non_evidence_line(line), line
+    for line in ("The Partnership Board will hold a pooled budget of £80m for community services.",
+                 "Neighbourhood teams of 30,000 to 50,000 people are built around primary care networks.",
+                 "The following services transfer to the alliance from April 2024 under the agreement:",
+                 "The board met on Tuesday 4 June and agreed the pooled budget."):
+        assert not non_evidence_line(line), line
+
+
+def test_a_bare_heading_line_is_not_a_quote_but_a_short_statement_is():
+    from pipeline.classify.model import heading_like
+
+    assert heading_like("Mental health and wellbeing")
+    assert heading_like("3. Our priorities")
+    assert heading_like("Integrated neighbourhood working", ("Plan", "Integrated neighbourhood working"))
+    assert not heading_like("Convening a clinical and professional senate")
+    assert not heading_like("GPs lead the neighbourhood teams.")
+
+
+def test_sections_that_cannot_be_evidence_give_no_passage():
+    from pipeline.classify.model import evidence_passages
+
+    _, (body,) = one_section_document("x")
+    references = replace(body, heading="References", heading_path=("Plan", "References"),
+                         text="The King's report on place-based partnerships, 2021, was consulted.")
+    assert evidence_passages(references) == []
+    contents = replace(body, heading=None, heading_path=(), text=(
+        "1. Introduction 3\n2. Our neighbourhoods 5\n3. Pooled budgets and the locality board 8\n"
+        "4. Clinical leadership 11\n"))
+    assert evidence_passages(contents) == []
+    text = "Wellbeing and prevention\nThe locality board will agree a pooled budget for reablement services."
+    plan = replace(body, heading="Our plan", heading_path=("Our plan",), text=text)
+    spans = evidence_passages(plan)
+    assert [text[s:e] for s, e in spans] == [
+        "The locality board will agree a pooled budget for reablement services."]
+
+
+def test_assessment_separates_outside_health_and_care_from_no_text(model):
+    from pipeline.classify.model import assessment
+
+    planning = ("The planning committee refused the application for forty homes on the Green Belt site, "
+                "finding harm to openness and to the setting of the listed mill. The applicant may "
+                "appeal. ") * 5
+    parsed, sections = one_section_document(planning)
+    assert len(planning.split()) >= 120
+    assert assessment(parsed, sections) == "outside_domain"
+    assert classify_sections(model, parsed, sections) == []
+    health = "The integrated care board and the council agreed a pooled budget for community health services."
+    parsed, sections = one_section_document(health)
+    assert assessment(parsed, sections) == "assessed"
+    parsed, sections = one_section_document("Contents\n1. Introduction 3\n2. Finance 7\n3. Risks 9\n")
+    assert assessment(parsed, sections) == "no_text"
+
+
+def test_devset_pages_lose_their_provenance_line(tmp_path):
+    from pipeline.classify.labels import devset_documents, text_rows
+    from pipeline.devset import page_text
+
+    assert page_text("SOURCE: https://example.org/a\n\nMinutes\nText.\n") == "Minutes\nText.\n"
+    assert page_text("Minutes\nSOURCE: not provenance\n") == "Minutes\nSOURCE: not provenance\n"
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "gold").mkdir()
+    page = "The Locality Board agreed to pool the budgets for community care from next April onwards.\n"
+    (tmp_path / "docs" / "dev_x_01.txt").write_text(f"SOURCE: https://example.org/x\n\n{page}",
+                                                    encoding="utf-8")
+    principles = {"LC_LOCALITY_BOARD": {"present": True, "evidence": [page.strip()]}}
+    (tmp_path / "gold" / "dev_x_01.json").write_text(json.dumps({"principles": principles}), encoding="utf-8")
+    [(doc_id, gold, text)] = devset_documents(tmp_path)
+    assert (doc_id, text) == ("dev_x_01", page)
+    rows = text_rows(gold, text, ["LC_LOCALITY_BOARD", "LC_HWB"], doc_id)
+    assert [(offset, labels) for offset, _, labels in rows] == [(0, {"LC_LOCALITY_BOARD": 1, "LC_HWB": 0})]

@@ -286,14 +286,17 @@ def test_evidence_and_gaps_csvs(sample_db, tmp_path):
         ["Bury", "gm_locality", "LC_HWB", "Health and Wellbeing Board", "not evidenced", "2", "0.55", ""],
         [TG, "gm_locality", "LC_NEIGHBOURHOODS", "Neighbourhoods", "not evidenced", "1", "", ""],
         [TG, "ics_purposes", "ICS_VALUE", "Value", "not evidenced", "1", "", ""],
-        ["Wigan", "gm_locality", "LC_NEIGHBOURHOODS", "Neighbourhoods", "no readable documents", "0", "", ""],
-        ["Wigan", "gm_locality", "LC_HWB", "Health and Wellbeing Board", "no readable documents", "0", "", ""],
+        ["Wigan", "gm_locality", "LC_NEIGHBOURHOODS", "Neighbourhoods", "no readable documents", "0", "",
+         ""],
+        ["Wigan", "gm_locality", "LC_HWB", "Health and Wellbeing Board", "no readable documents", "0", "",
+         ""],
         ["Wigan", "ics_purposes", "ICS_VALUE", "Value", "no readable documents", "0", "", ""],
         ["(unknown)", "gm_locality", "LC_NEIGHBOURHOODS", "Neighbourhoods", "not assessed", "1", "",
          "outside health and care"],
         ["(unknown)", "gm_locality", "LC_HWB", "Health and Wellbeing Board", "not assessed", "1", "",
          "outside health and care"],
-        ["(unknown)", "ics_purposes", "ICS_VALUE", "Value", "not assessed", "1", "", "outside health and care"],
+        ["(unknown)", "ics_purposes", "ICS_VALUE", "Value", "not assessed", "1", "",
+         "outside health and care"],
     ]
 
 

@@ -37,6 +37,7 @@ import numpy as np
 
 from ..records import Section
 from .codebook import Principle, load_codebooks
+from .crossval import RELIABLE_SUPPORT
 from .labels import GROUPED_CSVS, LabelError, read_label_files
 from .model import DECISION, FLOOR, METHOD, MODEL_FILE, PrincipleModel, normalise, save_model
 
@@ -83,6 +84,7 @@ def assemble(labels_dir: Path, principles: Sequence[Principle], *, codebook_weig
     if not rows:
         raise LabelError(f"no label rows in {labels_dir}; run scripts/make_labels.py first")
     keyed: dict[tuple[str | None, str], np.ndarray] = {}
+    source: dict[tuple[str | None, str], str] = {}
     for row in rows:
         if row.principle_id not in index:
             raise LabelError(f"{row.source}: unknown principle id {row.principle_id!r}")
@@ -90,10 +92,12 @@ def assemble(labels_dir: Path, principles: Sequence[Principle], *, codebook_weig
         group = row.doc_id if row.source in GROUPED_CSVS else None
         labels = keyed.setdefault((group, row.text), np.full(len(ids), -1, dtype=np.int8))
         labels[index[row.principle_id]] = row.label
+        source[(group, row.text)] = row.source
     texts = [text for _, text in keyed]
     groups: list[str | None] = [doc for doc, _ in keyed]
     y = [labels for labels in keyed.values()]
-    weights = [1.0] * len(texts)
+    file_weight = PARAMS.get("file_weights", {})
+    weights = [float(file_weight.get(source[key], 1.0)) for key in keyed]
     kinds = ["passage"] * len(texts)
     for p in principles:
         for text in (f"{p.name}. {p.definition}", *p.phrases):
@@ -111,11 +115,12 @@ def with_sections(data: TrainingSet, sections: GoldSections, *, weight: float) -
     """`data` plus one row per classifiable section of the gold documents, grouped by its document."""
     texts, groups, y, weights, kinds = list(data.texts), list(data.groups), [data.y], [data.weights], \
         list(data.kinds or ("passage",) * len(data.texts))
+    set_weight = PARAMS.get("set_weights", {})
     for doc in sorted(sections.texts):
         texts.extend(sections.texts[doc])
         groups.extend([doc] * len(sections.texts[doc]))
         y.append(sections.labels[doc])
-        weights.append(np.full(len(sections.texts[doc]), weight))
+        weights.append(np.full(len(sections.texts[doc]), weight * set_weight.get(sections.sets[doc], 1.0)))
         kinds.extend(["section"] * len(sections.texts[doc]))
     return TrainingSet(tuple(texts), tuple(groups), np.vstack(y).astype(np.int8), np.concatenate(weights),
                        tuple(kinds))
@@ -531,17 +536,34 @@ def model_card(data: TrainingSet, principles: Sequence[Principle], docs: Sequenc
 
 
 def weaknesses(card: dict) -> list[str]:
-    """Principles whose cross-validated F1 is low: section level when measured, else short windows."""
+    """Principles whose cross-validated F1 is low, or whose support is too small to trust the figure."""
     cv = card["cv"]
-    level = "section" if "section" in cv else f"pseudo_document_{PARAMS['window']}_passages"
+    level = next((lv for lv in ("document_devset", "section", f"pseudo_document_{PARAMS['window']}_passages")
+                  if lv in cv), "passage")
     out = []
     for pid, m in cv[level]["per_principle"].items():
-        passage = cv["passage"]["per_principle"][pid]["f1"]
-        if m["f1"] < 0.6 or passage < 0.5:
-            out.append(f"{pid}: {level} F1 {m['f1']} (P {m['precision']}, R {m['recall']}), passage F1 "
-                       f"{passage}; {card['training_data']['positives'][pid]} positive texts incl. codebook "
-                       "and sections")
+        support = m.get("support")
+        if m["f1"] < 0.6 or (support is not None and support < RELIABLE_SUPPORT):
+            out.append(f"{pid}: {level} F1 {m['f1']} (P {m['precision']}, R {m['recall']}"
+                       + (f", support {support}{'' if support >= RELIABLE_SUPPORT else ': too few to trust'}"
+                          if support is not None else "")
+                       + f"); {card['training_data']['positives'][pid]} positive training texts")
     return out
+
+
+def _per_principle_table(cv: dict, level: str, title: str) -> list[str]:
+    if level not in cv:
+        return []
+    rows = cv[level]["per_principle"]
+    lines = ["", f"## {title}", "", "| principle | support | precision | recall | F1 | reliable |",
+             "|---|---|---|---|---|---|"]
+    for pid, m in rows.items():
+        support = m.get("support", m["tp"] + m["fn"])
+        flag = "yes" if support >= RELIABLE_SUPPORT else f"no (support < {RELIABLE_SUPPORT})"
+        lines.append(f"| {pid} | {support} | {m['precision']} | {m['recall']} | {m['f1']} | {flag} |")
+    m = cv[level]["macro"]
+    lines.append(f"| macro | | {m['precision']} | {m['recall']} | {m['f1']} | |")
+    return lines
 
 
 def card_markdown(card: dict) -> str:
@@ -553,15 +575,15 @@ def card_markdown(card: dict) -> str:
         card["description"],
         "",
         f"- Training data sha256: `{data['sha256']}` ({data['n_texts']} texts incl. "
-        f"{data['n_codebook_texts']} codebook texts and {data.get('n_section_texts', 0)} gold sections; "
-        f"documents {', '.join(data['documents'])})",
+        f"{data['n_codebook_texts']} codebook texts and {data.get('n_section_texts', 0)} sections of "
+        f"{len(data['documents'])} annotated papers)",
+        f"- Provenance: {data.get('provenance', 'gold passages')}",
         "- Libraries: " + ", ".join(f"{k} {v}" for k, v in card["libraries"].items()),
         f"- Seed {card['seed']}; floor {card['floor']}; {card['n_features']} features; "
         f"trained in {card['train_seconds']} s",
-        f"- Cross-validation: {cv['scheme']}. Cuts chosen on out-of-fold section scores; score 0.5 = cut. "
-        "`section`: fully nested (a held-out document's cuts come from models that never saw it); "
-        "`section_cuts_on_oof`: cuts chosen without it on scores of models trained with it; "
-        "`section_tuned`: the final cuts.",
+        f"- Cross-validation: {cv['scheme']}. A document evidences a principle when its strongest passage "
+        "reaches the principle's cut (score 0.5), whatever its length. Suffixes: `_devset` the 52 devset "
+        "pages, `_gold` the five sample papers.",
         "",
         "## Macro averages",
         "",
@@ -571,17 +593,29 @@ def card_markdown(card: dict) -> str:
     for level in levels:
         m = cv[level]["macro"]
         lines.append(f"| {level} | {m['precision']} | {m['recall']} | {m['f1']} | {m['accuracy']} |")
-    lines += ["", "## Per principle (F1)", "", "| principle | threshold | " + " | ".join(levels) + " |",
-              "|---|---|" + "---|" * len(levels)]
-    for pid, t in card["thresholds"].items():
-        cells = " | ".join(str(cv[lv]["per_principle"][pid]["f1"]) for lv in levels)
-        lines.append(f"| {pid} | {t:.2f} | {cells} |")
+    lines += _per_principle_table(cv, "document_devset", "Devset pages, document level (nested grouped CV)")
+    lines += _per_principle_table(cv, "section_gold", "Sample papers, section level (nested grouped CV)")
+    overlap = cv.get("evidence_overlap_devset")
+    if overlap:
+        hit, n = overlap["overlap_on_true_positives"], overlap["n_true_positives"]
+        hit_any, n_any = overlap["overlap_on_gold_positives"], overlap["n_gold_positives"]
+        lines += ["", "## Evidence quotes", "",
+                  "The quote shown for a decision (the document's best passage) overlaps a gold evidence "
+                  f"passage in {hit} of {n} correct devset decisions, and in {hit_any} of {n_any} "
+                  "gold-positive (page, principle) pairs whether decided or not."]
+    empty = cv.get("no_principle_pages_devset")
+    if empty:
+        lines += ["", "## Pages where gold finds no principle", "",
+                  f"{empty['pages_without_principles']} devset pages; "
+                  f"{len(empty['not_assessed_by_domain_gate'])} left unassessed by the domain gate "
+                  f"({', '.join(empty['not_assessed_by_domain_gate']) or 'none'}); "
+                  f"{empty['principles_predicted']} principles predicted on "
+                  f"{', '.join(empty['pages_with_a_prediction']) or 'none'}."]
     if "learning_curve" in cv:
         curve = cv["learning_curve"]
         lines += ["", "## Learning curve", "", f"Metric: {curve['metric']}.", "",
-                  "| gold documents trained on | runs | section average precision |", "|---|---|---|"]
-        lines += [f"| {pt['training_documents']} | {pt['runs']} | {pt['section_average_precision']} |"
-                  for pt in curve["points"]]
+                  "| other folds trained on | section average precision |", "|---|---|"]
+        lines += [f"| {pt['training_folds']} | {pt['section_average_precision']} |" for pt in curve["points"]]
     lines += ["", "## Weak spots", ""]
     lines += [f"- {w}" for w in card["weaknesses"]] or ["- none below the flags (F1 < 0.6)"]
     return "\n".join(lines) + "\n"
