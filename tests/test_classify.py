@@ -400,7 +400,7 @@ def test_the_health_item_of_minutes_outside_health_and_care_is_classified(model,
 
 
 def test_contents_references_links_and_acknowledgements_are_never_evidence():
-    from pipeline.classify.model import non_evidence_heading, non_evidence_line
+    from pipeline.classify.model import non_evidence_heading, non_evidence_line, non_evidence_passage
 
     for heading in ("Contents", "4. References", "Useful links", "Table of figures", "Acknowledgements",
                     "B. Glossary of terms"):
@@ -411,16 +411,17 @@ def test_contents_references_links_and_acknowledgements_are_never_evidence():
                  "2.4 Governance of the partnership 9",
                  "Patel, R. and Okafor, N. (2021) Place-based partnerships in practice. Leeds: NHS Confed.",
                  "Place partnerships guidance https://www.example.org.uk/guidance",
-                 "We would like to thank colleagues in primary care for their help.",
-                 "Adults Committee - Tuesday, 14th March, 2023 2.00 pm",
+                 "We would like to thank colleagues in primary care for their help."):
+        assert non_evidence_line(line) and non_evidence_passage(line), line
+    for line in ("Adults Committee - Tuesday, 14th March, 2023 2.00 pm",
                  "Meeting: 03/02/2022 - Cabinet (Item 7)",
                  "The Committee is recommended to:"):
-        assert non_evidence_line(line), line
+        assert non_evidence_passage(line) and not non_evidence_line(line), line
     for line in ("The Partnership Board will hold a pooled budget of £80m for community services.",
                  "Neighbourhood teams of 30,000 to 50,000 people are built around primary care networks.",
                  "The following services transfer to the alliance from April 2024 under the agreement:",
                  "The board met on Tuesday 4 June and agreed the pooled budget."):
-        assert not non_evidence_line(line), line
+        assert not non_evidence_passage(line), line
 
 
 def test_a_bare_heading_line_is_not_a_quote_but_a_short_statement_is():

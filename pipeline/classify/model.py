@@ -295,7 +295,8 @@ class NonEvidence:
     """What is never evidence (`pipeline/data/non_evidence.yaml`)."""
 
     headings: re.Pattern[str]
-    lines: re.Pattern[str]
+    lines: re.Pattern[str]  # contents lines, references, links, acknowledgements
+    passages: re.Pattern[str]  # meeting headers, list lead-ins: not evidence, but no sign of a contents page
     heading_max_words: int
     min_line_share: float
     min_lines: int
@@ -308,7 +309,8 @@ def non_evidence() -> NonEvidence:
     def either(key: str) -> re.Pattern[str]:
         return re.compile("|".join(f"(?:{p})" for p in data[key]), re.IGNORECASE)
 
-    return NonEvidence(either("headings"), either("lines"), int(data["heading_max_words"]),
+    return NonEvidence(either("headings"), either("lines"), either("passages"),
+                       int(data["heading_max_words"]),
                        float(data["min_line_share"]), int(data["min_lines"]))
 
 
@@ -331,6 +333,11 @@ def non_evidence_line(line: str) -> bool:
     return bool(non_evidence().lines.search(normalise(line)))
 
 
+def non_evidence_passage(text: str) -> bool:
+    """A passage that is never evidence: a `non_evidence_line`, a meeting header or a list lead-in."""
+    return non_evidence_line(text) or bool(non_evidence().passages.search(normalise(text)))
+
+
 def heading_like(text: str, headings: Sequence[str] = ()) -> bool:
     """A label rather than a statement: one of the section's own headings, or a few words with no
     sentence ending ("Mental health and wellbeing")."""
@@ -345,7 +352,7 @@ def evidence_section(section: Section) -> bool:
     acknowledgements / links heading, and not mostly contents lines, references or links."""
     if not classifiable(section):
         return False
-    if any(non_evidence_heading(h) for h in (*section.heading_path, section.heading or "") if h):
+    if section.heading and non_evidence_heading(section.heading):
         return False
     rules = non_evidence()
     lines = [line for line in section.text.splitlines() if line.strip()]
@@ -363,7 +370,7 @@ def evidence_passages(section: Section) -> list[tuple[int, int]]:
     headings = (*section.heading_path, section.heading or "")
     return [(start, end) for start, end in spans
             if not heading_like(section.text[start:end], headings)
-            and not non_evidence_line(section.text[start:end])]
+            and not non_evidence_passage(section.text[start:end])]
 
 
 def _section_in_domain(section: Section) -> bool:
