@@ -486,3 +486,19 @@ def test_devset_pages_lose_their_provenance_line(tmp_path):
     assert (doc_id, text) == ("dev_x_01", page)
     rows = text_rows(gold, text, ["LC_LOCALITY_BOARD", "LC_HWB"], doc_id)
     assert [(offset, labels) for offset, _, labels in rows] == [(0, {"LC_LOCALITY_BOARD": 1, "LC_HWB": 0})]
+
+
+def test_an_attendance_list_is_neither_evidence_nor_the_papers_subject():
+    from pipeline.classify.model import attendance_line, non_evidence_passage
+
+    present = ("Present: Councillor Hale (Chair), Councillor Ibbotson, Councillor Moss; Director of Public "
+               "Health; Director of Adult Social Care; Chief Nurse of the integrated care board")
+    assert attendance_line(present) and non_evidence_passage(present)
+    assert attendance_line("Apologies for absence were received from the Chief Officer of the CCG.")
+    assert not attendance_line("The Director of Public Health presented the pooled budget for prevention.")
+    assert not attendance_line("Councillor Hale asked how the neighbourhood teams would be staffed.")
+    cabinet = "\n".join([present] + ["The Cabinet approved the leisure centre refurbishment and the "
+                                     "new bus lane on the ring road, within the capital budget."] * 12)
+    assert len(cabinet.split()) >= 120
+    assert domain_rate(cabinet) < 10
+    assert domain_rate("The Director of Public Health and the Chief Nurse presented the care plan.") > 10

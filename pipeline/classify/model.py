@@ -258,9 +258,11 @@ def domain() -> Domain:
 
 
 def _domain_count(text: str) -> tuple[int, int]:
-    """(health and care words, all words) of `text` (`pipeline/data/domain.yaml`)."""
+    """(health and care words, all words) of `text` (`pipeline/data/domain.yaml`); attendance lines count
+    as words but not as health and care words (a Director of Public Health at a cabinet meeting)."""
     rules = domain()
-    return len(rules.terms.findall(rules.ignore.sub(" ", text))), len(text.split())
+    subject = "\n".join(line for line in text.splitlines() if not attendance_line(line))
+    return len(rules.terms.findall(rules.ignore.sub(" ", subject))), len(text.split())
 
 
 def _per_1000(terms: int, words: int) -> float:
@@ -297,7 +299,10 @@ class NonEvidence:
     headings: re.Pattern[str]
     lines: re.Pattern[str]  # contents lines, references, links, acknowledgements
     passages: re.Pattern[str]  # meeting headers, list lead-ins: not evidence, but no sign of a contents page
+    attendance: re.Pattern[str]  # who attended: not evidence, and not the paper's subject
+    min_councillors: int
     heading_max_words: int
+    max_line_chars: int
     min_line_share: float
     min_lines: int
 
@@ -309,8 +314,9 @@ def non_evidence() -> NonEvidence:
     def either(key: str) -> re.Pattern[str]:
         return re.compile("|".join(f"(?:{p})" for p in data[key]), re.IGNORECASE)
 
-    return NonEvidence(either("headings"), either("lines"), either("passages"),
-                       int(data["heading_max_words"]),
+    return NonEvidence(either("headings"), either("lines"), either("passages"), either("attendance"),
+                       int(data["min_councillors"]), int(data["heading_max_words"]),
+                       int(data["max_line_chars"]),
                        float(data["min_line_share"]), int(data["min_lines"]))
 
 
@@ -330,21 +336,40 @@ def non_evidence_heading(heading: str) -> bool:
 
 def non_evidence_line(line: str) -> bool:
     """A contents line, a reference entry, a link or an acknowledgement (`non_evidence.yaml` lines)."""
-    return bool(non_evidence().lines.search(normalise(line)))
+    rules = non_evidence()
+    return len(line) <= rules.max_line_chars and bool(rules.lines.search(normalise(line)))
+
+
+_COUNCILLOR = re.compile(r"\b(?:councillor|cllr)\b", re.IGNORECASE)
+
+
+def attendance_line(line: str) -> bool:
+    """Who attended: "Present: ...", "Apologies for absence ...", or a line naming several councillors."""
+    rules = non_evidence()
+    return bool(rules.attendance.match(line)) or len(_COUNCILLOR.findall(line)) >= rules.min_councillors
 
 
 def non_evidence_passage(text: str) -> bool:
     """A passage that is never evidence: a `non_evidence_line`, a meeting header or a list lead-in."""
-    return non_evidence_line(text) or bool(non_evidence().passages.search(normalise(text)))
+    rules = non_evidence()
+    if attendance_line(text):
+        return True
+    if len(text) > rules.max_line_chars:
+        return False
+    return non_evidence_line(text) or bool(rules.passages.search(normalise(text)))
 
 
 def heading_like(text: str, headings: Sequence[str] = ()) -> bool:
     """A label rather than a statement: one of the section's own headings, or a few words with no
     sentence ending ("Mental health and wellbeing")."""
-    bare = _bare_heading(text)
-    if any(bare == _bare_heading(h) for h in headings if h):
+    words = len(text.split())
+    if words <= non_evidence().heading_max_words and not _SENTENCE_MARK.search(text):
         return True
-    return len(text.split()) <= non_evidence().heading_max_words and not _SENTENCE_MARK.search(text)
+    # Only a line as short as a heading can be one of the section's headings.
+    if words > 2 * max((len(h.split()) for h in headings if h), default=0):
+        return False
+    bare = _bare_heading(text)
+    return any(bare == _bare_heading(h) for h in headings if h)
 
 
 def evidence_section(section: Section) -> bool:
