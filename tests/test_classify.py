@@ -441,6 +441,14 @@ def test_sections_that_cannot_be_evidence_give_no_passage():
     references = replace(body, heading="References", heading_path=("Plan", "References"),
                          text="The King's report on place-based partnerships, 2021, was consulted.")
     assert evidence_passages(references) == []
+    entry = replace(body, heading="Okafor, N.", heading_path=("Plan", "Bibliography", "Okafor, N."),
+                    text="Okafor, N. 2019. Neighbourhood teams and the locality board. Manchester.")
+    assert evidence_passages(entry) == []
+    # A plan the sectioner put under its contents page is still read; the contents page itself is not.
+    under_contents = replace(body, heading="A. Background", heading_path=("Contents", "A. Background"),
+                             text="The locality board will agree a pooled budget for reablement services.")
+    assert evidence_passages(under_contents) != []
+    assert evidence_passages(replace(under_contents, heading="Contents", heading_path=("Contents",))) == []
     contents = replace(body, heading=None, heading_path=(), text=(
         "1. Introduction 3\n2. Our neighbourhoods 5\n3. Pooled budgets and the locality board 8\n"
         "4. Clinical leadership 11\n"))
@@ -502,3 +510,41 @@ def test_an_attendance_list_is_neither_evidence_nor_the_papers_subject():
     assert len(cabinet.split()) >= 120
     assert domain_rate(cabinet) < 10
     assert domain_rate("The Director of Public Health and the Chief Nurse presented the care plan.") > 10
+
+
+def test_a_paper_outside_health_and_care_is_not_assessed_rather_than_not_evidenced(tmp_path):
+    import duckdb
+
+    from pipeline.ingest import ingest
+
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "licensing.txt").write_text(
+        "Licensing Sub-Committee\n\n" + "The sub-committee heard the application for a premises licence for "
+        "the wine bar on the market square, with late opening on Fridays and Saturdays. Residents objected "
+        "to noise and the police asked for door staff after ten. The licence was granted with conditions. "
+        * 5, encoding="utf-8")
+    (folder / "plan.txt").write_text(
+        "Locality plan\n\nThe integrated care board and the council will hold a pooled budget for community "
+        "health and social care, overseen by the Locality Board, with neighbourhood teams built around "
+        "primary care networks.\n", encoding="utf-8")
+    manifest = folder.parent / "manifest.csv"
+    manifest.write_text("path,locality,doc_type\nlicensing.txt,Leigh,minutes\nplan.txt,Hyde,plan\n",
+                        encoding="utf-8")
+    db = tmp_path / "db.duckdb"
+    ingest([folder], db_path=db, workers=1, timeout=60, extract=False, manifest_path=manifest)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        status = dict(con.execute("SELECT filename, principles_status FROM documents").fetchall())
+        cells = con.execute("SELECT DISTINCT locality, status, not_assessed_because FROM locality_principles "
+                            "WHERE locality = 'Leigh'").fetchall()
+        doc_cells = con.execute("SELECT DISTINCT d.status FROM doc_principles d JOIN documents USING "
+                                "(doc_id) WHERE filename = 'licensing.txt'").fetchall()
+        hyde = {s for (s,) in con.execute("SELECT status FROM locality_principles WHERE locality = 'Hyde'")
+                .fetchall()}
+    finally:
+        con.close()
+    assert status == {"licensing.txt": "outside_domain", "plan.txt": "assessed"}
+    assert cells == [("Leigh", "not assessed", "outside health and care")]
+    assert doc_cells == [("not assessed",)]
+    assert "not assessed" not in hyde and "evidenced" in hyde

@@ -296,7 +296,8 @@ def classifiable(section: Section) -> bool:
 class NonEvidence:
     """What is never evidence (`pipeline/data/non_evidence.yaml`)."""
 
-    headings: re.Pattern[str]
+    headings: re.Pattern[str]  # nothing under them is evidence
+    own_headings: re.Pattern[str]  # the section itself is not evidence, its subsections may be
     lines: re.Pattern[str]  # contents lines, references, links, acknowledgements
     passages: re.Pattern[str]  # meeting headers, list lead-ins: not evidence, but no sign of a contents page
     attendance: re.Pattern[str]  # who attended: not evidence, and not the paper's subject
@@ -314,7 +315,8 @@ def non_evidence() -> NonEvidence:
     def either(key: str) -> re.Pattern[str]:
         return re.compile("|".join(f"(?:{p})" for p in data[key]), re.IGNORECASE)
 
-    return NonEvidence(either("headings"), either("lines"), either("passages"), either("attendance"),
+    return NonEvidence(either("headings"), either("own_headings"), either("lines"), either("passages"),
+                       either("attendance"),
                        int(data["min_councillors"]), int(data["heading_max_words"]),
                        int(data["max_line_chars"]),
                        float(data["min_line_share"]), int(data["min_lines"]))
@@ -329,9 +331,12 @@ def _bare_heading(text: str) -> str:
     return _NUMBERING.sub("", " " + normalise(text)).strip(" :.-–").lower()
 
 
-def non_evidence_heading(heading: str) -> bool:
-    """A heading such as "Contents", "4. References" or "Useful links": nothing under it is evidence."""
-    return bool(non_evidence().headings.fullmatch(_bare_heading(heading)))
+def non_evidence_heading(heading: str, *, own: bool = True) -> bool:
+    """A heading such as "4. References" or "Useful links" (nothing under it is evidence), or, for the
+    section's `own` heading, "Contents" (the contents page itself)."""
+    bare = _bare_heading(heading)
+    rules = non_evidence()
+    return bool(rules.headings.fullmatch(bare) or (own and rules.own_headings.fullmatch(bare)))
 
 
 def non_evidence_line(line: str) -> bool:
@@ -378,6 +383,8 @@ def evidence_section(section: Section) -> bool:
     if not classifiable(section):
         return False
     if section.heading and non_evidence_heading(section.heading):
+        return False
+    if any(non_evidence_heading(h, own=False) for h in section.heading_path if h):
         return False
     rules = non_evidence()
     lines = [line for line in section.text.splitlines() if line.strip()]
