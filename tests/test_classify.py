@@ -440,19 +440,19 @@ def test_sections_that_cannot_be_evidence_give_no_passage():
     _, (body,) = one_section_document("x")
     references = replace(body, heading="References", heading_path=("Plan", "References"),
                          text="The King's report on place-based partnerships, 2021, was consulted.")
-    assert evidence_passages(references) == []
+    assert evidence_passages(references) == ()
     entry = replace(body, heading="Okafor, N.", heading_path=("Plan", "Bibliography", "Okafor, N."),
                     text="Okafor, N. 2019. Neighbourhood teams and the locality board. Manchester.")
-    assert evidence_passages(entry) == []
+    assert evidence_passages(entry) == ()
     # A plan the sectioner put under its contents page is still read; the contents page itself is not.
     under_contents = replace(body, heading="A. Background", heading_path=("Contents", "A. Background"),
                              text="The locality board will agree a pooled budget for reablement services.")
-    assert evidence_passages(under_contents) != []
-    assert evidence_passages(replace(under_contents, heading="Contents", heading_path=("Contents",))) == []
+    assert evidence_passages(under_contents) != ()
+    assert evidence_passages(replace(under_contents, heading="Contents", heading_path=("Contents",))) == ()
     contents = replace(body, heading=None, heading_path=(), text=(
         "1. Introduction 3\n2. Our neighbourhoods 5\n3. Pooled budgets and the locality board 8\n"
         "4. Clinical leadership 11\n"))
-    assert evidence_passages(contents) == []
+    assert evidence_passages(contents) == ()
     text = "Wellbeing and prevention\nThe locality board will agree a pooled budget for reablement services."
     plan = replace(body, heading="Our plan", heading_path=("Our plan",), text=text)
     spans = evidence_passages(plan)

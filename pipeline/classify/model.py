@@ -261,8 +261,16 @@ def _domain_count(text: str) -> tuple[int, int]:
     """(health and care words, all words) of `text` (`pipeline/data/domain.yaml`); attendance lines count
     as words but not as health and care words (a Director of Public Health at a cabinet meeting)."""
     rules = domain()
-    subject = "\n".join(line for line in text.splitlines() if not attendance_line(line))
+    subject = _without_attendance(text)
     return len(rules.terms.findall(rules.ignore.sub(" ", subject))), len(text.split())
+
+
+def _without_attendance(text: str) -> str:
+    """`text` less its attendance lines; one pass over the whole text when it has none (most papers)."""
+    rules = non_evidence()
+    if not rules.attendance_anywhere.search(text) and len(_COUNCILLOR.findall(text)) < rules.min_councillors:
+        return text
+    return "\n".join(line for line in text.splitlines() if not attendance_line(line))
 
 
 def _per_1000(terms: int, words: int) -> float:
@@ -301,6 +309,7 @@ class NonEvidence:
     lines: re.Pattern[str]  # contents lines, references, links, acknowledgements
     passages: re.Pattern[str]  # meeting headers, list lead-ins: not evidence, but no sign of a contents page
     attendance: re.Pattern[str]  # who attended: not evidence, and not the paper's subject
+    attendance_anywhere: re.Pattern[str]  # the same, at the start of any line of a text
     min_councillors: int
     heading_max_words: int
     max_line_chars: int
@@ -317,6 +326,7 @@ def non_evidence() -> NonEvidence:
 
     return NonEvidence(either("headings"), either("own_headings"), either("lines"), either("passages"),
                        either("attendance"),
+                       re.compile(either("attendance").pattern, re.IGNORECASE | re.MULTILINE),
                        int(data["min_councillors"]), int(data["heading_max_words"]),
                        int(data["max_line_chars"]),
                        float(data["min_line_share"]), int(data["min_lines"]))
@@ -339,6 +349,7 @@ def non_evidence_heading(heading: str, *, own: bool = True) -> bool:
     return bool(rules.headings.fullmatch(bare) or (own and rules.own_headings.fullmatch(bare)))
 
 
+@lru_cache(maxsize=16384)  # a section's lines are checked, then mostly the same strings as its passages
 def non_evidence_line(line: str) -> bool:
     """A contents line, a reference entry, a link or an acknowledgement (`non_evidence.yaml` lines)."""
     rules = non_evidence()
@@ -393,16 +404,17 @@ def evidence_section(section: Section) -> bool:
     return sum(non_evidence_line(line) for line in lines) < rules.min_line_share * len(lines)
 
 
-def evidence_passages(section: Section) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)  # classify_sections and then assessment ask for the same sections
+def evidence_passages(section: Section) -> tuple[tuple[int, int], ...]:
     """Local spans of the section's passages that can be evidence: none when the section cannot be
     (`evidence_section`); otherwise its passages less headings, contents lines, references and links."""
     if not evidence_section(section):
-        return []
+        return ()
     spans = split_passages(section.text) or [_strip_span(section.text, 0, len(section.text))]
     headings = (*section.heading_path, section.heading or "")
-    return [(start, end) for start, end in spans
-            if not heading_like(section.text[start:end], headings)
-            and not non_evidence_passage(section.text[start:end])]
+    return tuple((start, end) for start, end in spans
+                 if not heading_like(section.text[start:end], headings)
+                 and not non_evidence_passage(section.text[start:end]))
 
 
 def _section_in_domain(section: Section) -> bool:

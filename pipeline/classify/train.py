@@ -1,25 +1,21 @@
 """Fit the principle classifier, choose its decision cuts on grouped cross-validation, write model + card.
 
-The model: TF-IDF word 1-2grams and char_wb 3-5grams (a `FeatureUnion`) into one class-balanced
+The model: TF-IDF word 1-3grams and char_wb 3-5grams (a `FeatureUnion`) into one class-balanced
 logistic regression per principle, trained only on rows whose label for that principle is known (an
 analyst's review row speaks for one principle).  The codebook's names, definitions and phrases are added
 as weighted positive examples, so a principle with few passages is still found by its vocabulary.
-When the gold documents' seeds are at hand, each of their sections is a training row too (positive for
-a principle when it holds one of its evidence passages), so passages are also learnt in their context.
-Beside it, a one-feature logistic regression per principle on the lexical score of the codebook's own
-vocabulary (`lexicon.py`), trained on the same rows; a passage's decision value is the blend
+The annotated papers (the five gold samples and the 52 devset pages, `make labels`) give passage rows and,
+from `corpus/labels/sections/`, each of their sections as a row too (positive for a principle when it
+holds one of its evidence passages), so passages are also learnt in their context.  Beside it, a
+one-feature logistic regression per principle on the lexical score of the codebook's own vocabulary
+(`lexicon.py`), trained on the same rows; a passage's decision value is the blend
 (1 - b) * TF-IDF value + b * lexical value, b = `lexical_blend`, folded into one linear model.
 
-Cross-validation is grouped by document: with the five gold documents, leave one document out.  From the
-out-of-fold decision values, each principle gets a cut (the value maximising section-level F1, a section
-scoring its best passage) and a sigmoid slope (Platt); the stored score is sigmoid(slope * (z - cut)), so
-every principle decides at 0.5 and a document is decided by its strongest section at that same 0.5.
-The card reports passage, document, pseudo-document (windows of consecutive passages; single sections)
-and section level.  The `section` figure is fully nested: for a held-out document D, each other document
-E is scored by a model trained without D and E, the cuts are chosen on those scores, and applied to D's
-scores from the model without D (one extra fit per pair of documents).  `section_cuts_on_oof` chooses the
-cuts without D but on the ordinary out-of-fold scores, whose models were trained with D (optimistic);
-`section_tuned` uses the final cuts, chosen on every document (more optimistic still).
+Cross-validation is grouped by document (`crossval.py`): five folds over the annotated papers, nested
+where the cuts are chosen.  Each principle gets a cut (maximising a blend of document- and section-level
+F1, a section scoring its best passage and a document its best section) and a sigmoid slope (Platt, on
+the out-of-fold passages); the stored score is sigmoid(slope * (z - cut)), so every principle decides at
+0.5 and a document is decided by its strongest section at that same 0.5.
 """
 
 from __future__ import annotations
@@ -505,12 +501,14 @@ def model_card(data: TrainingSet, principles: Sequence[Principle], docs: Sequenc
     card = {
         "model": MODEL_FILE,
         "method": METHOD,
-        "description": "TF-IDF word 1-2grams + char_wb 3-5grams -> class-balanced logistic regression per "
-                       "principle, blended with a logistic regression on the principle's codebook-lexicon "
-                       "score; trained on the annotated papers' passages and sections and the codebook "
-                       "phrases (weighted positives); sigmoid-calibrated on grouped out-of-fold scores. "
-                       "Section score = best passage that can be evidence (no headings, contents lines, "
-                       "references, links, acknowledgements); document = strongest section.",
+        "description": f"TF-IDF word {'-'.join(map(str, PARAMS['word_ngrams']))}grams + char_wb "
+                       f"{'-'.join(map(str, PARAMS['char_ngrams']))}grams -> class-balanced logistic "
+                       "regression per principle, blended with a logistic regression on the principle's "
+                       "codebook-lexicon score; trained on the annotated papers' passages and sections and "
+                       "the codebook phrases (weighted positives); sigmoid-calibrated on grouped out-of-fold "
+                       "scores. Section score = best passage that can be evidence (no headings, contents "
+                       "lines, references, links, acknowledgements, attendance lists); document = strongest "
+                       "section.",
         "seed": seed,
         "params": PARAMS,
         "floor": FLOOR,
