@@ -150,8 +150,8 @@ def evaluate(db, gold, match, json_out) -> None:
 @click.option("--models", type=click.Path(file_okay=False, path_type=Path), default=Path("models"),
               show_default=True, help="Where to write the model and its card.")
 @click.option("--learning-curve", is_flag=True,
-              help="Also measure how the held-out ranking improves with each added gold document "
-                   "(about three times as long).")
+              help="Also measure how the held-out ranking improves with each added fold of annotated "
+                   "papers (about twice as long).")
 def train(labels, models, learning_curve) -> None:
     """Train the design-principle classifier and write it with a model card.
 
@@ -164,8 +164,10 @@ def train(labels, models, learning_curve) -> None:
 
     started = time.perf_counter()
     card = run_train(labels_dir=labels, model_dir=models, with_learning_curve=learning_curve)
-    macro = card.get("cv", {}).get("section", {}).get("macro_f1")
-    click.echo(f"trained in {time.perf_counter() - started:.1f} s; grouped-CV section macro-F1 = {macro}; "
+    cv = card.get("cv", {})
+    figures = "; ".join(f"{level} macro-F1 {cv[level]['macro_f1']}"
+                        for level in ("document_devset", "section_gold", "section") if level in cv)
+    click.echo(f"trained in {time.perf_counter() - started:.1f} s; grouped nested CV: {figures or 'n/a'}; "
                f"model card: {models / 'MODEL_CARD.md'}")
 
 

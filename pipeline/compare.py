@@ -30,6 +30,7 @@ UNKNOWN_LOCALITY = "(unknown)"
 STATUS_EVIDENCED = "evidenced"
 STATUS_NOT_EVIDENCED = "not evidenced"
 STATUS_NO_READABLE = "no readable documents"
+STATUS_NOT_ASSESSED = "not assessed"
 HEADING_SEPARATOR = " > "
 CSV_ENCODING = "utf-8-sig"
 
@@ -57,7 +58,8 @@ SPECS: tuple[CsvSpec, ...] = (
         "principles_by_locality.csv",
         "One row per locality and principle, with counts (the long form of the matrix).",
         f"SELECT v.locality, v.framework, v.principle_id, v.principle_name, v.n_docs, v.n_docs_evidencing, "
-        f"v.n_sections, round(v.best_score, 3) AS best_score, v.status FROM locality_principles v "
+        f"v.n_sections, round(v.best_score, 3) AS best_score, v.status, v.n_docs_assessed, "
+        f"v.not_assessed_because FROM locality_principles v "
         f"ORDER BY {_LOCALITY_ORDER}, {_PRINCIPLE_ORDER}",
         (
             _LOCALITY_COL,
@@ -68,7 +70,13 @@ SPECS: tuple[CsvSpec, ...] = (
             ("n_docs_evidencing", "readable papers with a section at/above the principle's threshold"),
             ("n_sections", "sections at/above the threshold, over all the locality's papers"),
             ("best_score", "highest score of any section, even below the threshold; empty if none"),
-            ("status", "evidenced | not evidenced | no readable documents (every paper failed to parse)"),
+            ("status", "evidenced | not evidenced (papers assessed, nothing found) | not assessed (papers "
+                       "read but none assessed: see not_assessed_because) | no readable documents (every "
+                       "paper failed to parse)"),
+            ("n_docs_assessed", "readable papers assessed against the principles (about health and care, "
+                                "with text)"),
+            ("not_assessed_because", "for 'not assessed': outside health and care | no text | not classified "
+                                     "(no model)"),
         ),
     ),
     CsvSpec(
@@ -92,17 +100,20 @@ SPECS: tuple[CsvSpec, ...] = (
         "gaps.csv",
         "Principles a locality's papers do not evidence, and localities with no readable papers at all.",
         "SELECT v.locality, v.framework, v.principle_id, v.principle_name, v.status, v.n_docs, "
-        "round(v.best_score, 3) AS best_score FROM locality_principles v "
+        "round(v.best_score, 3) AS best_score, v.not_assessed_because FROM locality_principles v "
         f"WHERE v.status <> '{STATUS_EVIDENCED}' ORDER BY {_LOCALITY_ORDER}, {_PRINCIPLE_ORDER}",
         (
             _LOCALITY_COL,
             ("framework", "codebook framework"),
             ("principle_id", "principle id from the codebook"),
             ("principle_name", "principle name from the codebook"),
-            ("status", "not evidenced (papers read, nothing found) | no readable documents (nothing could be "
-                       "read, so silence means nothing)"),
+            ("status", "not evidenced (papers assessed, nothing found) | not assessed (papers read but "
+                       "outside health and care, without text, or not classified: silence means nothing) | "
+                       "no readable documents (nothing could be read, so silence means nothing)"),
             ("n_docs", "readable papers of the locality"),
             ("best_score", "highest score any section got (below the threshold); empty if never scored"),
+            ("not_assessed_because", "for 'not assessed': outside health and care | no text | "
+                                     "not classified"),
         ),
     ),
     CsvSpec(
@@ -210,7 +221,7 @@ def write_comparison_csvs(db_path: str | Path, out_dir: str | Path) -> list[Path
 def matrix(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[tuple]]:
     """The locality x principle matrix: one row per principle, one column per locality.
 
-    A cell is the status word: 'evidenced', 'not evidenced' or 'no readable documents'.
+    A cell is the status word: 'evidenced', 'not evidenced', 'not assessed' or 'no readable documents'.
     """
     localities = ordered_localities(con)
     principles = ordered_principles(con)
@@ -279,13 +290,17 @@ def readme_text() -> str:
         f"alphabetical order ({UNKNOWN_LOCALITY} last); principles are in codebook order.",
         "A principle is evidenced in a locality when at least one section of one of its readable papers",
         "scores at or above the principle's threshold.  Papers that failed to parse are not readable.",
+        "'not evidenced' means papers were assessed and nothing was found; 'not assessed' means the",
+        "locality's readable papers were all outside health and care, without text, or not classified, so",
+        "silence there says nothing (principles_by_locality.csv says why in not_assessed_because).",
         "",
         MATRIX_FILENAME,
         "    The locality x principle matrix, one row per principle, one column per locality.",
         "    framework       codebook framework",
         "    principle_id    principle id from the codebook",
         "    principle_name  principle name from the codebook",
-        "    <locality>...   one column per locality: evidenced | not evidenced | no readable documents",
+        "    <locality>...   one column per locality: evidenced | not evidenced | not assessed |",
+        "                    no readable documents",
         "",
     ]
     for spec in SPECS:

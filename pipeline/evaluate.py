@@ -442,14 +442,24 @@ def format_all(metrics: dict[str, Any]) -> str:
     cv = metrics.get("principles_cross_validated") or {}
     if cv:
         lines += ["", "== design principles (grouped cross-validation from the model card, held out)"]
+        if cv.get("scheme"):
+            lines.append(f"  {cv['scheme']}")
         for level, table in cv.items():
             if isinstance(table, dict) and "macro_f1" in table:
                 lines.append(f"  {level:<28} macro-F1 {table['macro_f1']:.3f}")
+        overlap = cv.get("evidence_overlap_devset")
+        if overlap:
+            lines.append(f"  {'evidence quote overlap':<28} {overlap['overlap_on_true_positives']} of "
+                         f"{overlap['n_true_positives']} correct devset decisions")
+        empty = cv.get("no_principle_pages_devset")
+        if empty:
+            lines.append(f"  {'pages without principles':<28} {empty['pages_without_principles']}, "
+                         f"{empty['principles_predicted']} principles predicted on them")
         curve = cv.get("learning_curve", {}).get("points", [])
         if curve:
-            lines.append("  learning curve (held-out section AP by gold documents trained on): "
-                         + ", ".join(f"{pt['training_documents']}: {pt['section_average_precision']}"
-                                     for pt in curve))
+            lines.append("  learning curve (held-out section AP by other folds trained on): "
+                         + ", ".join(f"{pt.get('training_folds', pt.get('training_documents'))}: "
+                                     f"{pt['section_average_precision']}" for pt in curve))
     return "\n".join(lines)
 
 
@@ -460,6 +470,10 @@ def _principle_table(principles: dict[str, Any]) -> str:
     for pid, row in section["per_principle"].items():
         lines.append(f"  {pid:<24}{row['f1']:>11.3f}{document['per_principle'][pid]['f1']:>12.3f}")
     lines.append(f"  {'macro':<24}{section['macro_f1']:>11.3f}{document['macro_f1']:>12.3f}")
+    overlap = principles.get("evidence_overlap", {})
+    if overlap.get("n_decisions"):
+        lines.append(f"evidence quote overlaps gold in {overlap['overlap']} of {overlap['n_decisions']} "
+                     "correct document decisions")
     return "\n".join(lines)
 
 

@@ -143,13 +143,14 @@ def process_document(task: Task, stages: Stages | None = None) -> DocumentResult
         timings["extract"] = _lap(clock)
         result = replace(result, extraction=extraction)
     if stages.model is not None:
-        from .classify.model import classify_sections, domain_rate
+        from .classify.model import assessment, classify_sections, domain_rate
 
         clock = time.perf_counter()
         rate = domain_rate(parsed.text)
         labels = tuple(classify_sections(stages.model, parsed, sections, paper_rate=rate))
         timings["classify"] = _lap(clock)
-        result = replace(result, labels=labels, domain_rate=round(rate, 1))
+        result = replace(result, labels=labels, domain_rate=round(rate, 1),
+                         principles_status=assessment(parsed, sections, paper_rate=rate))
     return replace(result, timings=timings)
 
 

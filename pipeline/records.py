@@ -239,6 +239,7 @@ class DocumentResult:
     extraction: Extraction = field(default_factory=Extraction)
     labels: tuple[SectionLabel, ...] = ()
     domain_rate: float | None = None  # health and care words per 1000 words; None when not classified
+    principles_status: str | None = None  # assessed | health_sections | outside_domain | no_text; None: off
     timings: dict[str, float] = field(default_factory=dict)
     reason: str | None = None  # why the status is not ok (pipeline/reasons.py); None when ok
     warnings: tuple[str, ...] = ()

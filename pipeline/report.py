@@ -30,6 +30,7 @@ from .compare import (
     HEADING_SEPARATOR,
     STATUS_EVIDENCED,
     STATUS_NO_READABLE,
+    STATUS_NOT_ASSESSED,
     UNKNOWN_LOCALITY,
     ordered_localities,
 )
@@ -165,6 +166,8 @@ def score_band(cell: dict) -> str:
     """CSS class of a heatmap cell: status first, then the best score in four bands."""
     if cell["status"] == STATUS_NO_READABLE:
         return "nr"
+    if cell["status"] == STATUS_NOT_ASSESSED:
+        return "na"
     if cell["status"] != STATUS_EVIDENCED:
         return "ne"
     score = cell["best_score"] or 0.0
@@ -175,11 +178,16 @@ def score_band(cell: dict) -> str:
 def _cell_label(cell: dict) -> str:
     if cell["status"] == STATUS_NO_READABLE:
         return "n/a"
+    if cell["status"] == STATUS_NOT_ASSESSED:
+        return "\u2013"
     return f"{cell['n_docs_evidencing']}/{cell['n_docs']}"
 
 
 def _cell_title(cell: dict) -> str:
     best = "" if cell["best_score"] is None else f"; best score {cell['best_score']:.2f}"
+    if cell["status"] == STATUS_NOT_ASSESSED:
+        return (f"{cell['locality']} / {cell['principle_id']}: not assessed "
+                f"({cell.get('not_assessed_because')}; {cell['n_docs']} readable papers, none assessed)")
     return (f"{cell['locality']} / {cell['principle_id']}: {cell['status']} "
             f"({cell['n_docs_evidencing']} of {cell['n_docs']} readable papers{best})")
 
@@ -222,8 +230,8 @@ def render(data: ReportData, *, source: str = "", max_quotes: int = QUOTES_PER_C
 
 def _cell_payload(cell: dict, max_quotes: int) -> dict:
     keep = ("locality", "principle_id", "principle_name", "framework", "n_docs", "n_docs_evidencing",
-            "n_sections", "best_score", "status")
-    payload = {k: cell[k] for k in keep}
+            "n_sections", "best_score", "status", "n_docs_assessed", "not_assessed_because")
+    payload = {k: cell.get(k) for k in keep}
     payload["n_evidence"] = len(cell["evidence"])
     payload["evidence"] = [
         {
@@ -253,7 +261,9 @@ def _heatmap(data: ReportData) -> str:
         "Click a cell for the passages behind it.</p>\n",
         "<p class=\"legend\"><span class=\"sw ev4\"></span>evidenced, best score &ge; 0.9 "
         "<span class=\"sw ev3\"></span>&ge; 0.8 <span class=\"sw ev2\"></span>&ge; 0.7 "
-        "<span class=\"sw ev1\"></span>lower <span class=\"sw ne\"></span>not evidenced "
+        "<span class=\"sw ev1\"></span>lower <span class=\"sw ne\"></span>not evidenced (assessed, nothing "
+        "found) <span class=\"sw na\"></span>not assessed (outside health and care, no text or not "
+        "classified) "
         "<span class=\"sw nr\"></span>no readable papers</p>\n",
         "<div class=\"scroll\"><table class=\"heatmap\">\n<thead><tr><th scope=\"col\">Principle</th>",
     ]
@@ -321,14 +331,21 @@ def _locality_section(data: ReportData, index: int, locality: str, max_rows: int
     cells = [c for c in data.cells if c["locality"] == locality]
     evidenced = [c for c in cells if c["status"] == STATUS_EVIDENCED]
     readable = sum(1 for d in docs if d["status"] == "ok")
+    assessed = sum(1 for d in docs if d.get("assessed"))
     out = [
         f"<section class=\"locality\" id=\"loc-{index}\">\n<h2>{esc(locality)}</h2>\n",
-        f"<p class=\"muted\">{plural(len(docs), 'paper')}, {readable} readable; {len(evidenced)} of "
+        f"<p class=\"muted\">{plural(len(docs), 'paper')}, {readable} readable, {assessed} assessed against "
+        f"the principles; {len(evidenced)} of "
         f"{plural(len(cells), 'principle')} evidenced. <a href=\"#heatmap\">Back to the heatmap</a></p>\n",
     ]
     if readable == 0:
         out.append("<p class=\"warn\">No paper from this locality could be read, so the gaps below say "
                    "nothing about its arrangements.</p>\n")
+    elif assessed == 0:
+        reasons = sorted({d["not_assessed_because"] for d in docs if d.get("not_assessed_because")})
+        out.append("<p class=\"warn\">No paper from this locality was assessed against the principles ("
+                   f"{esc('; '.join(reasons) or 'not classified')}), so the gaps below say nothing about its "
+                   "arrangements.</p>\n")
     if cells:
         chips = "".join(
             f"<a class=\"chip {score_band(c)}\" href=\"{esc(cell_hash(locality, c['principle_id']))}\" "
@@ -339,6 +356,7 @@ def _locality_section(data: ReportData, index: int, locality: str, max_rows: int
     out.append(_table("Papers", docs, [
         ("filename", "File"), ("title", "Title"), ("doc_type", "Type"), ("meeting_body", "Meeting"),
         ("meeting_date", "Date"), ("n_pages", "Pages"), ("status", "Status"), ("error", "Problem"),
+        ("not_assessed_because", "Not assessed"),
     ], max_rows=max_rows, full="the locality_documents view"))
     tables = data.tables
     out.append(_table("Bodies", tables["bodies"].get(locality, []), [
@@ -394,6 +412,7 @@ td.cell.selected a{outline:3px solid #0550ae;outline-offset:-3px;font-weight:700
 .ev4{background:var(--ev4)}.ev4,.ev4 a,.ev3,.ev3 a{color:#fff !important}.ev3{background:var(--ev3)}
 .ev2{background:var(--ev2)}.ev1{background:var(--ev1)}.ne{background:var(--ne)}
 .nr{background:repeating-linear-gradient(45deg,var(--nr),var(--nr) 4px,#eef1f4 4px,#eef1f4 8px)}
+.na{background:repeating-linear-gradient(90deg,var(--nr),var(--nr) 2px,#ffffff 2px,#ffffff 6px)}
 td.ne a{color:var(--muted)}
 .legend{font-size:13px}
 .sw{display:inline-block;width:14px;height:14px;vertical-align:-2px;margin:0 4px 0 10px;
@@ -469,6 +488,10 @@ _SCRIPT = """
     if (c.status === "no readable documents") {
       summary = "No paper from " + locality +
         " could be read, so this gap says nothing about its arrangements.";
+    } else if (c.status === "not assessed") {
+      summary = "Not assessed: " + plural(c.n_docs, "readable paper") + " from " + locality +
+        ", none assessed against the principles (" + (c.not_assessed_because || "not classified") +
+        "), so this gap says nothing about its arrangements.";
     } else if (c.status === "evidenced") {
       summary = "Evidenced in " + c.n_docs_evidencing + " of " + plural(c.n_docs, "readable paper") + ", " +
         plural(c.n_sections, "section") + "; best score " + fmt(c.best_score) + ".";

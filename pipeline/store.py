@@ -31,7 +31,7 @@ import duckdb
 
 from .datafiles import read_yaml
 from .errors import DatabaseBusy, NotADatabase, QueryFailed, QueryTimeout, ReadOnlyQuery, StorageError
-from .records import DocumentResult, MeetingPart
+from .records import DocumentResult, Meeting
 
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, "001_core.sql"),
@@ -39,6 +39,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (3, "003_domain.sql"),
     (4, "004_meeting.sql"),
     (5, "005_outcome.sql"),
+    (6, "006_principles_status.sql"),
     (7, "007_reasons.sql"),
 )
 VIEW_FILES: tuple[str, ...] = ("views.sql", "compare_views.sql")
@@ -247,7 +248,6 @@ class Writer:
                     "DELETE FROM documents WHERE path = ? AND doc_id <> ?", [result.path, result.doc_id]
                 )
                 self._insert_document(result, run_id)
-                self._update_meeting(result)
                 self._insert_children(result)
                 con.execute("COMMIT")
             except Exception:
@@ -258,40 +258,10 @@ class Writer:
                 raise
 
     def _insert_document(self, result: DocumentResult, run_id: str) -> None:
-        meta = result.meta
-        extraction = result.extraction
-        self.con.execute(
-            "INSERT INTO documents (doc_id, path, filename, sha256, format, status, error, n_pages, "
-            "n_chars, title, locality, locality_source, doc_type, doc_type_source, meeting_body, "
-            "meeting_date, ingested_at, run_id, text, domain_rate, reason, warnings, settings) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [
-                result.doc_id, result.path, result.filename, result.sha256, result.format,
-                result.status, result.error, result.n_pages, len(result.text),
-                extraction.title or result.title,
-                meta.locality if meta else None, meta.locality_source if meta else None,
-                meta.doc_type if meta else None, meta.doc_type_source if meta else None,
-                extraction.meeting_body, _date_or_none(extraction.meeting_date), _now(), run_id,
-                result.text, result.domain_rate, result.reason, list(result.warnings), result.settings,
-            ],
-        )
-
-    def _update_meeting(self, result: DocumentResult) -> None:
-        """The meeting's date text, title, spans and cues (004_meeting.sql) on the row just inserted."""
-        meeting = result.extraction.meeting
-        parts = {"body": meeting.body, "date": meeting.date, "title": meeting.title}
-
-        def span(part: MeetingPart | None) -> list[int | None]:
-            return [part.char_start, part.char_end] if part and part.char_start >= 0 else [None, None]
-
-        source = "; ".join(f"{name}: {part.cue}" for name, part in parts.items() if part) or None
-        self.con.execute(
-            "UPDATE documents SET meeting_date_text = ?, meeting_title = ?, meeting_body_start = ?, "
-            "meeting_body_end = ?, meeting_date_start = ?, meeting_date_end = ?, meeting_title_start = ?, "
-            "meeting_title_end = ?, meeting_source = ? WHERE doc_id = ?",
-            [meeting.date.value if meeting.date else None, meeting.title.value if meeting.title else None,
-             *span(meeting.body), *span(meeting.date), *span(meeting.title), source, result.doc_id],
-        )
+        row = document_row(result, run_id)
+        columns = ", ".join(row)
+        self.con.execute(f"INSERT INTO documents ({columns}) VALUES ({', '.join('?' * len(row))})",
+                         list(row.values()))
 
     def _insert_children(self, result: DocumentResult) -> None:
         con = self.con
@@ -429,6 +399,42 @@ def _remove_building(build_path: Path) -> None:
     for path in (build_path, build_path.with_name(build_path.name + ".wal")):
         with suppress(FileNotFoundError):
             path.unlink()
+
+
+def document_row(result: DocumentResult, run_id: str) -> dict[str, object]:
+    """The `documents` row of a result, by column name."""
+    meta, extraction = result.meta, result.extraction
+    return {
+        "doc_id": result.doc_id, "path": result.path, "filename": result.filename, "sha256": result.sha256,
+        "format": result.format, "status": result.status, "error": result.error, "n_pages": result.n_pages,
+        "n_chars": len(result.text), "title": extraction.title or result.title,
+        "locality": meta.locality if meta else None,
+        "locality_source": meta.locality_source if meta else None,
+        "doc_type": meta.doc_type if meta else None,
+        "doc_type_source": meta.doc_type_source if meta else None,
+        "meeting_body": extraction.meeting_body, "meeting_date": _date_or_none(extraction.meeting_date),
+        **meeting_columns(extraction.meeting),
+        "ingested_at": _now(), "run_id": run_id, "text": result.text, "domain_rate": result.domain_rate,
+        "principles_status": result.principles_status, "reason": result.reason,
+        "warnings": list(result.warnings), "settings": result.settings,
+    }
+
+
+def meeting_columns(meeting: Meeting) -> dict[str, object]:
+    """The meeting's date text, title, the span of each part in documents.text and the cues that read
+    them (004_meeting.sql)."""
+    parts = {"body": meeting.body, "date": meeting.date, "title": meeting.title}
+    columns: dict[str, object] = {
+        "meeting_date_text": meeting.date.value if meeting.date else None,
+        "meeting_title": meeting.title.value if meeting.title else None,
+    }
+    for name, part in parts.items():
+        found = part is not None and part.char_start >= 0
+        columns[f"meeting_{name}_start"] = part.char_start if found else None
+        columns[f"meeting_{name}_end"] = part.char_end if found else None
+    cues = [f"{name}: {part.cue}" for name, part in parts.items() if part]
+    columns["meeting_source"] = "; ".join(cues) or None
+    return columns
 
 
 DOCUMENT_TABLES = ("sections", "entities", "recommendations", "cover_fields", "memberships",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import json
 import zipfile
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -253,68 +255,105 @@ def test_train_on_a_small_subset(tmp_path):
         writer = csv.DictWriter(dst, fieldnames=reader.fieldnames)
         writer.writeheader()
         writer.writerows(row for row in reader if row["doc_id"] in keep)
-    card = train(labels_dir, model_dir, gold_dir=None, seeds_dir=None)
+    card = train(labels_dir, model_dir)  # no sections/ folder: cuts from the passages alone
     assert sorted(p.name for p in model_dir.iterdir()) == ["MODEL_CARD.md", "model_card.json", MODEL_FILE]
     assert card["training_data"]["documents"] == sorted(keep)
     assert set(card["thresholds"]) == CONTRACT_IDS
     assert load_model(model_dir).principle_ids == tuple(card["thresholds"])
 
 
-def test_fully_nested_cuts_use_only_scores_from_models_without_the_held_out_document():
-    from pipeline.classify.train import section_levels
+def _annotated(docs: dict[str, tuple[list[bool], list[str]]]):
+    """GoldSections of one-principle documents: per doc, whether each section holds evidence, and the
+    section texts (one passage per section)."""
+    from pipeline.classify.train import GoldSections
 
-    docs = ["a", "b", "c"]
-    gold = {d: np.array([[True], [False]]) for d in docs}
-    # Ordinary out-of-fold scores: every document separates its sections at 0.
-    sec_z = {d: np.array([[1.0], [-1.0]]) for d in docs}
-    # Scores from models without the held-out document too: the other documents' positives fall to -2,
-    # so the cuts chosen on them (below -2) let the held-out document's negative through.
-    inner_z = {(d, e): np.array([[-2.0], [-3.0]]) for d in docs for e in docs if e != d}
-    levels = section_levels(sec_z, gold, docs, np.zeros(1), ["P"], inner_z)
-    assert levels["section_cuts_on_oof"]["macro_f1"] == 1.0
-    assert levels["section"]["per_principle"]["P"]["fp"] == 3
-    assert levels["section"]["per_principle"]["P"]["tp"] == 3
-    assert section_levels(sec_z, gold, docs, np.zeros(1), ["P"])["section"]["macro_f1"] == 1.0
+    gold = {d: np.array([[h] for h in holds]) for d, (holds, _) in docs.items()}
+    return GoldSections(
+        passages={d: texts for d, (_, texts) in docs.items()},
+        owners={d: np.arange(len(texts)) for d, (_, texts) in docs.items()},
+        gold=gold, texts={d: texts for d, (_, texts) in docs.items()},
+        labels={d: g.astype(np.int8) for d, g in gold.items()},
+        capped={d: np.zeros(1, dtype=bool) for d in docs},
+        evidence={d: {"P": [t for h, t in zip(holds, texts, strict=True) if h]}
+                  for d, (holds, texts) in docs.items()},
+        sets={d: "devset" for d in docs}, assessed={d: True for d in docs})
 
 
-def test_section_known_leaves_out_unlisted_sections_only_where_the_evidence_cap_was_reached():
-    from pipeline.classify.train import section_levels
+def test_nested_cuts_come_only_from_models_that_never_saw_the_held_out_fold():
+    from pipeline.classify.crossval import Scores, levels, nested_predictions
 
-    docs = ["a", "b", "c"]
-    gold = {d: np.array([[True], [False]]) for d in docs}
-    sec_z = {d: np.array([[1.0], [1.0]]) for d in docs}  # every section predicted positive
-    inner_z = {(d, e): sec_z[e] for d in docs for e in docs if e != d}
-    capped = {"a": np.array([True]), "b": np.array([False]), "c": np.array([False])}
-    levels = section_levels(sec_z, gold, docs, np.zeros(1), ["P"], inner_z, capped)
-    assert levels["section"]["per_principle"]["P"]["fp"] == 3
-    known = levels["section_known"]["per_principle"]["P"]
-    assert (known["tp"], known["fp"], known["n"]) == (3, 2, 5)
+    docs = {d: ([True, False], [f"{d} pooled budget", f"{d} minutes"]) for d in ("a", "b", "c")}
+    sections = _annotated(docs)
+    folds = {"a": 0, "b": 1, "c": 2}
+    outer = {d: np.array([[1.0], [-1.0]]) for d in docs}
+    # Models without the held-out fold too score the other documents' positives at -2: the cut chosen on
+    # them (below -2) lets every held-out negative through.
+    inner = {(f, d): np.array([[-2.0], [-3.0]]) for f in range(3) for d in docs if folds[d] != f}
+    none = np.zeros((0, 1))
+    sec_z, cuts = nested_predictions(Scores(folds, outer, inner, none), sections, sorted(docs), 0.5)
+    figures = levels(sec_z, cuts, sections, sorted(docs), ["P"])
+    assert figures["section"]["per_principle"]["P"]["fp"] == 3
+    assert figures["section"]["per_principle"]["P"]["tp"] == 3
+    fair = {(f, d): outer[d] for f in range(3) for d in docs if folds[d] != f}
+    sec_z, cuts = nested_predictions(Scores(folds, outer, fair, none), sections, sorted(docs), 0.5)
+    assert levels(sec_z, cuts, sections, sorted(docs), ["P"])["section"]["macro_f1"] == 1.0
+
+
+def test_document_decision_is_the_strongest_section_for_a_page_and_a_plan_alike():
+    from pipeline.classify.crossval import choose_cuts, document_z
+
+    page = np.array([[0.4]])  # a page of minutes: one section
+    plan = np.array([[-3.0]] * 19 + [[0.4]])  # a 20-section plan whose one section says the same
+    assert document_z(page)[0] == document_z(plan)[0] == 0.4
+    sections = _annotated({"page": ([True], ["x"]), "plan": ([False] * 19 + [True], ["y"] * 20),
+                           "other": ([False], ["z"])})
+    cuts = choose_cuts({"page": page, "plan": plan, "other": np.array([[-1.0]])}, sections,
+                       ["page", "plan", "other"], 0.5)
+    assert -1.0 < cuts[0] <= 0.4
+
+
+def test_assign_folds_spreads_the_long_papers():
+    from pipeline.classify.crossval import assign_folds
+
+    sizes = {f"long{i}": 100 + i for i in range(3)} | {f"page{i}": 3 for i in range(9)}
+    folds = assign_folds(sorted(sizes), sizes, k=3, seed=1)
+    assert sorted(folds[f"long{i}"] for i in range(3)) == [0, 1, 2]
+    assert sorted(list(folds.values()).count(f) for f in range(3)) == [4, 4, 4]
+
+
+def test_quote_overlap_needs_shared_wording_not_the_same_topic():
+    from pipeline.classify.crossval import overlaps
+
+    gold = ["The Partnership Board will hold the pooled budget for community services from April."]
+    assert overlaps("hold the pooled budget for community services", gold)
+    assert overlaps("The Partnership Board will hold the pooled budget for community services from April. "
+                    "It will report quarterly.", gold)
+    assert not overlaps("Community services will be commissioned jointly next year.", gold)
+    assert not overlaps("", gold)
 
 
 def test_learning_curve_rises_when_the_documents_teach_what_the_codebook_does_not():
     from pipeline.classify.codebook import Principle
-    from pipeline.classify.train import GoldSections, TrainingSet, learning_curve
+    from pipeline.classify.crossval import learning_curve
+    from pipeline.classify.train import TrainingSet, fit
 
     principles = [Principle("T", "P", "Ferries", "Boats on the river."),
                   Principle("T", "Q", "Kites", "Flying kites in the park.")]
     # The documents call ferries "tugs" and kites "gliders": words the codebook never uses.
-    sections = {d: [f"The {d} tug pulls barges along the quay.", f"The {d} glider rides the thermals.",
-                    f"The {d} committee approved the minutes."] for d in ("a", "b", "c")}
+    texts = {d: [f"The {d} tug pulls barges along the quay.", f"The {d} glider rides the thermals.",
+                 f"The {d} committee approved the minutes."] for d in ("a", "b", "c")}
     gold = np.array([[True, False], [False, True], [False, False]])
-    rows = [(d, text, gold[i].astype(np.int8))
-            for d, texts in sections.items() for i, text in enumerate(texts)]
+    rows = [(d, text, gold[i].astype(np.int8)) for d, ts in texts.items() for i, text in enumerate(ts)]
     codebook = [("Ferries. Boats on the river.", [1, 0]), ("Kites. Flying kites in the park.", [0, 1])]
     data = TrainingSet(tuple([t for _, t, _ in rows] + [t for t, _ in codebook]),
                        tuple([d for d, _, _ in rows] + [None, None]),
                        np.vstack([y for _, _, y in rows] + [np.array(y, dtype=np.int8) for _, y in codebook]),
                        np.ones(len(rows) + 2), ("passage",) * len(rows) + ("codebook",) * 2)
-    held = GoldSections(passages=sections, owners={d: np.arange(3) for d in sections},
-                        gold={d: gold for d in sections}, texts=sections,
-                        labels={d: gold.astype(np.int8) for d in sections},
-                        capped={d: np.zeros(2, dtype=bool) for d in sections})
-    curve = learning_curve(data, principles, held, sorted(sections))
+    held = _annotated({d: ([True, False, False], ts) for d, ts in texts.items()})
+    held = replace(held, gold={d: gold for d in texts})
+    curve = learning_curve(data, principles, held, {"a": 0, "b": 1, "c": 2}, fit)
     points = curve["points"]
-    assert [(pt["training_documents"], pt["runs"]) for pt in points] == [(0, 3), (1, 6), (2, 3)]
+    assert [pt["training_folds"] for pt in points] == [0, 1, 2]
     assert points[2]["section_average_precision"] == 1.0
     assert points[0]["section_average_precision"] < 1.0
 
@@ -358,3 +397,154 @@ def test_the_health_item_of_minutes_outside_health_and_care_is_classified(model,
     assert len(parsed.text.split()) >= 300 and domain_rate(parsed.text) < 10
     labelled = {label.section_id for label in classify_sections(model, parsed, sections)}
     assert labelled == {s.section_id for s in sections if s.heading == "5. Health and care integration"}
+
+
+def test_contents_references_links_and_acknowledgements_are_never_evidence():
+    from pipeline.classify.model import non_evidence_heading, non_evidence_line, non_evidence_passage
+
+    for heading in ("Contents", "4. References", "Useful links", "Table of figures", "Acknowledgements",
+                    "B. Glossary of terms"):
+        assert non_evidence_heading(heading), heading
+    for heading in ("Our neighbourhood model", "5. Pooled budgets", "Health and Wellbeing Board"):
+        assert not non_evidence_heading(heading), heading
+    for line in ("3. Neighbourhood working ........ 14",
+                 "2.4 Governance of the partnership 9",
+                 "Patel, R. and Okafor, N. (2021) Place-based partnerships in practice. Leeds: NHS Confed.",
+                 "Place partnerships guidance https://www.example.org.uk/guidance",
+                 "We would like to thank colleagues in primary care for their help."):
+        assert non_evidence_line(line) and non_evidence_passage(line), line
+    for line in ("Adults Committee - Tuesday, 14th March, 2023 2.00 pm",
+                 "Meeting: 03/02/2022 - Cabinet (Item 7)",
+                 "The Committee is recommended to:"):
+        assert non_evidence_passage(line) and not non_evidence_line(line), line
+    for line in ("The Partnership Board will hold a pooled budget of £80m for community services.",
+                 "Neighbourhood teams of 30,000 to 50,000 people are built around primary care networks.",
+                 "The following services transfer to the alliance from April 2024 under the agreement:",
+                 "The board met on Tuesday 4 June and agreed the pooled budget."):
+        assert not non_evidence_passage(line), line
+
+
+def test_a_bare_heading_line_is_not_a_quote_but_a_short_statement_is():
+    from pipeline.classify.model import heading_like
+
+    assert heading_like("Mental health and wellbeing")
+    assert heading_like("3. Our priorities")
+    assert heading_like("Integrated neighbourhood working", ("Plan", "Integrated neighbourhood working"))
+    assert not heading_like("Convening a clinical and professional senate")
+    assert not heading_like("GPs lead the neighbourhood teams.")
+
+
+def test_sections_that_cannot_be_evidence_give_no_passage():
+    from pipeline.classify.model import evidence_passages
+
+    _, (body,) = one_section_document("x")
+    references = replace(body, heading="References", heading_path=("Plan", "References"),
+                         text="The King's report on place-based partnerships, 2021, was consulted.")
+    assert evidence_passages(references) == ()
+    entry = replace(body, heading="Okafor, N.", heading_path=("Plan", "Bibliography", "Okafor, N."),
+                    text="Okafor, N. 2019. Neighbourhood teams and the locality board. Manchester.")
+    assert evidence_passages(entry) == ()
+    # A plan the sectioner put under its contents page is still read; the contents page itself is not.
+    under_contents = replace(body, heading="A. Background", heading_path=("Contents", "A. Background"),
+                             text="The locality board will agree a pooled budget for reablement services.")
+    assert evidence_passages(under_contents) != ()
+    assert evidence_passages(replace(under_contents, heading="Contents", heading_path=("Contents",))) == ()
+    contents = replace(body, heading=None, heading_path=(), text=(
+        "1. Introduction 3\n2. Our neighbourhoods 5\n3. Pooled budgets and the locality board 8\n"
+        "4. Clinical leadership 11\n"))
+    assert evidence_passages(contents) == ()
+    text = "Wellbeing and prevention\nThe locality board will agree a pooled budget for reablement services."
+    plan = replace(body, heading="Our plan", heading_path=("Our plan",), text=text)
+    spans = evidence_passages(plan)
+    assert [text[s:e] for s, e in spans] == [
+        "The locality board will agree a pooled budget for reablement services."]
+
+
+def test_assessment_separates_outside_health_and_care_from_no_text(model):
+    from pipeline.classify.model import assessment
+
+    planning = ("The planning committee refused the application for forty homes on the Green Belt site, "
+                "finding harm to openness and to the setting of the listed mill. The applicant may "
+                "appeal. ") * 5
+    parsed, sections = one_section_document(planning)
+    assert len(planning.split()) >= 120
+    assert assessment(parsed, sections) == "outside_domain"
+    assert classify_sections(model, parsed, sections) == []
+    health = "The integrated care board and the council agreed a pooled budget for community health services."
+    parsed, sections = one_section_document(health)
+    assert assessment(parsed, sections) == "assessed"
+    parsed, sections = one_section_document("Contents\n1. Introduction 3\n2. Finance 7\n3. Risks 9\n")
+    assert assessment(parsed, sections) == "no_text"
+
+
+def test_devset_pages_lose_their_provenance_line(tmp_path):
+    from pipeline.classify.labels import devset_documents, text_rows
+    from pipeline.devset import page_text
+
+    assert page_text("SOURCE: https://example.org/a\n\nMinutes\nText.\n") == "Minutes\nText.\n"
+    assert page_text("Minutes\nSOURCE: not provenance\n") == "Minutes\nSOURCE: not provenance\n"
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "gold").mkdir()
+    page = "The Locality Board agreed to pool the budgets for community care from next April onwards.\n"
+    (tmp_path / "docs" / "dev_x_01.txt").write_text(f"SOURCE: https://example.org/x\n\n{page}",
+                                                    encoding="utf-8")
+    principles = {"LC_LOCALITY_BOARD": {"present": True, "evidence": [page.strip()]}}
+    (tmp_path / "gold" / "dev_x_01.json").write_text(json.dumps({"principles": principles}), encoding="utf-8")
+    [(doc_id, gold, text)] = devset_documents(tmp_path)
+    assert (doc_id, text) == ("dev_x_01", page)
+    rows = text_rows(gold, text, ["LC_LOCALITY_BOARD", "LC_HWB"], doc_id)
+    assert [(offset, labels) for offset, _, labels in rows] == [(0, {"LC_LOCALITY_BOARD": 1, "LC_HWB": 0})]
+
+
+def test_an_attendance_list_is_neither_evidence_nor_the_papers_subject():
+    from pipeline.classify.model import attendance_line, non_evidence_passage
+
+    present = ("Present: Councillor Hale (Chair), Councillor Ibbotson, Councillor Moss; Director of Public "
+               "Health; Director of Adult Social Care; Chief Nurse of the integrated care board")
+    assert attendance_line(present) and non_evidence_passage(present)
+    assert attendance_line("Apologies for absence were received from the Chief Officer of the CCG.")
+    assert not attendance_line("The Director of Public Health presented the pooled budget for prevention.")
+    assert not attendance_line("Councillor Hale asked how the neighbourhood teams would be staffed.")
+    cabinet = "\n".join([present] + ["The Cabinet approved the leisure centre refurbishment and the "
+                                     "new bus lane on the ring road, within the capital budget."] * 12)
+    assert len(cabinet.split()) >= 120
+    assert domain_rate(cabinet) < 10
+    assert domain_rate("The Director of Public Health and the Chief Nurse presented the care plan.") > 10
+
+
+def test_a_paper_outside_health_and_care_is_not_assessed_rather_than_not_evidenced(tmp_path):
+    import duckdb
+
+    from pipeline.ingest import ingest
+
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "licensing.txt").write_text(
+        "Licensing Sub-Committee\n\n" + "The sub-committee heard the application for a premises licence for "
+        "the wine bar on the market square, with late opening on Fridays and Saturdays. Residents objected "
+        "to noise and the police asked for door staff after ten. The licence was granted with conditions. "
+        * 5, encoding="utf-8")
+    (folder / "plan.txt").write_text(
+        "Locality plan\n\nThe integrated care board and the council will hold a pooled budget for community "
+        "health and social care, overseen by the Locality Board, with neighbourhood teams built around "
+        "primary care networks.\n", encoding="utf-8")
+    manifest = folder.parent / "manifest.csv"
+    manifest.write_text("path,locality,doc_type\nlicensing.txt,Leigh,minutes\nplan.txt,Hyde,plan\n",
+                        encoding="utf-8")
+    db = tmp_path / "db.duckdb"
+    ingest([folder], db_path=db, workers=1, timeout=60, extract=False, manifest_path=manifest)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        status = dict(con.execute("SELECT filename, principles_status FROM documents").fetchall())
+        cells = con.execute("SELECT DISTINCT locality, status, not_assessed_because FROM locality_principles "
+                            "WHERE locality = 'Leigh'").fetchall()
+        doc_cells = con.execute("SELECT DISTINCT d.status FROM doc_principles d JOIN documents USING "
+                                "(doc_id) WHERE filename = 'licensing.txt'").fetchall()
+        hyde = {s for (s,) in con.execute("SELECT status FROM locality_principles WHERE locality = 'Hyde'")
+                .fetchall()}
+    finally:
+        con.close()
+    assert status == {"licensing.txt": "outside_domain", "plan.txt": "assessed"}
+    assert cells == [("Leigh", "not assessed", "outside health and care")]
+    assert doc_cells == [("not assessed",)]
+    assert "not assessed" not in hyde and "evidenced" in hyde

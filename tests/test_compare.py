@@ -43,14 +43,16 @@ def _span(text: str, needle: str) -> tuple[int, int]:
     return start, start + len(needle)
 
 
-def _doc(con, doc_id, locality, status, text="", meeting_date=None, filename=None, error=None):
+def _doc(con, doc_id, locality, status, text="", meeting_date=None, filename=None, error=None,
+         principles_status="assessed"):
     con.execute(
         "INSERT INTO documents (doc_id, path, filename, sha256, format, status, error, n_pages, n_chars, "
-        "title, locality, doc_type, meeting_body, meeting_date, text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "title, locality, doc_type, meeting_body, meeting_date, text, principles_status) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [doc_id, f"/corpus/{doc_id}.pdf", filename or f"{doc_id}.pdf", "sha", "pdf", status, error,
          3 if status == "ok" else None, len(text), f"Title of {doc_id}", locality,
          "board_paper", "Strategic Commissioning Board" if doc_id == "bury1" else None, meeting_date,
-         text if status == "ok" else None],
+         text if status == "ok" else None, principles_status if status == "ok" else None],
     )
 
 
@@ -62,7 +64,7 @@ def _entity(con, doc_id, text, label, needle, norm, page=1, section_id="s1"):
 
 def build_sample_db(path: Path) -> Path:
     """Four localities: Bury (2 readable papers + 1 failed), Tameside & Glossop (1 paper whose text carries
-    script injection), Wigan (every paper failed) and a paper with no locality."""
+    script injection), Wigan (every paper failed) and a paper with no locality, outside health and care."""
     con = duckdb.connect(str(path))
     migrate(con)
     # Codebook order deliberately not alphabetical; ICS_VALUE has no threshold (0.5 applies).
@@ -77,7 +79,8 @@ def build_sample_db(path: Path) -> Path:
     _doc(con, "tg1", TG, "ok", TG_TEXT, filename="T&G <paper>.docx")
     _doc(con, "wigan1", "Wigan", "encrypted", error="Encrypted.")
     _doc(con, "wigan2", "Wigan", "no_text", error="No text layer.")
-    _doc(con, "unk1", None, "ok", UNKNOWN_TEXT)
+    # A paper outside health and care: read, never assessed against the principles.
+    _doc(con, "unk1", None, "ok", UNKNOWN_TEXT, principles_status="outside_domain")
 
     sections = [
         ("bury1", "s1", 1, ["Update on GM ICS", "1. Introduction"], BURY1_TEXT[:200], 1, 1),
@@ -145,20 +148,21 @@ def _rows(db: Path, sql: str) -> list[tuple]:
 
 def test_locality_principles_rows(sample_db):
     rows = _rows(sample_db, "SELECT * FROM locality_principles ORDER BY locality, principle_id")
-    ne, ev, nr = "not evidenced", "evidenced", "no readable documents"
+    ne, ev, nr, na = "not evidenced", "evidenced", "no readable documents", "not assessed"
+    out = "outside health and care"
     assert rows == [
-        ("(unknown)", "ics_purposes", "ICS_VALUE", "Value", 1, 0, 0, None, ne),
-        ("(unknown)", "gm_locality", "LC_HWB", "Health and Wellbeing Board", 1, 0, 0, None, ne),
-        ("(unknown)", "gm_locality", "LC_NEIGHBOURHOODS", "Neighbourhoods", 1, 0, 0, None, ne),
-        ("Bury", "ics_purposes", "ICS_VALUE", "Value", 2, 1, 1, 0.5, ev),
-        ("Bury", "gm_locality", "LC_HWB", "Health and Wellbeing Board", 2, 0, 0, 0.55, ne),
-        ("Bury", "gm_locality", "LC_NEIGHBOURHOODS", "Neighbourhoods", 2, 1, 2, 0.9, ev),
-        (TG, "ics_purposes", "ICS_VALUE", "Value", 1, 0, 0, None, ne),
-        (TG, "gm_locality", "LC_HWB", "Health and Wellbeing Board", 1, 1, 1, 0.8, ev),
-        (TG, "gm_locality", "LC_NEIGHBOURHOODS", "Neighbourhoods", 1, 0, 0, None, ne),
-        ("Wigan", "ics_purposes", "ICS_VALUE", "Value", 0, 0, 0, None, nr),
-        ("Wigan", "gm_locality", "LC_HWB", "Health and Wellbeing Board", 0, 0, 0, None, nr),
-        ("Wigan", "gm_locality", "LC_NEIGHBOURHOODS", "Neighbourhoods", 0, 0, 0, None, nr),
+        ("(unknown)", "ics_purposes", "ICS_VALUE", "Value", 1, 0, 0, None, na, 0, out),
+        ("(unknown)", "gm_locality", "LC_HWB", "Health and Wellbeing Board", 1, 0, 0, None, na, 0, out),
+        ("(unknown)", "gm_locality", "LC_NEIGHBOURHOODS", "Neighbourhoods", 1, 0, 0, None, na, 0, out),
+        ("Bury", "ics_purposes", "ICS_VALUE", "Value", 2, 1, 1, 0.5, ev, 2, None),
+        ("Bury", "gm_locality", "LC_HWB", "Health and Wellbeing Board", 2, 0, 0, 0.55, ne, 2, None),
+        ("Bury", "gm_locality", "LC_NEIGHBOURHOODS", "Neighbourhoods", 2, 1, 2, 0.9, ev, 2, None),
+        (TG, "ics_purposes", "ICS_VALUE", "Value", 1, 0, 0, None, ne, 1, None),
+        (TG, "gm_locality", "LC_HWB", "Health and Wellbeing Board", 1, 1, 1, 0.8, ev, 1, None),
+        (TG, "gm_locality", "LC_NEIGHBOURHOODS", "Neighbourhoods", 1, 0, 0, None, ne, 1, None),
+        ("Wigan", "ics_purposes", "ICS_VALUE", "Value", 0, 0, 0, None, nr, 0, None),
+        ("Wigan", "gm_locality", "LC_HWB", "Health and Wellbeing Board", 0, 0, 0, None, nr, 0, None),
+        ("Wigan", "gm_locality", "LC_NEIGHBOURHOODS", "Neighbourhoods", 0, 0, 0, None, nr, 0, None),
     ]
 
 
@@ -252,11 +256,11 @@ def test_write_comparison_csvs_files_and_matrix(sample_db, tmp_path):
     assert _read_csv(out / "matrix.csv") == [
         ["framework", "principle_id", "principle_name", "Bury", TG, "Wigan", "(unknown)"],
         ["gm_locality", "LC_NEIGHBOURHOODS", "Neighbourhoods", "evidenced", "not evidenced",
-         "no readable documents", "not evidenced"],
+         "no readable documents", "not assessed"],
         ["gm_locality", "LC_HWB", "Health and Wellbeing Board", "not evidenced", "evidenced",
-         "no readable documents", "not evidenced"],
+         "no readable documents", "not assessed"],
         ["ics_purposes", "ICS_VALUE", "Value", "evidenced", "not evidenced", "no readable documents",
-         "not evidenced"],
+         "not assessed"],
     ]
     assert (out / "matrix.csv").read_bytes().count(b"\r\n") == 4
     assert compare.matrix_principles_by_locality(out / "matrix.csv") == {
@@ -278,16 +282,22 @@ def test_evidence_and_gaps_csvs(sample_db, tmp_path):
          f"{SCRIPT} The Health & Wellbeing Board {IMG} will oversee the plan"],
     ]
     assert _read_csv(tmp_path / "gaps.csv") == [
-        ["locality", "framework", "principle_id", "principle_name", "status", "n_docs", "best_score"],
-        ["Bury", "gm_locality", "LC_HWB", "Health and Wellbeing Board", "not evidenced", "2", "0.55"],
-        [TG, "gm_locality", "LC_NEIGHBOURHOODS", "Neighbourhoods", "not evidenced", "1", ""],
-        [TG, "ics_purposes", "ICS_VALUE", "Value", "not evidenced", "1", ""],
-        ["Wigan", "gm_locality", "LC_NEIGHBOURHOODS", "Neighbourhoods", "no readable documents", "0", ""],
-        ["Wigan", "gm_locality", "LC_HWB", "Health and Wellbeing Board", "no readable documents", "0", ""],
-        ["Wigan", "ics_purposes", "ICS_VALUE", "Value", "no readable documents", "0", ""],
-        ["(unknown)", "gm_locality", "LC_NEIGHBOURHOODS", "Neighbourhoods", "not evidenced", "1", ""],
-        ["(unknown)", "gm_locality", "LC_HWB", "Health and Wellbeing Board", "not evidenced", "1", ""],
-        ["(unknown)", "ics_purposes", "ICS_VALUE", "Value", "not evidenced", "1", ""],
+        ["locality", "framework", "principle_id", "principle_name", "status", "n_docs", "best_score",
+         "not_assessed_because"],
+        ["Bury", "gm_locality", "LC_HWB", "Health and Wellbeing Board", "not evidenced", "2", "0.55", ""],
+        [TG, "gm_locality", "LC_NEIGHBOURHOODS", "Neighbourhoods", "not evidenced", "1", "", ""],
+        [TG, "ics_purposes", "ICS_VALUE", "Value", "not evidenced", "1", "", ""],
+        ["Wigan", "gm_locality", "LC_NEIGHBOURHOODS", "Neighbourhoods", "no readable documents", "0", "",
+         ""],
+        ["Wigan", "gm_locality", "LC_HWB", "Health and Wellbeing Board", "no readable documents", "0", "",
+         ""],
+        ["Wigan", "ics_purposes", "ICS_VALUE", "Value", "no readable documents", "0", "", ""],
+        ["(unknown)", "gm_locality", "LC_NEIGHBOURHOODS", "Neighbourhoods", "not assessed", "1", "",
+         "outside health and care"],
+        ["(unknown)", "gm_locality", "LC_HWB", "Health and Wellbeing Board", "not assessed", "1", "",
+         "outside health and care"],
+        ["(unknown)", "ics_purposes", "ICS_VALUE", "Value", "not assessed", "1", "",
+         "outside health and care"],
     ]
 
 
@@ -369,7 +379,8 @@ def test_empty_database_gives_headers_only(tmp_path):
     assert [p.name for p in written] == EXPECTED_FILES
     assert _read_csv(tmp_path / "out" / "matrix.csv") == [["framework", "principle_id", "principle_name"]]
     assert _read_csv(tmp_path / "out" / "gaps.csv") == [
-        ["locality", "framework", "principle_id", "principle_name", "status", "n_docs", "best_score"]
+        ["locality", "framework", "principle_id", "principle_name", "status", "n_docs", "best_score",
+         "not_assessed_because"]
     ]
 
 

@@ -114,8 +114,8 @@ def test_evaluate_extraction(db):
 def test_the_cross_validated_figures_and_learning_curve_are_printed(db):
     from pipeline.evaluate import format_all
 
-    curve = {"points": [{"training_documents": 0, "section_average_precision": 0.61},
-                        {"training_documents": 1, "section_average_precision": 0.7}]}
+    curve = {"points": [{"training_folds": 0, "section_average_precision": 0.61},
+                        {"training_folds": 1, "section_average_precision": 0.7}]}
     text = format_all({"extraction": evaluate_extraction(*db), "principles": {"note": "no model"},
                        "principles_cross_validated": {"section": {"macro_f1": 0.5}, "learning_curve": curve}})
     assert "  section                      macro-F1 0.500" in text.splitlines()

@@ -160,9 +160,9 @@ def test_heatmap_cells_in_the_file(report):
         ("Wigan", "LC_NEIGHBOURHOODS"): ("cell nr", "n/a"),
         ("Wigan", "LC_HWB"): ("cell nr", "n/a"),
         ("Wigan", "ICS_VALUE"): ("cell nr", "n/a"),
-        ("(unknown)", "LC_NEIGHBOURHOODS"): ("cell ne", "0/1"),
-        ("(unknown)", "LC_HWB"): ("cell ne", "0/1"),
-        ("(unknown)", "ICS_VALUE"): ("cell ne", "0/1"),
+        ("(unknown)", "LC_NEIGHBOURHOODS"): ("cell na", "\u2013"),
+        ("(unknown)", "LC_HWB"): ("cell na", "\u2013"),
+        ("(unknown)", "ICS_VALUE"): ("cell na", "\u2013"),
     }
     rows = [tr.find_all("th")[0].text() for tr in heatmap.find_all("tbody")[0].find_all("tr")]
     assert rows == ["gm_locality", "LC_NEIGHBOURHOODSNeighbourhoods", "LC_HWBHealth and Wellbeing Board",

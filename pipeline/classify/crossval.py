@@ -198,7 +198,8 @@ def outside_domain(cuts: dict[str, np.ndarray], sec_z: dict[str, np.ndarray], se
             "pages_with_a_prediction": sorted(d for d, n in predicted.items() if n)}
 
 
-def learning_curve(data, principles, sections, folds: dict[str, int], fit: Callable, *, seed: int = 0) -> dict:
+def learning_curve(data, principles, sections, folds: dict[str, int], fit: Callable, *,
+                   seed: int = 0) -> dict:
     """Held-out section ranking (macro average precision, threshold-free) against the number of other
     folds trained on (0 = the codebook and analyst rows alone): still rising means more labelled papers
     would help."""

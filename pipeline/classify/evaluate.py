@@ -105,6 +105,7 @@ def principle_metrics(db_path: Path | str, gold_dir: Path | str, match: str | No
         docs = [(d, f) for d, f in con.execute("SELECT doc_id, filename FROM documents WHERE status = 'ok' "
                                                "ORDER BY doc_id").fetchall() if gold_stem(d, f) in gold]
         sec_pred, sec_gold, doc_pred, doc_gold, scored = [], [], [], [], []
+        quote_hits: list[bool] = []
         index = {pid: j for j, pid in enumerate(ids)}
         for doc_id, filename in docs:
             g = gold[gold_stem(doc_id, filename)]
@@ -118,8 +119,10 @@ def principle_metrics(db_path: Path | str, gold_dir: Path | str, match: str | No
                     scores[row_of[sid], index[pid]] = max(scores[row_of[sid], index[pid]], score)
             sec_pred.append(scores >= thresholds)
             sec_gold.append(section_gold(g, [t or "" for _, t in sections], ids))
-            present = dict(con.execute("SELECT principle_id, present FROM doc_principles WHERE doc_id = ?",
-                                       [doc_id]).fetchall())
+            decided = con.execute("SELECT principle_id, present, evidence_text FROM doc_principles "
+                                  "WHERE doc_id = ?", [doc_id]).fetchall()
+            present = {pid: is_present for pid, is_present, _ in decided}
+            quote_hits += _quote_hits(g, decided)
             doc_pred.append([bool(present.get(pid, False)) for pid in ids])
             doc_gold.append([bool(g["principles"].get(pid, {}).get("evidence")) for pid in ids])
             scored.append(doc_id)
@@ -132,4 +135,20 @@ def principle_metrics(db_path: Path | str, gold_dir: Path | str, match: str | No
         "documents": scored,
         "section": table(np.vstack(sec_pred), np.vstack(sec_gold), ids),
         "document": table(np.array(doc_pred), np.array(doc_gold), ids),
+        "evidence_overlap": {"overlap": round(float(np.mean(quote_hits)), 3) if quote_hits else None,
+                             "n_decisions": len(quote_hits),
+                             "note": "share of correct document decisions whose quote (doc_principles."
+                                     "evidence_text) overlaps a gold evidence passage"},
     }
+
+
+def _quote_hits(gold: dict, decided: Sequence[tuple[str, bool, str | None]]) -> list[bool]:
+    """For each principle the document correctly evidences, whether its quote overlaps gold evidence."""
+    from .crossval import overlaps
+
+    hits = []
+    for pid, is_present, quote in decided:
+        passages = gold["principles"].get(pid, {}).get("evidence", [])
+        if is_present and passages:
+            hits.append(overlaps(quote or "", passages))
+    return hits

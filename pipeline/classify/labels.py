@@ -87,10 +87,12 @@ def gold_rows(
 
 def capped_principles(gold: dict) -> set[str]:
     """Principles whose evidence list reached the annotators' cap: other text is not a sure negative."""
-    return {pid for pid, entry in gold["principles"].items() if len(entry.get("evidence", [])) >= EVIDENCE_CAP}
+    return {pid for pid, entry in gold["principles"].items()
+            if len(entry.get("evidence", [])) >= EVIDENCE_CAP}
 
 
-def text_rows(gold: dict, text: str, principle_ids: list[str], name: str) -> list[tuple[int, str, dict[str, int]]]:
+def text_rows(gold: dict, text: str, principle_ids: list[str], name: str
+              ) -> list[tuple[int, str, dict[str, int]]]:
     """(offset, passage, {principle_id: label}) of one annotated document's `text`, in document order."""
     label_sets: dict[str, set[str]] = {}
     for pid, entry in gold["principles"].items():

@@ -277,9 +277,19 @@ def domain() -> Domain:
 
 
 def _domain_count(text: str) -> tuple[int, int]:
-    """(health and care words, all words) of `text` (`pipeline/data/domain.yaml`)."""
+    """(health and care words, all words) of `text` (`pipeline/data/domain.yaml`); attendance lines count
+    as words but not as health and care words (a Director of Public Health at a cabinet meeting)."""
     rules = domain()
-    return len(rules.terms.findall(rules.ignore.sub(" ", text))), len(text.split())
+    subject = _without_attendance(text)
+    return len(rules.terms.findall(rules.ignore.sub(" ", subject))), len(text.split())
+
+
+def _without_attendance(text: str) -> str:
+    """`text` less its attendance lines; one pass over the whole text when it has none (most papers)."""
+    rules = non_evidence()
+    if not rules.attendance_anywhere.search(text) and len(_COUNCILLOR.findall(text)) < rules.min_councillors:
+        return text
+    return "\n".join(line for line in text.splitlines() if not attendance_line(line))
 
 
 def _per_1000(terms: int, words: int) -> float:
@@ -313,9 +323,15 @@ def classifiable(section: Section) -> bool:
 class NonEvidence:
     """What is never evidence (`pipeline/data/non_evidence.yaml`)."""
 
-    headings: re.Pattern[str]
-    lines: re.Pattern[str]
+    headings: re.Pattern[str]  # nothing under them is evidence
+    own_headings: re.Pattern[str]  # the section itself is not evidence, its subsections may be
+    lines: re.Pattern[str]  # contents lines, references, links, acknowledgements
+    passages: re.Pattern[str]  # meeting headers, list lead-ins: not evidence, but no sign of a contents page
+    attendance: re.Pattern[str]  # who attended: not evidence, and not the paper's subject
+    attendance_anywhere: re.Pattern[str]  # the same, at the start of any line of a text
+    min_councillors: int
     heading_max_words: int
+    max_line_chars: int
     min_line_share: float
     min_lines: int
 
@@ -327,7 +343,11 @@ def non_evidence() -> NonEvidence:
     def either(key: str) -> re.Pattern[str]:
         return re.compile("|".join(f"(?:{p})" for p in data[key]), re.IGNORECASE)
 
-    return NonEvidence(either("headings"), either("lines"), int(data["heading_max_words"]),
+    return NonEvidence(either("headings"), either("own_headings"), either("lines"), either("passages"),
+                       either("attendance"),
+                       re.compile(either("attendance").pattern, re.IGNORECASE | re.MULTILINE),
+                       int(data["min_councillors"]), int(data["heading_max_words"]),
+                       int(data["max_line_chars"]),
                        float(data["min_line_share"]), int(data["min_lines"]))
 
 
@@ -340,23 +360,51 @@ def _bare_heading(text: str) -> str:
     return _NUMBERING.sub("", " " + normalise(text)).strip(" :.-–").lower()
 
 
-def non_evidence_heading(heading: str) -> bool:
-    """A heading such as "Contents", "4. References" or "Useful links": nothing under it is evidence."""
-    return bool(non_evidence().headings.fullmatch(_bare_heading(heading)))
+def non_evidence_heading(heading: str, *, own: bool = True) -> bool:
+    """A heading such as "4. References" or "Useful links" (nothing under it is evidence), or, for the
+    section's `own` heading, "Contents" (the contents page itself)."""
+    bare = _bare_heading(heading)
+    rules = non_evidence()
+    return bool(rules.headings.fullmatch(bare) or (own and rules.own_headings.fullmatch(bare)))
 
 
+@lru_cache(maxsize=16384)  # a section's lines are checked, then mostly the same strings as its passages
 def non_evidence_line(line: str) -> bool:
     """A contents line, a reference entry, a link or an acknowledgement (`non_evidence.yaml` lines)."""
-    return bool(non_evidence().lines.search(normalise(line)))
+    rules = non_evidence()
+    return len(line) <= rules.max_line_chars and bool(rules.lines.search(normalise(line)))
+
+
+_COUNCILLOR = re.compile(r"\b(?:councillor|cllr)\b", re.IGNORECASE)
+
+
+def attendance_line(line: str) -> bool:
+    """Who attended: "Present: ...", "Apologies for absence ...", or a line naming several councillors."""
+    rules = non_evidence()
+    return bool(rules.attendance.match(line)) or len(_COUNCILLOR.findall(line)) >= rules.min_councillors
+
+
+def non_evidence_passage(text: str) -> bool:
+    """A passage that is never evidence: a `non_evidence_line`, a meeting header or a list lead-in."""
+    rules = non_evidence()
+    if attendance_line(text):
+        return True
+    if len(text) > rules.max_line_chars:
+        return False
+    return non_evidence_line(text) or bool(rules.passages.search(normalise(text)))
 
 
 def heading_like(text: str, headings: Sequence[str] = ()) -> bool:
     """A label rather than a statement: one of the section's own headings, or a few words with no
     sentence ending ("Mental health and wellbeing")."""
-    bare = _bare_heading(text)
-    if any(bare == _bare_heading(h) for h in headings if h):
+    words = len(text.split())
+    if words <= non_evidence().heading_max_words and not _SENTENCE_MARK.search(text):
         return True
-    return len(text.split()) <= non_evidence().heading_max_words and not _SENTENCE_MARK.search(text)
+    # Only a line as short as a heading can be one of the section's headings.
+    if words > 2 * max((len(h.split()) for h in headings if h), default=0):
+        return False
+    bare = _bare_heading(text)
+    return any(bare == _bare_heading(h) for h in headings if h)
 
 
 def evidence_section(section: Section) -> bool:
@@ -364,7 +412,9 @@ def evidence_section(section: Section) -> bool:
     acknowledgements / links heading, and not mostly contents lines, references or links."""
     if not classifiable(section):
         return False
-    if any(non_evidence_heading(h) for h in (*section.heading_path, section.heading or "") if h):
+    if section.heading and non_evidence_heading(section.heading):
+        return False
+    if any(non_evidence_heading(h, own=False) for h in section.heading_path if h):
         return False
     rules = non_evidence()
     lines = [line for line in section.text.splitlines() if line.strip()]
@@ -373,16 +423,17 @@ def evidence_section(section: Section) -> bool:
     return sum(non_evidence_line(line) for line in lines) < rules.min_line_share * len(lines)
 
 
-def evidence_passages(section: Section) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)  # classify_sections and then assessment ask for the same sections
+def evidence_passages(section: Section) -> tuple[tuple[int, int], ...]:
     """Local spans of the section's passages that can be evidence: none when the section cannot be
     (`evidence_section`); otherwise its passages less headings, contents lines, references and links."""
     if not evidence_section(section):
-        return []
+        return ()
     spans = split_passages(section.text) or [_strip_span(section.text, 0, len(section.text))]
     headings = (*section.heading_path, section.heading or "")
-    return [(start, end) for start, end in spans
-            if not heading_like(section.text[start:end], headings)
-            and not non_evidence_line(section.text[start:end])]
+    return tuple((start, end) for start, end in spans
+                 if not heading_like(section.text[start:end], headings)
+                 and not non_evidence_passage(section.text[start:end]))
 
 
 def _section_in_domain(section: Section) -> bool:
@@ -391,6 +442,19 @@ def _section_in_domain(section: Section) -> bool:
     rules = domain()
     terms, words = _domain_count(" ".join((*section.heading_path, section.text)))
     return terms >= rules.min_section_terms and _per_1000(terms, words) >= rules.min_section_per_1000_words
+
+
+def assessment(parsed: ParsedDocument, sections: Sequence[Section], *,
+               paper_rate: float | None = None) -> str:
+    """Whether the paper was assessed against the principles (`documents.principles_status`): 'assessed',
+    'health_sections' (outside health and care, its health and care sections assessed), 'outside_domain'
+    or 'no_text' (no passage that could be evidence)."""
+    if not any(evidence_passages(s) for s in sections):
+        return "no_text"
+    if in_domain(parsed.text, paper_rate):
+        return "assessed"
+    health = any(_section_in_domain(s) and evidence_passages(s) for s in sections)
+    return "health_sections" if health else "outside_domain"
 
 
 def classify_sections(

@@ -14,7 +14,12 @@
 -- Every document with its locality bucket; the base of the other views.
 CREATE OR REPLACE VIEW locality_documents AS
 SELECT coalesce(locality, '(unknown)') AS locality, doc_id, filename, format, status, error, n_pages,
-       title, doc_type, meeting_body, meeting_date
+       title, doc_type, meeting_body, meeting_date, principles_status,
+       status = 'ok' AND principles_status IN ('assessed', 'health_sections') AS assessed,
+       CASE WHEN status <> 'ok' THEN NULL
+            WHEN principles_status = 'outside_domain' THEN 'outside health and care'
+            WHEN principles_status = 'no_text' THEN 'no text'
+            WHEN principles_status IS NULL THEN 'not classified' END AS not_assessed_because
 FROM documents;
 
 -- One row per locality x principle (every locality seen in documents, every principle in the codebook).
@@ -22,10 +27,16 @@ FROM documents;
 --   n_docs_evidencing  readable documents with at least one section at/above the threshold
 --   n_sections         sections at/above the threshold, over all the locality's documents
 --   best_score         highest score any section got, even below the threshold (NULL: never scored)
---   status             'evidenced' | 'not evidenced' | 'no readable documents' (every paper failed to parse)
+--   n_docs_assessed    readable documents assessed against the principles (about health and care, with text)
+--   status             'evidenced' | 'not evidenced' (papers assessed, nothing found) | 'not assessed' (papers
+--                      read but none assessed) | 'no readable documents' (every paper failed to parse)
+--   not_assessed_because  for 'not assessed': why, e.g. 'outside health and care', 'no text', 'not classified'
 CREATE OR REPLACE VIEW locality_principles AS
 WITH localities AS (
-    SELECT locality, count(*) FILTER (WHERE status = 'ok') AS n_docs
+    SELECT locality, count(*) FILTER (WHERE status = 'ok') AS n_docs,
+           count(*) FILTER (WHERE assessed) AS n_docs_assessed,
+           string_agg(DISTINCT not_assessed_because, '; ' ORDER BY not_assessed_because)
+               AS not_assessed_because
     FROM locality_documents
     GROUP BY locality
 ),
@@ -54,7 +65,11 @@ SELECT loc.locality,
        x.best_score,
        CASE WHEN loc.n_docs = 0 THEN 'no readable documents'
             WHEN coalesce(x.n_docs_evidencing, 0) > 0 THEN 'evidenced'
-            ELSE 'not evidenced' END AS status
+            WHEN loc.n_docs_assessed = 0 THEN 'not assessed'
+            ELSE 'not evidenced' END AS status,
+       loc.n_docs_assessed,
+       CASE WHEN loc.n_docs > 0 AND coalesce(x.n_docs_evidencing, 0) = 0 AND loc.n_docs_assessed = 0
+            THEN loc.not_assessed_because END AS not_assessed_because
 FROM localities loc
 CROSS JOIN principles p
 LEFT JOIN per_principle x ON x.locality = loc.locality AND x.principle_id = p.principle_id;
