@@ -154,17 +154,9 @@ def build_vectorizer(params: dict = PARAMS):
     )
 
 
-def fit(
-    data: TrainingSet, rows: np.ndarray, principles: Sequence[Principle], *, seed: int = 0,
-    params: dict = PARAMS,
-) -> PrincipleModel:
-    """Fit vectoriser and per-principle models on `rows` of `data` (uncalibrated: Platt slope 1)."""
-    from sklearn.linear_model import LogisticRegression
-
-    from .lexicon import build_lexicon, lexical_features
-
+def _fit_vectorizer(data: TrainingSet, rows: np.ndarray, texts: list[str], params: dict):
+    """The n-gram vectoriser fitted on `rows`, and those rows' features."""
     vectorizer = build_vectorizer(params)
-    texts = [data.texts[i] for i in rows]
     # The vocabulary and idf come from the distinct texts (label passages, codebook): a section row only
     # repeats its passages.
     sections = data.kind("section")[rows]
@@ -176,6 +168,20 @@ def fit(
             del part.stop_words_
         # Plain ints: skops writes every numpy scalar as a file of its own (15k+ files, seconds to save).
         part.vocabulary_ = {term: int(col) for term, col in part.vocabulary_.items()}
+    return vectorizer, x
+
+
+def fit(
+    data: TrainingSet, rows: np.ndarray, principles: Sequence[Principle], *, seed: int = 0,
+    params: dict = PARAMS,
+) -> PrincipleModel:
+    """Fit vectoriser and per-principle models on `rows` of `data` (uncalibrated: Platt slope 1)."""
+    from sklearn.linear_model import LogisticRegression
+
+    from .lexicon import build_lexicon, lexical_features
+
+    texts = [data.texts[i] for i in rows]
+    vectorizer, x = _fit_vectorizer(data, rows, texts, params)
     n_features, n_p = x.shape[1], len(principles)
     blend = float(params.get("lexical_blend", 0.0))
     lexicon = build_lexicon(principles) if blend > 0 else []
