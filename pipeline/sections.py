@@ -12,10 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-import yaml
-
+from .datafiles import read_yaml
 from .records import Block, ParsedDocument, PlacedBlock, Section
 
 NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?P<dot>[.)]?)\s+(?P<title>\S.*)$")
@@ -40,7 +38,7 @@ class SectionRules:
 
 @lru_cache(maxsize=1)
 def load_rules() -> SectionRules:
-    data = yaml.safe_load(resources.files("pipeline.data").joinpath("sections.yaml").read_text("utf-8"))
+    data = read_yaml("sections.yaml")
     return SectionRules(
         cover_labels=frozenset(label.lower() for label in data["cover_labels"]),
         cover_min_labels=int(data["cover_min_labels"]),

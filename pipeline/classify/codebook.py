@@ -21,9 +21,10 @@ from pathlib import Path
 
 import yaml
 
+from ..datafiles import data_path
 from ..errors import CodebookError
 
-CODEBOOK_DIR = Path(__file__).parents[1] / "data" / "codebooks"
+CODEBOOK_DIR = data_path("codebooks")
 
 
 @dataclass(frozen=True)
