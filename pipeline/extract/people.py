@@ -416,7 +416,11 @@ def _place_name_pattern() -> re.Pattern[str]:
     from ..locality import load_places
 
     names = sorted({p.name for p in load_places() if " " in p.name}, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
+    # Each name checks the character before it in a look-behind after its first letter, so that `re` skips
+    # to the names' first letters instead of trying the look-behind and every name at each position.
+    return re.compile("(?:" + "|".join(
+        rf"{re.escape(n[0])}(?<![\w-]{re.escape(n[0])}){re.escape(n[1:])}" for n in names
+    ) + r")(?![\w-])")
 
 
 def find_people(
