@@ -21,6 +21,7 @@ from typing import Any
 from . import __version__
 from .errors import DocumentError, StorageError
 from .locality import ManifestEntry, document_meta, lookup_manifest, read_manifest
+from .locality import warm_up as warm_up_locality
 from .read import DATA_SUFFIXES, read_document
 from .records import DocumentResult
 from .sections import build_sections
@@ -90,6 +91,7 @@ _STAGES = Stages()
 
 def load_stages(*, extract: bool = True, classify: bool = True) -> Stages:
     stages = Stages()
+    warm_up_locality()  # every document's metadata needs them
     if extract:
         from .extract.nlp import build_nlp
 

@@ -58,6 +58,7 @@ class LocalityRules:
     places: dict[str, Place]  # name -> place, for names that have a locality
     ambiguous: frozenset[str]  # names that are also words ("Reading", "Street"): counted only before a cue
     max_words: int            # the longest name, in words
+    first_words: frozenset[str]  # the first word of each name (with its comma: "Humber,")
     by_key: dict[str, str]    # "sthelens" -> "St Helens": e-mail domains to localities
     cues: tuple[LocalityCue, ...]
     town_council: LocalityCue
@@ -95,6 +96,7 @@ def locality_rules() -> LocalityRules:
         places=places,
         ambiguous=_ambiguous_names(),
         max_words=max(len(name.split()) for name in places),
+        first_words=frozenset(name.split(" ", 1)[0] for name in places),
         by_key={_key(name): place.locality for name, place in places.items()},
         cues=tuple(_cue(cue) for cue in data["cues"]),
         town_council=_town_council(data),
@@ -150,6 +152,12 @@ def find_mentions(text: str, rules: LocalityRules) -> list[Mention]:
 def _longest_name(run: re.Match[str], words: list[tuple[int, int, str]], i: int,
                   rules: LocalityRules) -> tuple[int, int, Place] | None:
     text = run.group()
+    # Most capitalised words start no place name: the names tried below all start with the word as
+    # written (with its comma when the name goes on, without its possessive when it is the name).
+    first = text[words[i][0]:words[i][1]]
+    if (first + words[i][2] not in rules.first_words and first not in rules.first_words
+            and POSSESSIVE.sub("", first) not in rules.first_words):
+        return None
     for j in range(min(len(words), i + rules.max_words), i, -1):
         # a word's comma stays with it, as in "Humber, Coast and Vale"
         name = " ".join(text[words[k][0]:words[k][1]] + words[k][2] for k in range(i, j - 1))
@@ -379,6 +387,13 @@ def read_manifest(path: str | Path) -> dict[str, ManifestEntry]:
 def lookup_manifest(manifest: dict[str, ManifestEntry], path: str | Path) -> ManifestEntry | None:
     resolved = Path(path).resolve()
     return manifest.get(str(resolved)) or manifest.get(resolved.name)
+
+
+def warm_up() -> None:
+    """Read the gazetteer and the cue files now, once, so that ingest workers, forked after it, do not
+    each pay for it on their first document."""
+    locality_rules()
+    _doc_type_rules()
 
 
 def document_meta(text: str, entry: ManifestEntry | None) -> DocumentMeta:

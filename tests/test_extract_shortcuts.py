@@ -11,9 +11,14 @@
   refused), and the lexeme flags of the rulers do not take their ids;
 - the document's body names grouped by first word, against one alternative per name;
 - the headings skipped by the body cue: no text without it has a BODY;
-- the meeting body of a paper with no cover sheet, from the body its recommendations are addressed to.
+- the meeting body of a paper with no cover sheet, from the body its recommendations are addressed to;
+- the text each Doc keeps (`doc_text`) is `doc.text`;
+- the gazetteer place names in people, each checking the character before it after its first letter, against
+  one look-behind before the flat alternation;
+- locality's place names tried only from words that start one, against trying every word.
 """
 
+import dataclasses
 import itertools
 import re
 import string
@@ -35,6 +40,7 @@ from pipeline.extract.nlp import (
     AnchoredMatcher,
     _drop_getters,
     _unread_getters,
+    doc_text,
     pattern_anchor,
     role_patterns,
 )
@@ -46,10 +52,12 @@ from pipeline.extract.people import (
     _before_matches,
     _by_first_letter,
     _literal,
+    _place_name_pattern,
     _rules,
     _word_start_alt,
 )
 from pipeline.extract.prefilter import gate_for
+from pipeline.locality import find_mentions, load_places, locality_rules
 from pipeline.records import Recommendation
 
 SAMPLE_TEXTS = sorted((Path(__file__).parents[1] / "corpus" / "samples" / "txt").glob("*.txt"))
@@ -304,3 +312,42 @@ def test_no_meeting_body_from_addressees_that_are_not_bodies(nlp):
     recs = [_recommendation("NHS organisations"), _recommendation("all partners"), _recommendation(None)]
     assert _addressed_body(recs, nlp) is None
     assert _addressed_body([], nlp) is None
+
+
+def test_each_doc_keeps_the_text_it_was_made_from(nlp):
+    texts = TEXTS + [path.read_text(encoding="utf-8")[:5000] for path in SAMPLE_TEXTS]
+    for text, doc in zip(texts, nlp.pipe(texts), strict=True):
+        assert doc_text(doc) == doc.text == text
+    assert doc_text(nlp("Report of the Clerk.")) == "Report of the Clerk."
+    assert nlp.tokenizer.rules  # the wrapped tokenizer's own attributes are still there
+
+
+PLACE_TEXT = ("Venue: Moss Side Library, then Stoke on Trent and Stoke-on-Trent; xMoss Side, Moss Sides, "
+              "Greater Manchester-wide and Greater Manchester. Kingston upon Hull's plan; West Yorkshire\n"
+              "Humber, Coast and Vale; St Helens, St. Helens")
+
+
+def test_place_names_in_people_match_as_a_flat_alternation():
+    names = sorted({p.name for p in load_places() if " " in p.name}, key=len, reverse=True)
+    flat = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
+    texts = [PLACE_TEXT] + [path.read_text(encoding="utf-8") for path in SAMPLE_TEXTS]
+    for text in texts:
+        spans = [m.span() for m in _place_name_pattern().finditer(text)]
+        assert spans == [m.span() for m in flat.finditer(text)]
+    assert _place_name_pattern().search(PLACE_TEXT)
+
+
+class _Everything(frozenset):
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def test_locality_tries_place_names_only_from_words_that_start_one():
+    rules = locality_rules()
+    every_word = dataclasses.replace(rules, first_words=_Everything())
+    texts = [PLACE_TEXT, "Bolton's and Wigan's boards met in Farnworth, Horwich and Bolton."]
+    texts += [path.read_text(encoding="utf-8") for path in SAMPLE_TEXTS]
+    for text in texts:
+        assert find_mentions(text, rules) == find_mentions(text, every_word)
+    names = [m.place.name for m in find_mentions(texts[1], rules)]
+    assert names == ["Bolton", "Wigan", "Farnworth", "Horwich", "Bolton"]

@@ -86,9 +86,9 @@ def warm_up(nlp: Language) -> None:
     `build_nlp()` calls this so that ingest workers, forked after it, do not each pay for it on their
     first document.
     """
-    from pipeline.extract import cover, legislation, money, recommendations
+    from pipeline.extract import cover, legislation, meeting, money, recommendations
 
-    for load in (cover._rules, legislation._rules, money._rules, recommendations._rules):
+    for load in (cover._rules, legislation._rules, meeting._rules, money._rules, recommendations._rules):
         load()
     doc = nlp(WARM_UP_TEXT)
     find_people(doc, text=WARM_UP_TEXT)

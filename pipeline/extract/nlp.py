@@ -42,6 +42,7 @@ from spacy.vocab import Vocab
 from pipeline.datafiles import data_path, read_yaml
 
 SPANS_KEY = "icsdocs"
+TEXT_KEY = "icsdocs_text"
 RAW_KEY = "icsdocs_raw"
 LABELS = ("BODY", "ROLE", "PLACE")
 SMALL_WORDS = frozenset({"and", "of", "for", "the", "in", "on", "to", "with", "a", "an"})
@@ -505,6 +506,13 @@ class AnchoredMatcher:
         return matches
 
 
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, as the tokenizer was given it (`_TextKeepingTokenizer`): rebuilding it from the tokens
+    costs more than most rules that read it."""
+    text = doc.user_data.get(TEXT_KEY)
+    return doc.text if text is None else text
+
+
 def raw_candidates(doc: Doc) -> list[Span]:
     """The overlapping candidate spans of the components so far, in `doc.user_data[RAW_KEY]`: a plain
     list, as a SpanGroup in `doc.spans` would be rebuilt at every component (a tenth of the pipeline)."""
@@ -565,15 +573,15 @@ class PlaceLayoutComponent:
 
     def __init__(self, vocab: Vocab, context: PlaceContext):
         self.ctx = context
-        # Building `doc.text` costs more than all three rules: only a Doc holding a cue word or a postcode's
-        # first half (a lexeme flag, computed once per word type) can yield anything.
+        # Only a Doc holding a cue word or a postcode's first half (a lexeme flag, computed once per word
+        # type) can yield anything: the three rules' scans of the text are skipped on the others.
         self.cue_flag = add_flag(vocab, _is_layout_cue)
 
     def __call__(self, doc: Doc) -> Doc:
         if not doc.to_array([self.cue_flag]).any():
             return doc
         found = []
-        text = doc.text
+        text = doc_text(doc)
         for start, end in [*self._ward_items(text), *self._venue_towns(text), *self._address_places(text)]:
             span = doc.char_span(start, end, label="PLACE", span_id=LAYOUT_PLACE)
             if span is not None:
@@ -727,7 +735,7 @@ class BodyGrammarComponent:
             return None
         if breaks == 2 and not (j + 1 < len(doc) and doc[j + 1].is_lower):
             return None  # a reader may make each line a paragraph: then the sentence must go on ("Board has")
-        line_start = doc.text.rfind("\n", 0, doc[k].idx) + 1
+        line_start = doc_text(doc).rfind("\n", 0, doc[k].idx) + 1
         return j if doc[k].idx + len(doc[k]) - line_start >= self.grammar.wrapped_line_chars else None
 
     def _crosses_acronym(self, doc: Doc, k: int) -> bool:
@@ -911,7 +919,7 @@ class BodyGrammarComponent:
         """Names the page describes as an organisation in brackets: "Fenby Care United (out of hours
         provider)", "Community Action Fenby (voluntary sector support organisation)"."""
         found = []
-        for match in KIND_IN_BRACKETS.finditer(doc.text):
+        for match in KIND_IN_BRACKETS.finditer(doc_text(doc)):
             kind = match.group(1)
             if not kind.islower() or kind not in self.grammar.kind_nouns:
                 continue  # "Jo Bloggs (Fenby Housing Company)": a person and their organisation
@@ -1264,6 +1272,22 @@ def _skip_rules_for_plain_words(nlp: Language) -> None:
     )
 
 
+class _TextKeepingTokenizer:
+    """The pipeline's tokenizer, keeping the text each Doc was made from in its `user_data` (see `doc_text`).
+    Anything else is the wrapped tokenizer's."""
+
+    def __init__(self, tokenizer: Callable[[str], Doc]):
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.tokenizer(text)
+        doc.user_data[TEXT_KEY] = text
+        return doc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.tokenizer, name)
+
+
 def _blank() -> Language:
     try:
         return spacy.load("en_core_web_sm", exclude=["parser", "lemmatizer", "ner", "attribute_ruler"])
@@ -1282,6 +1306,7 @@ def build_nlp(*, use_model: bool = False) -> Language:
         unread = _unread_getters(nlp.vocab)
         _skip_rules_for_plain_words(nlp)
     nlp.max_length = 2_000_000
+    nlp.tokenizer = _TextKeepingTokenizer(nlp.tokenizer)
     if not Span.has_extension("icsdocs_norm"):
         Span.set_extension("icsdocs_norm", getter=lambda span: span.id_ or norm_for(span.label_, span.text))
     for rules in RULERS:

@@ -416,7 +416,11 @@ def _place_name_pattern() -> re.Pattern[str]:
     from ..locality import load_places
 
     names = sorted({p.name for p in load_places() if " " in p.name}, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
+    # Each name checks the character before it in a look-behind after its first letter, so that `re` skips
+    # to the names' first letters instead of trying the look-behind and every name at each position.
+    return re.compile("(?:" + "|".join(
+        rf"{re.escape(n[0])}(?<![\w-]{re.escape(n[0])}){re.escape(n[1:])}" for n in names
+    ) + r")(?![\w-])")
 
 
 def find_people(
@@ -430,15 +434,20 @@ def find_people(
     text = doc.text if text is None else text
     spans = doc.spans.get(SPAN_KEY, [])
     candidates: list[tuple[int, int]] = []
-    places = {(s.start_char, s.end_char) for s in spans if s.label_ == "PLACE"}
-    # a gazetteer place is no person's name either where the place rules read it as part of a longer
-    # name ("Moss Side Chief Executive" in a run-on list): only an honorific makes it one
-    places |= {(m.start(), m.end()) for m in _place_name_pattern().finditer(text)}
+    # Found on first use: most sections have no candidate name to check, and the gazetteer scan would
+    # cost a quarter of the search for people.
+    places: set[tuple[int, int]] | None = None
+
+    def is_place(span: tuple[int, int]) -> bool:
+        nonlocal places
+        if places is None:
+            places = _place_spans(spans, text)
+        return span in places
 
     def add(start: int, end: int, *, min_tokens: int = 2) -> None:
         span = _trim(rules, text, start, end, min_tokens=min_tokens)
         if span and not rules.collective_after.match(text, span[1]):  # "Suffolk Libraries colleagues"
-            if min_tokens > 1 and span in places:
+            if min_tokens > 1 and is_place(span):
                 return  # a place ("Moss Side") is a person's name only after an honorific
             candidates.append(span)
 
@@ -450,7 +459,7 @@ def find_people(
 
     # in an attendance list a given name and a surname make a person even inside a run the body grammar
     # read as one long name ("... Borough Council Ann Lee Torus Housing ..."): only posts block them
-    listed = set(_listed_given_names(rules, text, blocks)) - places
+    listed = {span for span in _listed_given_names(rules, text, blocks) if not is_place(span)}
     if not candidates and not listed:  # most sections: nothing to check against the BODY and ROLE spans
         return []
     blocked = _blocked_spans(doc)
@@ -461,6 +470,14 @@ def find_people(
     for name in names:
         confirmed.extend((m.start(), m.end()) for m in _literal(name, r"[\w-]", r"(?![\w-])").finditer(text))
     return _to_found(rules, text, confirmed + list(exempt), blocked, exempt)
+
+
+def _place_spans(spans: Iterable[Any], text: str) -> set[tuple[int, int]]:
+    """(start, end) of the PLACE spans, and of the gazetteer's place names of two words or more: such a
+    place is no person's name either where the place rules read it as part of a longer name ("Moss Side
+    Chief Executive" in a run-on list): only an honorific makes it one."""
+    places = {(s.start_char, s.end_char) for s in spans if s.label_ == "PLACE"}
+    return places | {(m.start(), m.end()) for m in _place_name_pattern().finditer(text)}
 
 
 def _listed_given_names(
