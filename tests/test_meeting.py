@@ -291,3 +291,38 @@ def test_an_item_page_without_a_title_line_has_no_title():
 ])
 def test_more_minutes_and_meeting_lines(text, expected):
     assert _fields(text)[:2] == expected
+
+
+GATE_PAGES = [
+    "Northfield Scrutiny Panel - Thursday, 9th March, 2023 7.00 pm\nVenue: Council Chamber",
+    "Report to: Eastmoor Health Partnership Board Date: 12 October 2022\nSubject: Winter plan",
+    "Minutes of the meeting of the Lakeside Licensing Committee held in the Town Hall on 3 May 2019",
+    "Item 4\nThe Panel noted the update. RESOLVED - that the Eastmoor Health Partnership Board agrees.",
+    "A short note about the weather with no meeting in it at all.",
+]
+
+
+@pytest.mark.parametrize("page", GATE_PAGES)
+def test_cue_gates_change_no_reading(page, monkeypatch):
+    """A cue skipped by its gate could not have matched: the same meeting as with every gate open."""
+    import dataclasses
+
+    from pipeline.extract import meeting
+    from pipeline.extract.prefilter import OPEN
+
+    name = "Eastmoor Health Partnership Board"
+    start = page.find(name)
+    bodies = [BodyMention(start, start + len(name), name)] if start >= 0 else []
+    gated = find_meeting(page, bodies)
+    rules = meeting._rules()
+    open_rules = dataclasses.replace(rules, cues=tuple(dataclasses.replace(c, gate=OPEN) for c in rules.cues))
+    monkeypatch.setattr(meeting, "_rules", lambda: open_rules)
+    assert find_meeting(page, bodies) == gated
+
+
+def test_cue_gate_skips_a_page_without_its_words():
+    from pipeline.extract.meeting import _rules
+
+    report_to = next(c for c in _rules().cues if c.name == "report to")
+    assert report_to.gate.allows("Report to: Cabinet", "report to: cabinet")
+    assert not report_to.gate.allows("Presented to Cabinet", "presented to cabinet")

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from pipeline.datafiles import read_yaml
 from pipeline.extract.dates import find_dates
+from pipeline.extract.prefilter import Gate, gate_for
 from pipeline.records import Meeting, MeetingPart
 
 FRAGMENT = re.compile(r"\{([a-z_]+)\}")
@@ -33,6 +34,8 @@ class _Cue:
     rank: int
     within: int
     no_body: bool
+    # the literals every match holds (see `prefilter`): a page whose head has none of them skips the cue
+    gate: Gate
 
 
 @dataclass(frozen=True)
@@ -78,8 +81,9 @@ def _rules() -> _Rules:
     cues = []
     for cue in data["cues"]:
         flags = re.MULTILINE | (0 if cue.get("case") else re.IGNORECASE)
-        cues.append(_Cue(cue["name"], re.compile(_expand(cue["pattern"], fragments), flags), int(cue["rank"]),
-                         int(cue["within"]), bool(cue.get("no_body"))))
+        pattern = re.compile(_expand(cue["pattern"], fragments), flags)
+        cues.append(_Cue(cue["name"], pattern, int(cue["rank"]), int(cue["within"]), bool(cue.get("no_body")),
+                         gate_for(pattern)))
     return _Rules(tuple(cues), frozenset(h.lower() for h in data["standalone_heads"]),
                   frozenset(h.lower() for h in data["heads"]), re.compile(data["not_bodies"], re.IGNORECASE),
                   re.compile(data["single_members"], re.IGNORECASE),
@@ -187,8 +191,14 @@ def find_meeting(text: str, bodies: Sequence[BodyMention] = ()) -> Meeting:
     """The meeting of a page from its text and its BODY entities (offsets into `text`, in order)."""
     rules = _rules()
     best: dict[str, _Candidate] = {}
+    heads: dict[int, tuple[str, str]] = {}  # end -> the text's head up to there, and lower-cased
     for cue in rules.cues:
-        for match in cue.pattern.finditer(text, 0, min(len(text), cue.within + 400)):
+        end = min(len(text), cue.within + 400)
+        if end not in heads:
+            heads[end] = (text[:end], text[:end].lower())
+        if not cue.gate.allows(*heads[end]):
+            continue  # cheaper than the regex: most cues' words are not in most pages' heads
+        for match in cue.pattern.finditer(text, 0, end):
             if match.start() > cue.within:
                 break
             for field, part in _cue_parts(rules, cue, match, bodies).items():

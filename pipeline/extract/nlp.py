@@ -446,11 +446,18 @@ class AnchoredMatcher:
     at every token.  Here every token is first tested (vectorised) against the patterns' token tests; the
     Matcher then runs only on maximal runs of passing tokens that hold an anchor word.  Patterns without
     an anchor (see `pattern_anchor`) run over the whole Doc as usual.  Match tuples index the Doc.
+
+    The anchored patterns are split into one Matcher per anchor word set, and a run goes only through
+    the Matchers whose anchor words it holds: a match of a pattern holds one of its own anchor words, so
+    the matches are the same, and a Matcher call costs about as much per pattern as per token (runs are
+    short: most tokens of a run would only feed partial matches of patterns that cannot complete).
     """
 
     def __init__(self, vocab: Vocab, patterns: list[tuple[str, list[dict[str, Any]]]]):
         self.anchored = Matcher(vocab, validate=True)
         self.free = Matcher(vocab, validate=True)
+        # anchor (attr, words) -> the Matcher of the patterns anchored on it; word -> those Matchers' indexes
+        by_anchor: dict[tuple[str, frozenset[str]], Matcher] = {}
         getters = vocab.lex_attr_getters
         words: dict[str, set[str]] = {"LOWER": set(), "ORTH": set()}
         anchors: dict[str, set[str]] = {"LOWER": set(), "ORTH": set()}
@@ -463,12 +470,21 @@ class AnchoredMatcher:
                 continue
             self.anchored.add(key, [pattern])
             (anchor_attr, anchor_words), *rest = tests
+            group = by_anchor.setdefault((anchor_attr, anchor_words), Matcher(vocab, validate=True))
+            group.add(key, [pattern])
             anchors[anchor_attr].update(anchor_words)
             for attr, value in rest:
                 if attr in words:
                     words[attr].update(value)
                 else:
                     flags.add((attr, value))
+        self.matchers = list(by_anchor.values())
+        self.lower_groups: dict[str, list[int]] = {}
+        self.orth_groups: dict[str, list[int]] = {}
+        for index, (anchor_attr, anchor_words) in enumerate(by_anchor):
+            groups = self.lower_groups if anchor_attr == "LOWER" else self.orth_groups
+            for word in anchor_words:
+                groups.setdefault(word, []).append(index)
         lower_words, orth_words = frozenset(words["LOWER"]), frozenset(words["ORTH"])
         lower_anchors, orth_anchors = frozenset(anchors["LOWER"]), frozenset(anchors["ORTH"])
         flag_tests = [(getters[FLAG_KEYS[attr]], value) for attr, value in sorted(flags)]
@@ -485,24 +501,40 @@ class AnchoredMatcher:
 
     def runs(self, doc: Doc) -> list[tuple[int, int]]:
         """(start, end) token runs on which the anchored patterns can match."""
+        return [(start, end) for start, end, _ in self._runs_with_hits(doc)]
+
+    def _runs_with_hits(self, doc: Doc) -> list[tuple[int, int, list[int]]]:
+        """(start, end, anchor token indexes) of each run on which the anchored patterns can match."""
         flags = doc.to_array([self.anchor_flag, self.pass_flag])
         hits = flags[:, 0].nonzero()[0].tolist()
         if not hits:
             return []
         passing = flags[:, 1].astype("uint8").tobytes()  # anchor words pass too
-        runs: list[tuple[int, int]] = []
+        runs: list[tuple[int, int, list[int]]] = []
         for hit in hits:
             if runs and hit < runs[-1][1]:
+                runs[-1][2].append(hit)
                 continue
             end = passing.find(b"\x00", hit)
-            runs.append((passing.rfind(b"\x00", 0, hit) + 1, len(passing) if end < 0 else end))
+            runs.append((passing.rfind(b"\x00", 0, hit) + 1, len(passing) if end < 0 else end, [hit]))
         return runs
+
+    def _run_matchers(self, doc: Doc, hits: list[int]) -> list[Matcher]:
+        """The Matchers of the anchors that the tokens `hits` are."""
+        indexes: set[int] = set()
+        for hit in hits:
+            token = doc[hit]
+            indexes.update(self.lower_groups.get(token.lower_, ()))
+            indexes.update(self.orth_groups.get(token.text, ()))
+        return [self.matchers[index] for index in sorted(indexes)]
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         matches = list(self.free(doc)) if len(self.free) else []
         if len(self.anchored) and len(doc):
-            for start, end in self.runs(doc):
-                matches.extend((key, start + a, start + b) for key, a, b in self.anchored(doc[start:end]))
+            for start, end, hits in self._runs_with_hits(doc):
+                run = doc[start:end]
+                for matcher in self._run_matchers(doc, hits):
+                    matches.extend((key, start + a, start + b) for key, a, b in matcher(run))
         return matches
 
 

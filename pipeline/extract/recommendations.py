@@ -90,6 +90,17 @@ class _Rules:
     gates: dict[re.Pattern[str], Gate]
 
 
+@dataclass(frozen=True)
+class _Active:
+    """The line patterns of `_Rules` that can match in one section's text (see `_active`).  A class of its
+    own: `dataclasses.replace` of the twenty-field `_Rules` for every section was a tenth of this stage."""
+
+    sentence: tuple[tuple[re.Pattern[str], str], ...]
+    lead_ins: tuple[tuple[re.Pattern[str], str], ...]
+    not_items: tuple[re.Pattern[str], ...]
+    asked: re.Pattern[str] | None
+
+
 def _kinded(rows: list[dict[str, str]]) -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple((re.compile(row["pattern"]), row["kind"]) for row in rows)
 
@@ -341,15 +352,15 @@ def _asked_item(
 
 
 def _sentence_items(
-    text: str, line_start: int, line_end: int, rules: _Rules, active: _Rules | None = None
+    text: str, line_start: int, line_end: int, rules: _Rules, active: _Active | None = None
 ) -> tuple[list[_Item], _LeadIn | None]:
     """Self-contained recommendation sentences on one line, and a lead-in if the line ends with one.
 
-    `active` is `rules` with only the patterns that can match in `text` (see `_active`).
+    `active` holds only the patterns of `rules` that can match in `text` (see `_active`).
     """
     items: list[_Item] = []
     lead: _LeadIn | None = None
-    active = active or rules
+    active = active or _Active(rules.sentence, rules.lead_ins, rules.not_items, rules.asked)
     for pattern, kind in active.sentence:
         for match in pattern.finditer(text, line_start, line_end):
             start = _sentence_start(text, match.start(), line_start)
@@ -371,21 +382,21 @@ def _sentence_items(
     return items, lead
 
 
-def _active(text: str, rules: _Rules) -> _Rules:
-    """`rules` without the sentence patterns that cannot match anywhere in `text` (see `prefilter`)."""
+def _active(text: str, rules: _Rules) -> _Active:
+    """The line patterns of `rules` but those that cannot match anywhere in `text` (see `prefilter`)."""
     lower = text.lower()
     sentence = tuple((p, kind) for p, kind in rules.sentence if rules.gates[p].allows(text, lower))
     lead_ins = tuple((p, kind) for p, kind in rules.lead_ins if rules.gates[p].allows(text, lower))
     not_items = tuple(p for p in rules.not_items if rules.gates[p].allows(text, lower))
     asked = rules.asked if rules.gates[rules.asked].allows(text, lower) else None
-    return replace(rules, sentence=sentence, lead_ins=lead_ins, not_items=not_items, asked=asked)
+    return _Active(sentence, lead_ins, not_items, asked)
 
 
 def _lead_in_line(
-    text: str, start: int, end: int, rules: _Rules
+    text: str, start: int, end: int, active: _Active
 ) -> tuple[list[_Item], _LeadIn | None] | None:
     """A line such as 'I ... do hereby:' or 'The Board agreed:' that opens a list; inline items after it."""
-    for pattern, kind in rules.lead_ins:
+    for pattern, kind in active.lead_ins:
         for match in pattern.finditer(text, start, end):
             close = LEAD_CLOSE.match(text, match.end(), end)
             if not close or not close.group(0).strip():
@@ -399,7 +410,7 @@ def _lead_in_line(
 
 
 def _label_line(
-    text: str, start: int, end: int, label: re.Match[str], rules: _Rules, active: _Rules
+    text: str, start: int, end: int, label: re.Match[str], rules: _Rules, active: _Active
 ) -> tuple[list[_Item], _LeadIn | None]:
     """'RESOLVED: That ...', 'Decision: to approve ...', 'Recommendations:' (then the items below)."""
     kind = rules.label_kinds[label.group("label").lower()]
@@ -493,7 +504,7 @@ def _lead_item(
 
 
 def _scan_line(
-    text: str, start: int, end: int, lead: _LeadIn | None, rules: _Rules, active: _Rules, list_item: bool
+    text: str, start: int, end: int, lead: _LeadIn | None, rules: _Rules, active: _Active, list_item: bool
 ) -> tuple[list[_Item], _LeadIn | None]:
     heading = rules.heading.match(text[start:end])
     if heading:
