@@ -52,9 +52,11 @@ from pipeline.extract.people import (
     _before_matches,
     _by_first_letter,
     _literal,
+    _opening_cue_words,
     _place_name_pattern,
     _rules,
     _word_start_alt,
+    _words,
 )
 from pipeline.extract.prefilter import gate_for
 from pipeline.locality import find_mentions, load_places, locality_rules
@@ -182,6 +184,42 @@ def test_after_phrase_gate_never_blocks_an_after_match(text):
     rules = _rules()
     if rules.after.search(text):
         assert rules.after_phrase.search(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PRESENT: Cllr Ann Lee (Chair), Dr Raj Patel\n\nMinutes: Jo Bell",
+        "The minutes were taken; Board Members: Su Long, Tom Kerr",
+        "Apologies for absence were received from Mr Ian Hall and Ms Eve Ray.",
+        "Also in attendance were Councillors Moss and Reid, together with Kim Tan.",
+        "Sam Cole sent their apologies.  Report Author: Lin Wu",
+        "CONTACT OFFICER\tNia Green",
+        "The item was together withdrawn by Jim Bond",  # a phrase whose last word runs on
+        "Presenter Ann Lee spoke on the attendance figures; members noted them.",  # cue words, no label
+        "",
+    ],
+)
+def test_word_gates_never_block_a_list_or_label_match(text):
+    """The label and list patterns run only on sections holding one of their cue words (`_Words`): any
+    text they match holds one."""
+    rules = _rules()
+    words = _words(text)
+    gated = [
+        (rules.list_label, rules.list_label_words, words.lower),
+        (rules.inline_list_label, rules.list_label_words, words.lower),
+        (rules.list_lead, rules.list_lead_words, words.lower),
+        (rules.plural_lead, rules.plural_words, words.cased),
+        (rules.field, rules.field_words, words.lower),
+        (rules.inline_field, rules.inline_field_words, words.cased),
+    ]
+    for pattern, cues, section_words in gated:
+        if pattern.search(text.lower() if pattern is rules.list_lead else text):
+            assert not cues.isdisjoint(section_words), pattern.pattern[:60]
+    assert not rules.list_label_words.isdisjoint(_words("Board members present: Ann Lee").lower)
+    assert rules.list_label_words.isdisjoint(_words("The Board noted the report.").lower)
+    assert _opening_cue_words(["together with", "sent their apologies"]) == {"together", "their"}
+    assert _opening_cue_words(["present", "attended by"]) is None  # a one-word phrase: no cue word
 
 
 @pytest.mark.parametrize(

@@ -118,6 +118,15 @@ def _cue_words(phrases: list[str]) -> frozenset[str]:
     return frozenset(max(WORD.findall(phrase), key=len) for phrase in phrases)
 
 
+def _opening_cue_words(phrases: list[str]) -> frozenset[str] | None:
+    """`_cue_words` for a pattern with no word boundary after its phrases (`list_lead`): the last word of
+    a phrase may run on ("together withdrawn"), so the longest of the others; None (no such cue) when a
+    phrase is one word.
+    """
+    words = [WORD.findall(phrase)[:-1] for phrase in phrases]
+    return frozenset(max(w, key=len) for w in words) if all(words) else None
+
+
 @dataclass(frozen=True)
 class _Rules:
     honorific: re.Pattern[str]
@@ -163,6 +172,13 @@ class _Rules:
     bracket_role: re.Pattern[str]  # a name before brackets holding a post ("Ann Lee (Programme Manager)")
     name_before: re.Pattern[str]  # a name (and honorific) just before a position: "Ann Lee " + a ROLE span
     label_before: re.Pattern[str]  # a list label without its colon, just before a position ("Officers ")
+    # Words one of which a section must hold for the label and list patterns to match (as `honorific_words`
+    # for the honorifics): most sections hold none, and a set test is far quicker than a scan.
+    field_words: frozenset[str]  # lower-cased
+    inline_field_words: frozenset[str]
+    list_label_words: frozenset[str]  # lower-cased; `list_label` is case-insensitive, `inline_list_label` not
+    list_lead_words: frozenset[str] | None  # lower-cased; None: always scan
+    plural_words: frozenset[str]
 
 
 def _given_names() -> frozenset[str]:
@@ -238,6 +254,11 @@ def _rules() -> _Rules:
             rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]*\((?=[^()\n]{{0,80}}?\b(?i:{roles})\b)[^()\n]*\)"
         ),
         name_before=re.compile(rf"(?:{hon}[ \t]+)?(?P<name>{NAME})[ \t]+$"),
+        field_words=_cue_words([label.lower() for label in data["field_labels"]]),
+        inline_field_words=_cue_words(data["inline_field_labels"]),
+        list_label_words=_cue_words([label.lower() for label in data["list_labels"]]),
+        list_lead_words=_opening_cue_words([lead.lower() for lead in data["list_leads"]]),
+        plural_words=_cue_words(data["plural_honorifics"]),
     )
 
 
@@ -328,18 +349,24 @@ def _list_items(rules: _Rules, text: str, blocks: list[tuple[int, int]]) -> list
     return found
 
 
-def _list_blocks(rules: _Rules, text: str) -> Iterator[tuple[int, int]]:
+def _list_blocks(rules: _Rules, text: str, words: _Words) -> Iterator[tuple[int, int]]:
     """(start, end) of the lists of people: after a label opening a line, up to a blank line; after a
     phrase inside a sentence ("apologies were received from"), up to the end of the line or sentence
     (a full stop after a word, not after an initial)."""
-    for label in [*rules.list_label.finditer(text), *rules.inline_list_label.finditer(text)]:
+    labels: list[re.Match[str]] = []
+    if not rules.list_label_words.isdisjoint(words.lower):
+        labels = [*rules.list_label.finditer(text), *rules.inline_list_label.finditer(text)]
+    for label in labels:
         start = SPACES.match(text, label.end()).end()  # "Present:\n\nAnn Lee"
         block_end = text.find("\n\n", start)
         yield label.end(), len(text) if block_end < 0 else block_end
-    lower = text.lower()
-    leads = rules.list_lead.finditer(lower if len(lower) == len(text) else text)
+    leads: Iterable[re.Match[str]] = ()
+    if rules.list_lead_words is None or not rules.list_lead_words.isdisjoint(words.lower):
+        lower = text.lower()
+        leads = rules.list_lead.finditer(lower if len(lower) == len(text) else text)
+    plurals = rules.plural_lead.finditer(text) if not rules.plural_words.isdisjoint(words.cased) else ()
     # the honorific is the first item's: its list starts with it
-    starts = [lead.end() for lead in leads] + [lead.start() for lead in rules.plural_lead.finditer(text)]
+    starts = [lead.end() for lead in leads] + [lead.start() for lead in plurals]
     for start in starts:
         stop = SENTENCE_END.search(text, start)
         yield start, len(text) if stop is None else stop.start()
@@ -451,8 +478,9 @@ def find_people(
                 return  # a place ("Moss Side") is a person's name only after an honorific
             candidates.append(span)
 
-    blocks = list(_list_blocks(rules, text))
-    for start, end, min_tokens in _cued_names(rules, text, spans, blocks):
+    words = _words(text)
+    blocks = list(_list_blocks(rules, text, words))
+    for start, end, min_tokens in _cued_names(rules, text, words, spans, blocks):
         add(start, end, min_tokens=min_tokens)
     for name in _cover_names(tuple((cover_fields or {}).items())):
         candidates.extend((m.start(), m.end()) for m in name.finditer(text))
@@ -528,20 +556,37 @@ def _given_name_pairs(rules: _Rules, text: str, start: int, end: int) -> Iterato
             yield word.start(), after.end(1)
 
 
+@dataclass(frozen=True)
+class _Words:
+    """The words of a section, as written and lower-cased: a cue pattern runs only when the section holds
+    a word that every match of it holds (most sections hold none of the cue words)."""
+
+    cased: frozenset[str]
+    lower: frozenset[str]
+
+
+def _words(text: str) -> _Words:
+    cased = frozenset(WORD.findall(text))
+    return _Words(cased, frozenset(word.lower() for word in cased))
+
+
 def _cued_names(
-    rules: _Rules, text: str, spans: Iterable[Any], blocks: list[tuple[int, int]]
+    rules: _Rules, text: str, section_words: _Words, spans: Iterable[Any], blocks: list[tuple[int, int]]
 ) -> Iterator[tuple[int, int, int]]:
     """(start, end, least number of words) of each capitalised run that a cue makes a name."""
-    words = set(WORD.findall(text))
-    lower_words = {word.lower() for word in words}
+    words, lower_words = section_words.cased, section_words.lower
     if not rules.honorific_words.isdisjoint(words):
         for match in rules.honorific.finditer(text):
             yield match.start("name"), match.end("name"), 1
     before_cues = rules.before_words & lower_words
     for match in _before_matches(rules, text, before_cues) if before_cues else ():
         yield match.start("name"), match.end("name"), 1 if match.group("hon") else 2
-    for pattern in (rules.field, rules.inline_field):
-        for match in pattern.finditer(text):
+    fields = (
+        (rules.field, not rules.field_words.isdisjoint(lower_words)),
+        (rules.inline_field, not rules.inline_field_words.isdisjoint(words)),
+    )
+    for pattern, needed in fields:
+        for match in pattern.finditer(text) if needed else ():
             yield match.start("name"), match.end("name"), 1 if match.group("hon") else 2
     span_ends = {s.end_char for s in spans if s.label_ in ("BODY", "ROLE")}
     led = (
