@@ -45,12 +45,14 @@ from pipeline.extract.nlp import (
     role_patterns,
 )
 from pipeline.extract.people import (
+    CAPITALISED,
     LEADING_NAME,
     NAME,
     WORD,
     _alt,
     _before_matches,
     _by_first_letter,
+    _given_name_pairs,
     _literal,
     _opening_cue_words,
     _place_name_pattern,
@@ -389,3 +391,21 @@ def test_locality_tries_place_names_only_from_words_that_start_one():
         assert find_mentions(text, rules) == find_mentions(text, every_word)
     names = [m.place.name for m in find_mentions(texts[1], rules)]
     assert names == ["Bolton", "Wigan", "Farnworth", "Horwich", "Bolton"]
+
+
+@pytest.mark.parametrize("text", [
+    "Present: Ann Lee, O'Brien Kay, Anne-Marie Ross; Dr Raj Patel-Shah and Jo BELL.",
+    "MaryJane Fox, Ann_Lee, Ann2 Lee and Ann's report were noted.",
+    "The Board noted the report of the Director of Finance.",
+])
+def test_given_name_gate_never_blocks_a_pair(text):
+    """Given-name pairs are looked for only in sections holding a given name as a whole word: every
+    capitalised word the pair scan tries is one."""
+    rules = _rules()
+    words = _words(text).cased
+    for word in CAPITALISED.finditer(text):
+        assert word.group(0) in words
+    has_pairs = bool(list(_given_name_pairs(rules, text, 0, len(text))))
+    if has_pairs:
+        assert not rules.given_names.isdisjoint(words)
+    assert has_pairs == ("Ann Lee" in text)

@@ -154,7 +154,7 @@ class _Rules:
     role_words: frozenset[str]
     role_words_lower: frozenset[str]
     post_words: frozenset[str]
-    has_contact: re.Pattern[str]
+    has_contact: re.Pattern[str]  # besides an "@"
     list_item: re.Pattern[str]  # a name opening an attendance-list item
     field_value: re.Pattern[str]  # a name opening a cover-sheet value
     hon_before: re.Pattern[str]  # an honorific just before a name
@@ -240,7 +240,7 @@ def _rules() -> _Rules:
         role_words=_cue_words(data["role_heads"]),
         role_words_lower=_cue_words([r.lower() for r in data["role_heads"]]),
         post_words=_cue_words(data["post_nominals"]),
-        has_contact=re.compile(r"@|\d[\d ]{8,}"),
+        has_contact=re.compile(r"\d[\d ]{8,}"),
         # compiled here, once, rather than on first use in each worker (they hold the long `hon`)
         list_item=re.compile(
             rf"\s*(?:and\s+)?(?:[-•*]\s*)?(?:{hon}\s+)?(?P<name>{TOKEN}[ \t]{UPPER_SURNAME}|{NAME})"
@@ -487,7 +487,9 @@ def find_people(
 
     # in an attendance list a given name and a surname make a person even inside a run the body grammar
     # read as one long name ("... Borough Council Ann Lee Torus Housing ..."): only posts block them
-    listed = {span for span in _listed_given_names(rules, text, blocks) if not is_place(span)}
+    # pairs and run-on pairs need a given name: most sections hold none, and then skip the list scans
+    named_blocks = blocks if not rules.given_names.isdisjoint(words.cased) else []
+    listed = {span for span in _listed_given_names(rules, text, named_blocks) if not is_place(span)}
     if not candidates and not listed:  # most sections: nothing to check against the BODY and ROLE spans
         return []
     blocked = _blocked_spans(doc)
@@ -593,7 +595,7 @@ def _cued_names(
         (rules.after, not rules.after_words.isdisjoint(words) and rules.after_phrase.search(text)),
         (rules.apposition, not rules.role_words_lower.isdisjoint(lower_words) or rules.has_date.search(text)),
         (rules.bracket_role, "(" in text and not rules.role_words_lower.isdisjoint(lower_words)),
-        (rules.contact, rules.has_contact.search(text)),
+        (rules.contact, "@" in text or rules.has_contact.search(text)),
         (rules.post_cue, not rules.post_words.isdisjoint(words)),
     )
     for pattern, needed in led:
@@ -605,7 +607,9 @@ def _cued_names(
         if not re.match(r"[ \t]+[A-Z]", text[match.end("name") :]):  # "GP Extended Hours General Medical ..."
             yield match.start("name"), match.end("name"), 2
     yield from _names_before_roles(rules, text, spans, span_ends)
-    for start, end in _given_name_pairs(rules, text, 0, len(text)):
+    # a pair is a capitalised word, a whole word of the section, that is a given name: most sections hold none
+    pairs = _given_name_pairs(rules, text, 0, len(text)) if not rules.given_names.isdisjoint(words) else ()
+    for start, end in pairs:
         yield start, end, 2
     for start, end, has_hon in _list_items(rules, text, blocks):
         yield start, end, 1 if has_hon else 2
