@@ -409,3 +409,31 @@ def test_given_name_gate_never_blocks_a_pair(text):
     if has_pairs:
         assert not rules.given_names.isdisjoint(words)
     assert has_pairs == ("Ann Lee" in text)
+
+
+@pytest.mark.parametrize("text", [
+    *LEADING_NAMES,
+    "Priya Shah, the interim Deputy Director of Housing, presented the plan.",
+    "Tom Kerr – Head of Waste Services; Lin Wu - Finance Lead",
+    "Signed: Ruth Adams, 3rd March 2023",
+    "Omar Said (Senior Commissioning Manager for Mental Health) joined.",
+    "Omar Said (see the appendix) and the Chief Officer",  # a post, but not in the brackets
+    "The Board, having noted the report, agreed it.",  # a comma, no post after it
+])
+def test_the_post_after_a_name_is_searched_before_the_name(text):
+    """`apposition` and `bracket_role` run only where what follows the name (`appositive`,
+    `post_in_brackets`) occurs: any text they match holds it."""
+    rules = _rules()
+    if rules.apposition.search(text):
+        assert rules.appositive.search(text)
+    if rules.bracket_role.search(text):
+        assert rules.post_in_brackets.search(text)
+
+
+def test_what_follows_a_name_in_apposition_or_brackets():
+    rules = _rules()
+    assert rules.appositive.search("Priya Shah, the interim Deputy Director of Housing")
+    assert rules.appositive.search("Signed: Ruth Adams, 3rd March 2023")
+    assert not rules.appositive.search("The Board, having noted the report, agreed it.")
+    assert rules.post_in_brackets.search("Omar Said (Senior Commissioning Manager) joined")
+    assert not rules.post_in_brackets.search("Omar Said (see the appendix) and the Chief Officer")

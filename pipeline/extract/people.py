@@ -140,6 +140,10 @@ class _Rules:
     field: re.Pattern[str]
     list_label: re.Pattern[str]
     apposition: re.Pattern[str]
+    # The parts of `apposition` and `bracket_role` after the name, searched first: they occur in few
+    # sections, and a search for them is quicker than trying a name at every capital.
+    appositive: re.Pattern[str]
+    post_in_brackets: re.Pattern[str]
     role_before: re.Pattern[str]
     contact: re.Pattern[str]
     post_cue: re.Pattern[str]
@@ -204,6 +208,14 @@ def _rules() -> _Rules:
     word_hon = rf"(?P<hon>(?:{_word_start_alt(data['honorifics'])}){more_hon})"  # `\b{hon}`, scanned quickly
     post = rf"(?:,?[ \t]+(?:{_alt(data['post_nominals'])})\b)+"
     roles = _by_first_letter(data["role_heads"])
+    # what follows a name in apposition: a post or a date after a comma, dash or bracket
+    appositive = (
+        rf"(?:,|–|—|\s-|\()[ \t]*(?i:the\s+)?"
+        rf"(?i:former|interim|acting|joint|deputy|vice|statutory|independent|new|incoming|outgoing|\s)*"
+        rf"(?:(?i:(?:[A-Za-z&]+[ \t]+){{0,4}}?(?:{roles}))\b"
+        rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{{4}})"
+    )
+    in_brackets = rf"\((?=[^()\n]{{0,80}}?\b(?i:{roles})\b)"
     return _Rules(
         honorific=re.compile(
             rf"{word_hon}[ \t]+(?P<name>(?:{INITIAL}\s){{0,2}}{TOKEN}"
@@ -222,12 +234,8 @@ def _rules() -> _Rules:
             rf"(?P<name>{NAME})"
         ),
         list_label=re.compile(rf"(?im)^[ \t]*(?:{_alt(data['list_labels'])})[ \t]*(?::|\t)[ \t]*"),
-        apposition=re.compile(
-            rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]*(?:,|–|—|\s-|\()[ \t]*(?i:the\s+)?"
-            rf"(?i:former|interim|acting|joint|deputy|vice|statutory|independent|new|incoming|outgoing|\s)*"
-            rf"(?:(?i:(?:[A-Za-z&]+[ \t]+){{0,4}}?(?:{roles}))\b"
-            rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{{4}})"
-        ),
+        apposition=re.compile(rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]*{appositive}"),
+        appositive=re.compile(appositive),
         role_before=re.compile(rf"(?:{_word_start_alt(data['role_heads'])})[ \t]+(?P<name>{NAME})"),
         contact=re.compile(rf"(?P<name>{LEADING_NAME}){CONTACT_AFTER}"),
         post_cue=re.compile(rf"(?P<name>{LEADING_NAME}){post}(?![\w-])"),
@@ -250,9 +258,8 @@ def _rules() -> _Rules:
         has_date=re.compile(r"\d{1,2}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{4}"),
         **_word_sets(data),
         **_list_patterns(data, hon),
-        bracket_role=re.compile(
-            rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]*\((?=[^()\n]{{0,80}}?\b(?i:{roles})\b)[^()\n]*\)"
-        ),
+        bracket_role=re.compile(rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]*{in_brackets}[^()\n]*\)"),
+        post_in_brackets=re.compile(in_brackets),
         name_before=re.compile(rf"(?:{hon}[ \t]+)?(?P<name>{NAME})[ \t]+$"),
         field_words=_cue_words([label.lower() for label in data["field_labels"]]),
         inline_field_words=_cue_words(data["inline_field_labels"]),
@@ -593,8 +600,10 @@ def _cued_names(
     span_ends = {s.end_char for s in spans if s.label_ in ("BODY", "ROLE")}
     led = (
         (rules.after, not rules.after_words.isdisjoint(words) and rules.after_phrase.search(text)),
-        (rules.apposition, not rules.role_words_lower.isdisjoint(lower_words) or rules.has_date.search(text)),
-        (rules.bracket_role, "(" in text and not rules.role_words_lower.isdisjoint(lower_words)),
+        (rules.apposition, (not rules.role_words_lower.isdisjoint(lower_words) or rules.has_date.search(text))
+         and rules.appositive.search(text)),
+        (rules.bracket_role, "(" in text and not rules.role_words_lower.isdisjoint(lower_words)
+         and rules.post_in_brackets.search(text)),
         (rules.contact, "@" in text or rules.has_contact.search(text)),
         (rules.post_cue, not rules.post_words.isdisjoint(words)),
     )
