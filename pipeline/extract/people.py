@@ -324,8 +324,7 @@ def _trim(rules: _Rules, text: str, start: int, end: int, *, min_tokens: int) ->
     return start + kept[0].start(), start + kept[-1].end()
 
 
-def _blocked_spans(doc: Doc) -> list[tuple[int, int]]:
-    spans = doc.spans.get(SPAN_KEY, [])
+def _blocked_spans(spans: Iterable[Any]) -> list[tuple[int, int]]:
     return [(s.start_char, s.end_char) for s in spans if s.label_ in ("BODY", "ROLE")]
 
 
@@ -466,7 +465,8 @@ def find_people(
     """
     rules = _rules()
     text = doc.text if text is None else text
-    spans = doc.spans.get(SPAN_KEY, [])
+    # a list: each pass over a SpanGroup makes its Span objects anew, and the spans are read several times
+    spans = list(doc.spans.get(SPAN_KEY, []))
     candidates: list[tuple[int, int]] = []
     # Found on first use: most sections have no candidate name to check, and the gazetteer scan would
     # cost a quarter of the search for people.
@@ -499,7 +499,7 @@ def find_people(
     listed = {span for span in _listed_given_names(rules, text, named_blocks) if not is_place(span)}
     if not candidates and not listed:  # most sections: nothing to check against the BODY and ROLE spans
         return []
-    blocked = _blocked_spans(doc)
+    blocked = _blocked_spans(spans)
     roles = [(s.start_char, s.end_char) for s in spans if s.label_ == "ROLE"]
     confirmed = [(s, e) for s, e in candidates if not any(s < be and bs < e for bs, be in blocked)]
     exempt = {(s, e) for s, e in listed if not any(s < be and bs < e for bs, be in roles)}
