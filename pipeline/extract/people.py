@@ -208,13 +208,7 @@ def _rules() -> _Rules:
     word_hon = rf"(?P<hon>(?:{_word_start_alt(data['honorifics'])}){more_hon})"  # `\b{hon}`, scanned quickly
     post = rf"(?:,?[ \t]+(?:{_alt(data['post_nominals'])})\b)+"
     roles = _by_first_letter(data["role_heads"])
-    # what follows a name in apposition: a post or a date after a comma, dash or bracket
-    appositive = (
-        rf"(?:,|–|—|\s-|\()[ \t]*(?i:the\s+)?"
-        rf"(?i:former|interim|acting|joint|deputy|vice|statutory|independent|new|incoming|outgoing|\s)*"
-        rf"(?:(?i:(?:[A-Za-z&]+[ \t]+){{0,4}}?(?:{roles}))\b"
-        rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{{4}})"
-    )
+    appositive = _appositive(roles)
     in_brackets = rf"\((?=[^()\n]{{0,80}}?\b(?i:{roles})\b)"
     return _Rules(
         honorific=re.compile(
@@ -261,12 +255,28 @@ def _rules() -> _Rules:
         bracket_role=re.compile(rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]*{in_brackets}[^()\n]*\)"),
         post_in_brackets=re.compile(in_brackets),
         name_before=re.compile(rf"(?:{hon}[ \t]+)?(?P<name>{NAME})[ \t]+$"),
-        field_words=_cue_words([label.lower() for label in data["field_labels"]]),
-        inline_field_words=_cue_words(data["inline_field_labels"]),
-        list_label_words=_cue_words([label.lower() for label in data["list_labels"]]),
-        list_lead_words=_opening_cue_words([lead.lower() for lead in data["list_leads"]]),
-        plural_words=_cue_words(data["plural_honorifics"]),
+        **_label_cue_words(data),
     )
+
+
+def _appositive(roles: str) -> str:
+    """What follows a name in apposition: a post or a date after a comma, dash or bracket."""
+    return (
+        rf"(?:,|–|—|\s-|\()[ \t]*(?i:the\s+)?"
+        rf"(?i:former|interim|acting|joint|deputy|vice|statutory|independent|new|incoming|outgoing|\s)*"
+        rf"(?:(?i:(?:[A-Za-z&]+[ \t]+){{0,4}}?(?:{roles}))\b"
+        rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{{4}})"
+    )
+
+
+def _label_cue_words(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "field_words": _cue_words([label.lower() for label in data["field_labels"]]),
+        "inline_field_words": _cue_words(data["inline_field_labels"]),
+        "list_label_words": _cue_words([label.lower() for label in data["list_labels"]]),
+        "list_lead_words": _opening_cue_words([lead.lower() for lead in data["list_leads"]]),
+        "plural_words": _cue_words(data["plural_honorifics"]),
+    }
 
 
 def _word_sets(data: dict[str, Any]) -> dict[str, frozenset[str]]:
