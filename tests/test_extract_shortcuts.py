@@ -45,16 +45,20 @@ from pipeline.extract.nlp import (
     role_patterns,
 )
 from pipeline.extract.people import (
+    CAPITALISED,
     LEADING_NAME,
     NAME,
     WORD,
     _alt,
     _before_matches,
     _by_first_letter,
+    _given_name_pairs,
     _literal,
+    _opening_cue_words,
     _place_name_pattern,
     _rules,
     _word_start_alt,
+    _words,
 )
 from pipeline.extract.prefilter import gate_for
 from pipeline.locality import find_mentions, load_places, locality_rules
@@ -182,6 +186,42 @@ def test_after_phrase_gate_never_blocks_an_after_match(text):
     rules = _rules()
     if rules.after.search(text):
         assert rules.after_phrase.search(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PRESENT: Cllr Ann Lee (Chair), Dr Raj Patel\n\nMinutes: Jo Bell",
+        "The minutes were taken; Board Members: Su Long, Tom Kerr",
+        "Apologies for absence were received from Mr Ian Hall and Ms Eve Ray.",
+        "Also in attendance were Councillors Moss and Reid, together with Kim Tan.",
+        "Sam Cole sent their apologies.  Report Author: Lin Wu",
+        "CONTACT OFFICER\tNia Green",
+        "The item was together withdrawn by Jim Bond",  # a phrase whose last word runs on
+        "Presenter Ann Lee spoke on the attendance figures; members noted them.",  # cue words, no label
+        "",
+    ],
+)
+def test_word_gates_never_block_a_list_or_label_match(text):
+    """The label and list patterns run only on sections holding one of their cue words (`_Words`): any
+    text they match holds one."""
+    rules = _rules()
+    words = _words(text)
+    gated = [
+        (rules.list_label, rules.list_label_words, words.lower),
+        (rules.inline_list_label, rules.list_label_words, words.lower),
+        (rules.list_lead, rules.list_lead_words, words.lower),
+        (rules.plural_lead, rules.plural_words, words.cased),
+        (rules.field, rules.field_words, words.lower),
+        (rules.inline_field, rules.inline_field_words, words.cased),
+    ]
+    for pattern, cues, section_words in gated:
+        if pattern.search(text.lower() if pattern is rules.list_lead else text):
+            assert not cues.isdisjoint(section_words), pattern.pattern[:60]
+    assert not rules.list_label_words.isdisjoint(_words("Board members present: Ann Lee").lower)
+    assert rules.list_label_words.isdisjoint(_words("The Board noted the report.").lower)
+    assert _opening_cue_words(["together with", "sent their apologies"]) == {"together", "their"}
+    assert _opening_cue_words(["present", "attended by"]) is None  # a one-word phrase: no cue word
 
 
 @pytest.mark.parametrize(
@@ -351,3 +391,49 @@ def test_locality_tries_place_names_only_from_words_that_start_one():
         assert find_mentions(text, rules) == find_mentions(text, every_word)
     names = [m.place.name for m in find_mentions(texts[1], rules)]
     assert names == ["Bolton", "Wigan", "Farnworth", "Horwich", "Bolton"]
+
+
+@pytest.mark.parametrize("text", [
+    "Present: Ann Lee, O'Brien Kay, Anne-Marie Ross; Dr Raj Patel-Shah and Jo BELL.",
+    "MaryJane Fox, Ann_Lee, Ann2 Lee and Ann's report were noted.",
+    "The Board noted the report of the Director of Finance.",
+])
+def test_given_name_gate_never_blocks_a_pair(text):
+    """Given-name pairs are looked for only in sections holding a given name as a whole word: every
+    capitalised word the pair scan tries is one."""
+    rules = _rules()
+    words = _words(text).cased
+    for word in CAPITALISED.finditer(text):
+        assert word.group(0) in words
+    has_pairs = bool(list(_given_name_pairs(rules, text, 0, len(text))))
+    if has_pairs:
+        assert not rules.given_names.isdisjoint(words)
+    assert has_pairs == ("Ann Lee" in text)
+
+
+@pytest.mark.parametrize("text", [
+    *LEADING_NAMES,
+    "Priya Shah, the interim Deputy Director of Housing, presented the plan.",
+    "Tom Kerr – Head of Waste Services; Lin Wu - Finance Lead",
+    "Signed: Ruth Adams, 3rd March 2023",
+    "Omar Said (Senior Commissioning Manager for Mental Health) joined.",
+    "Omar Said (see the appendix) and the Chief Officer",  # a post, but not in the brackets
+    "The Board, having noted the report, agreed it.",  # a comma, no post after it
+])
+def test_the_post_after_a_name_is_searched_before_the_name(text):
+    """`apposition` and `bracket_role` run only where what follows the name (`appositive`,
+    `post_in_brackets`) occurs: any text they match holds it."""
+    rules = _rules()
+    if rules.apposition.search(text):
+        assert rules.appositive.search(text)
+    if rules.bracket_role.search(text):
+        assert rules.post_in_brackets.search(text)
+
+
+def test_what_follows_a_name_in_apposition_or_brackets():
+    rules = _rules()
+    assert rules.appositive.search("Priya Shah, the interim Deputy Director of Housing")
+    assert rules.appositive.search("Signed: Ruth Adams, 3rd March 2023")
+    assert not rules.appositive.search("The Board, having noted the report, agreed it.")
+    assert rules.post_in_brackets.search("Omar Said (Senior Commissioning Manager) joined")
+    assert not rules.post_in_brackets.search("Omar Said (see the appendix) and the Chief Officer")

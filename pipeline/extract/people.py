@@ -118,6 +118,15 @@ def _cue_words(phrases: list[str]) -> frozenset[str]:
     return frozenset(max(WORD.findall(phrase), key=len) for phrase in phrases)
 
 
+def _opening_cue_words(phrases: list[str]) -> frozenset[str] | None:
+    """`_cue_words` for a pattern with no word boundary after its phrases (`list_lead`): the last word of
+    a phrase may run on ("together withdrawn"), so the longest of the others; None (no such cue) when a
+    phrase is one word.
+    """
+    words = [WORD.findall(phrase)[:-1] for phrase in phrases]
+    return frozenset(max(w, key=len) for w in words) if all(words) else None
+
+
 @dataclass(frozen=True)
 class _Rules:
     honorific: re.Pattern[str]
@@ -131,6 +140,10 @@ class _Rules:
     field: re.Pattern[str]
     list_label: re.Pattern[str]
     apposition: re.Pattern[str]
+    # The parts of `apposition` and `bracket_role` after the name, searched first: they occur in few
+    # sections, and a search for them is quicker than trying a name at every capital.
+    appositive: re.Pattern[str]
+    post_in_brackets: re.Pattern[str]
     role_before: re.Pattern[str]
     contact: re.Pattern[str]
     post_cue: re.Pattern[str]
@@ -145,7 +158,7 @@ class _Rules:
     role_words: frozenset[str]
     role_words_lower: frozenset[str]
     post_words: frozenset[str]
-    has_contact: re.Pattern[str]
+    has_contact: re.Pattern[str]  # besides an "@"
     list_item: re.Pattern[str]  # a name opening an attendance-list item
     field_value: re.Pattern[str]  # a name opening a cover-sheet value
     hon_before: re.Pattern[str]  # an honorific just before a name
@@ -163,6 +176,13 @@ class _Rules:
     bracket_role: re.Pattern[str]  # a name before brackets holding a post ("Ann Lee (Programme Manager)")
     name_before: re.Pattern[str]  # a name (and honorific) just before a position: "Ann Lee " + a ROLE span
     label_before: re.Pattern[str]  # a list label without its colon, just before a position ("Officers ")
+    # Words one of which a section must hold for the label and list patterns to match (as `honorific_words`
+    # for the honorifics): most sections hold none, and a set test is far quicker than a scan.
+    field_words: frozenset[str]  # lower-cased
+    inline_field_words: frozenset[str]
+    list_label_words: frozenset[str]  # lower-cased; `list_label` is case-insensitive, `inline_list_label` not
+    list_lead_words: frozenset[str] | None  # lower-cased; None: always scan
+    plural_words: frozenset[str]
 
 
 def _given_names() -> frozenset[str]:
@@ -188,6 +208,8 @@ def _rules() -> _Rules:
     word_hon = rf"(?P<hon>(?:{_word_start_alt(data['honorifics'])}){more_hon})"  # `\b{hon}`, scanned quickly
     post = rf"(?:,?[ \t]+(?:{_alt(data['post_nominals'])})\b)+"
     roles = _by_first_letter(data["role_heads"])
+    appositive = _appositive(roles)
+    in_brackets = rf"\((?=[^()\n]{{0,80}}?\b(?i:{roles})\b)"
     return _Rules(
         honorific=re.compile(
             rf"{word_hon}[ \t]+(?P<name>(?:{INITIAL}\s){{0,2}}{TOKEN}"
@@ -206,12 +228,8 @@ def _rules() -> _Rules:
             rf"(?P<name>{NAME})"
         ),
         list_label=re.compile(rf"(?im)^[ \t]*(?:{_alt(data['list_labels'])})[ \t]*(?::|\t)[ \t]*"),
-        apposition=re.compile(
-            rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]*(?:,|–|—|\s-|\()[ \t]*(?i:the\s+)?"
-            rf"(?i:former|interim|acting|joint|deputy|vice|statutory|independent|new|incoming|outgoing|\s)*"
-            rf"(?:(?i:(?:[A-Za-z&]+[ \t]+){{0,4}}?(?:{roles}))\b"
-            rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{{4}})"
-        ),
+        apposition=re.compile(rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]*{appositive}"),
+        appositive=re.compile(appositive),
         role_before=re.compile(rf"(?:{_word_start_alt(data['role_heads'])})[ \t]+(?P<name>{NAME})"),
         contact=re.compile(rf"(?P<name>{LEADING_NAME}){CONTACT_AFTER}"),
         post_cue=re.compile(rf"(?P<name>{LEADING_NAME}){post}(?![\w-])"),
@@ -224,7 +242,7 @@ def _rules() -> _Rules:
         role_words=_cue_words(data["role_heads"]),
         role_words_lower=_cue_words([r.lower() for r in data["role_heads"]]),
         post_words=_cue_words(data["post_nominals"]),
-        has_contact=re.compile(r"@|\d[\d ]{8,}"),
+        has_contact=re.compile(r"\d[\d ]{8,}"),
         # compiled here, once, rather than on first use in each worker (they hold the long `hon`)
         list_item=re.compile(
             rf"\s*(?:and\s+)?(?:[-•*]\s*)?(?:{hon}\s+)?(?P<name>{TOKEN}[ \t]{UPPER_SURNAME}|{NAME})"
@@ -234,11 +252,31 @@ def _rules() -> _Rules:
         has_date=re.compile(r"\d{1,2}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{4}"),
         **_word_sets(data),
         **_list_patterns(data, hon),
-        bracket_role=re.compile(
-            rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]*\((?=[^()\n]{{0,80}}?\b(?i:{roles})\b)[^()\n]*\)"
-        ),
+        bracket_role=re.compile(rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]*{in_brackets}[^()\n]*\)"),
+        post_in_brackets=re.compile(in_brackets),
         name_before=re.compile(rf"(?:{hon}[ \t]+)?(?P<name>{NAME})[ \t]+$"),
+        **_label_cue_words(data),
     )
+
+
+def _appositive(roles: str) -> str:
+    """What follows a name in apposition: a post or a date after a comma, dash or bracket."""
+    return (
+        rf"(?:,|–|—|\s-|\()[ \t]*(?i:the\s+)?"
+        rf"(?i:former|interim|acting|joint|deputy|vice|statutory|independent|new|incoming|outgoing|\s)*"
+        rf"(?:(?i:(?:[A-Za-z&]+[ \t]+){{0,4}}?(?:{roles}))\b"
+        rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{{4}})"
+    )
+
+
+def _label_cue_words(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "field_words": _cue_words([label.lower() for label in data["field_labels"]]),
+        "inline_field_words": _cue_words(data["inline_field_labels"]),
+        "list_label_words": _cue_words([label.lower() for label in data["list_labels"]]),
+        "list_lead_words": _opening_cue_words([lead.lower() for lead in data["list_leads"]]),
+        "plural_words": _cue_words(data["plural_honorifics"]),
+    }
 
 
 def _word_sets(data: dict[str, Any]) -> dict[str, frozenset[str]]:
@@ -296,8 +334,7 @@ def _trim(rules: _Rules, text: str, start: int, end: int, *, min_tokens: int) ->
     return start + kept[0].start(), start + kept[-1].end()
 
 
-def _blocked_spans(doc: Doc) -> list[tuple[int, int]]:
-    spans = doc.spans.get(SPAN_KEY, [])
+def _blocked_spans(spans: Iterable[Any]) -> list[tuple[int, int]]:
     return [(s.start_char, s.end_char) for s in spans if s.label_ in ("BODY", "ROLE")]
 
 
@@ -328,18 +365,24 @@ def _list_items(rules: _Rules, text: str, blocks: list[tuple[int, int]]) -> list
     return found
 
 
-def _list_blocks(rules: _Rules, text: str) -> Iterator[tuple[int, int]]:
+def _list_blocks(rules: _Rules, text: str, words: _Words) -> Iterator[tuple[int, int]]:
     """(start, end) of the lists of people: after a label opening a line, up to a blank line; after a
     phrase inside a sentence ("apologies were received from"), up to the end of the line or sentence
     (a full stop after a word, not after an initial)."""
-    for label in [*rules.list_label.finditer(text), *rules.inline_list_label.finditer(text)]:
+    labels: list[re.Match[str]] = []
+    if not rules.list_label_words.isdisjoint(words.lower):
+        labels = [*rules.list_label.finditer(text), *rules.inline_list_label.finditer(text)]
+    for label in labels:
         start = SPACES.match(text, label.end()).end()  # "Present:\n\nAnn Lee"
         block_end = text.find("\n\n", start)
         yield label.end(), len(text) if block_end < 0 else block_end
-    lower = text.lower()
-    leads = rules.list_lead.finditer(lower if len(lower) == len(text) else text)
+    leads: Iterable[re.Match[str]] = ()
+    if rules.list_lead_words is None or not rules.list_lead_words.isdisjoint(words.lower):
+        lower = text.lower()
+        leads = rules.list_lead.finditer(lower if len(lower) == len(text) else text)
+    plurals = rules.plural_lead.finditer(text) if not rules.plural_words.isdisjoint(words.cased) else ()
     # the honorific is the first item's: its list starts with it
-    starts = [lead.end() for lead in leads] + [lead.start() for lead in rules.plural_lead.finditer(text)]
+    starts = [lead.end() for lead in leads] + [lead.start() for lead in plurals]
     for start in starts:
         stop = SENTENCE_END.search(text, start)
         yield start, len(text) if stop is None else stop.start()
@@ -432,7 +475,8 @@ def find_people(
     """
     rules = _rules()
     text = doc.text if text is None else text
-    spans = doc.spans.get(SPAN_KEY, [])
+    # a list: each pass over a SpanGroup makes its Span objects anew, and the spans are read several times
+    spans = list(doc.spans.get(SPAN_KEY, []))
     candidates: list[tuple[int, int]] = []
     # Found on first use: most sections have no candidate name to check, and the gazetteer scan would
     # cost a quarter of the search for people.
@@ -451,18 +495,21 @@ def find_people(
                 return  # a place ("Moss Side") is a person's name only after an honorific
             candidates.append(span)
 
-    blocks = list(_list_blocks(rules, text))
-    for start, end, min_tokens in _cued_names(rules, text, spans, blocks):
+    words = _words(text)
+    blocks = list(_list_blocks(rules, text, words))
+    for start, end, min_tokens in _cued_names(rules, text, words, spans, blocks):
         add(start, end, min_tokens=min_tokens)
     for name in _cover_names(tuple((cover_fields or {}).items())):
         candidates.extend((m.start(), m.end()) for m in name.finditer(text))
 
     # in an attendance list a given name and a surname make a person even inside a run the body grammar
     # read as one long name ("... Borough Council Ann Lee Torus Housing ..."): only posts block them
-    listed = {span for span in _listed_given_names(rules, text, blocks) if not is_place(span)}
+    # pairs and run-on pairs need a given name: most sections hold none, and then skip the list scans
+    named_blocks = blocks if not rules.given_names.isdisjoint(words.cased) else []
+    listed = {span for span in _listed_given_names(rules, text, named_blocks) if not is_place(span)}
     if not candidates and not listed:  # most sections: nothing to check against the BODY and ROLE spans
         return []
-    blocked = _blocked_spans(doc)
+    blocked = _blocked_spans(spans)
     roles = [(s.start_char, s.end_char) for s in spans if s.label_ == "ROLE"]
     confirmed = [(s, e) for s, e in candidates if not any(s < be and bs < e for bs, be in blocked)]
     exempt = {(s, e) for s, e in listed if not any(s < be and bs < e for bs, be in roles)}
@@ -528,27 +575,46 @@ def _given_name_pairs(rules: _Rules, text: str, start: int, end: int) -> Iterato
             yield word.start(), after.end(1)
 
 
+@dataclass(frozen=True)
+class _Words:
+    """The words of a section, as written and lower-cased: a cue pattern runs only when the section holds
+    a word that every match of it holds (most sections hold none of the cue words)."""
+
+    cased: frozenset[str]
+    lower: frozenset[str]
+
+
+def _words(text: str) -> _Words:
+    cased = frozenset(WORD.findall(text))
+    return _Words(cased, frozenset(word.lower() for word in cased))
+
+
 def _cued_names(
-    rules: _Rules, text: str, spans: Iterable[Any], blocks: list[tuple[int, int]]
+    rules: _Rules, text: str, section_words: _Words, spans: Iterable[Any], blocks: list[tuple[int, int]]
 ) -> Iterator[tuple[int, int, int]]:
     """(start, end, least number of words) of each capitalised run that a cue makes a name."""
-    words = set(WORD.findall(text))
-    lower_words = {word.lower() for word in words}
+    words, lower_words = section_words.cased, section_words.lower
     if not rules.honorific_words.isdisjoint(words):
         for match in rules.honorific.finditer(text):
             yield match.start("name"), match.end("name"), 1
     before_cues = rules.before_words & lower_words
     for match in _before_matches(rules, text, before_cues) if before_cues else ():
         yield match.start("name"), match.end("name"), 1 if match.group("hon") else 2
-    for pattern in (rules.field, rules.inline_field):
-        for match in pattern.finditer(text):
+    fields = (
+        (rules.field, not rules.field_words.isdisjoint(lower_words)),
+        (rules.inline_field, not rules.inline_field_words.isdisjoint(words)),
+    )
+    for pattern, needed in fields:
+        for match in pattern.finditer(text) if needed else ():
             yield match.start("name"), match.end("name"), 1 if match.group("hon") else 2
     span_ends = {s.end_char for s in spans if s.label_ in ("BODY", "ROLE")}
     led = (
         (rules.after, not rules.after_words.isdisjoint(words) and rules.after_phrase.search(text)),
-        (rules.apposition, not rules.role_words_lower.isdisjoint(lower_words) or rules.has_date.search(text)),
-        (rules.bracket_role, "(" in text and not rules.role_words_lower.isdisjoint(lower_words)),
-        (rules.contact, rules.has_contact.search(text)),
+        (rules.apposition, (not rules.role_words_lower.isdisjoint(lower_words) or rules.has_date.search(text))
+         and rules.appositive.search(text)),
+        (rules.bracket_role, "(" in text and not rules.role_words_lower.isdisjoint(lower_words)
+         and rules.post_in_brackets.search(text)),
+        (rules.contact, "@" in text or rules.has_contact.search(text)),
         (rules.post_cue, not rules.post_words.isdisjoint(words)),
     )
     for pattern, needed in led:
@@ -560,7 +626,9 @@ def _cued_names(
         if not re.match(r"[ \t]+[A-Z]", text[match.end("name") :]):  # "GP Extended Hours General Medical ..."
             yield match.start("name"), match.end("name"), 2
     yield from _names_before_roles(rules, text, spans, span_ends)
-    for start, end in _given_name_pairs(rules, text, 0, len(text)):
+    # a pair is a capitalised word, a whole word of the section, that is a given name: most sections hold none
+    pairs = _given_name_pairs(rules, text, 0, len(text)) if not rules.given_names.isdisjoint(words) else ()
+    for start, end in pairs:
         yield start, end, 2
     for start, end, has_hon in _list_items(rules, text, blocks):
         yield start, end, 1 if has_hon else 2
