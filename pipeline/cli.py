@@ -251,7 +251,8 @@ def report(db, out) -> None:
 @click.option("--csv", "fmt", flag_value="csv", help="CSV output.")
 @click.option("--json", "fmt", flag_value="json", help="JSON output (one object per row).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the rows to this .csv (Excel-ready: byte-order mark, CRLF) or .json file.")
+              help="Write the rows to this .csv (Excel-ready: byte-order mark, CRLF), .xlsx, .json or "
+                   ".parquet file.")
 @click.option("--timeout", type=click.FloatRange(0.1), default=60.0, show_default=True,
               help="Seconds the statement may run before it is stopped.")
 def query(db, sql, sql_file, fmt, out, timeout) -> None:
@@ -261,20 +262,22 @@ def query(db, sql, sql_file, fmt, out, timeout) -> None:
     Example:
       icsdocs query "SELECT * FROM locality_principles WHERE status = 'not evidenced'" --csv
       icsdocs query -f gaps.sql --out outputs/gaps.csv
+      icsdocs query "SELECT * FROM principle_evidence" --out outputs/evidence.xlsx
       icsdocs schema    # the tables, views and what each column means
     """
-    from .query import format_rows, write_rows
-    from .store import run_query
+    from .outfiles import write_rows
+    from .query import format_rows
+    from .store import query_result
 
     if (sql is None) == (sql_file is None):
         raise click.UsageError("Give the SQL either as an argument or with -f FILE, not both or neither.")
     statement = sql if sql is not None else sql_file.read_text(encoding="utf-8-sig")
-    columns, rows = run_query(db, statement, timeout=timeout)
+    result = query_result(db, statement, timeout=timeout)
     if out:
-        write_rows(columns, rows, out)
-        click.echo(f"wrote {len(rows)} rows to {out}")
+        write_rows(result, out)
+        click.echo(f"wrote {len(result.rows)} rows to {out}")
         return
-    click.echo(format_rows(columns, rows, fmt=fmt or "table"))
+    click.echo(format_rows(result.columns, result.rows, fmt=fmt or "table"))
 
 
 @main.command(context_settings=CONTEXT)

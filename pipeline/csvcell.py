@@ -20,11 +20,19 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 def safe_text(text: str, *, limit: int = MAX_CELL_CHARS) -> str:
     """`text` as a spreadsheet-safe cell."""
+    quoted, text = safe_parts(text, limit=limit)
+    return "'" + text if quoted else text
+
+
+def safe_parts(text: str, *, limit: int = MAX_CELL_CHARS) -> tuple[bool, str]:
+    """(whether the cell must be marked as text, its text without control characters and bounded, leaving
+    room for the apostrophe).  A CSV marks text with the apostrophe; an .xlsx cell with its quotePrefix
+    style, which Excel shows as the same thing."""
     text = _CONTROL.sub("", text)
-    prefix = "'" if text.startswith(FORMULA_PREFIXES) else ""
-    if len(prefix) + len(text) > limit:
-        text = text[: limit - len(prefix) - len(CUT_MARKER)] + CUT_MARKER
-    return prefix + text
+    quoted = text.startswith(FORMULA_PREFIXES)
+    if quoted + len(text) > limit:
+        text = text[: limit - quoted - len(CUT_MARKER)] + CUT_MARKER
+    return quoted, text
 
 
 def safe_cell(value: object) -> object:

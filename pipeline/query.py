@@ -1,8 +1,9 @@
 """Format query results for the terminal: an aligned table, CSV or JSON.
 
 Run the SQL with `pipeline.store.run_query` (read-only connection, writes refused); this module only
-formats.  Values come from untrusted documents, so control characters (which could move the cursor or
-recolour a terminal) are shown as U+FFFD in table and CSV output and as \\u escapes in JSON.
+formats (`pipeline/outfiles.py` writes the rows to a file).  Values come from untrusted documents, so
+control characters (which could move the cursor or recolour a terminal) are shown as U+FFFD in table
+and CSV output and as \\u escapes in JSON.
 """
 
 from __future__ import annotations
@@ -14,10 +15,8 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
-from pathlib import Path
 
 from .csvcell import safe_text
-from .errors import UnsupportedOutput
 
 FORMATS = ("table", "csv", "json")
 NULL_TEXT = "NULL"
@@ -40,29 +39,16 @@ def format_rows(columns: Sequence[str], rows: Sequence[Sequence], fmt: str = "ta
     return _table(columns, rows, max_width)
 
 
-def write_rows(columns: Sequence[str], rows: Sequence[Sequence], path: Path) -> None:
-    """Rows to a file whose suffix names the format: .csv for spreadsheets (UTF-8 with a byte-order mark
-    and CRLF line ends, as Excel expects) or .json."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        path.write_text("\ufeff" + format_rows(columns, rows, "csv", line_end="\r\n"), encoding="utf-8",
-                        newline="")
-    elif suffix == ".json":
-        path.write_text(format_rows(columns, rows, "json"), encoding="utf-8")
-    else:
-        raise UnsupportedOutput(f"Cannot write {path.name}: name a .csv or .json file for --out.")
-
-
-def _plain(value: object) -> object:
-    """A database value as a JSON-able value."""
+def plain_value(value: object) -> object:
+    """A database value as a JSON-able value (dates as ISO text, decimals as numbers, blobs as hex)."""
     if isinstance(value, (datetime, date, time)):
         return value.isoformat()
     if isinstance(value, Decimal):
         return float(value) if value % 1 else int(value)
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain_value(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain_value(v) for k, v in value.items()}
     if isinstance(value, bytes):
         return value.hex()
     if value is None or isinstance(value, (str, int, float, bool)):
@@ -70,8 +56,9 @@ def _plain(value: object) -> object:
     return str(value)
 
 
-def _text(value: object) -> str:
-    plain = _plain(value)
+def cell_text(value: object) -> str:
+    """A database value as one cell's text: NULL empty, lists and structs as JSON."""
+    plain = plain_value(value)
     if plain is None:
         return ""
     if isinstance(plain, (list, dict)):
@@ -82,7 +69,7 @@ def _text(value: object) -> str:
 
 
 def _json(columns: Sequence[str], rows: Sequence[Sequence]) -> str:
-    records = [dict(zip(columns, (_plain(v) for v in row), strict=True)) for row in rows]
+    records = [dict(zip(columns, (plain_value(v) for v in row), strict=True)) for row in rows]
     text = json.dumps(records, ensure_ascii=False, indent=2)
     # json escapes C0 controls itself; escape DEL and C1 too (same value, safe for a terminal).
     return re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
@@ -99,12 +86,12 @@ def _csv(columns: Sequence[str], rows: Sequence[Sequence], line_end: str = "\n")
 
 def _csv_cell(value: object) -> str:
     """Text from the documents made formula-safe and bounded; numbers stay numbers (-3 is not a formula)."""
-    text = _CONTROL.sub("\ufffd", _text(value))
+    text = _CONTROL.sub("\ufffd", cell_text(value))
     return text if isinstance(value, (int, float, Decimal)) else safe_text(text)
 
 
 def _cell(value: object, max_width: int | None) -> str:
-    text = NULL_TEXT if value is None else _text(value)
+    text = NULL_TEXT if value is None else cell_text(value)
     text = _CONTROL_OR_NEWLINE.sub("\ufffd", _WHITESPACE.sub(" ", text))
     if max_width is not None and len(text) > max_width:
         text = text[: max(max_width - 1, 0)] + "\u2026"

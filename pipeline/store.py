@@ -22,6 +22,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
@@ -520,8 +521,24 @@ def _only_one_read_statement(sql: str) -> str:
 DEFAULT_QUERY_SECONDS = 60.0
 
 
+@dataclass(frozen=True)
+class QueryResult:
+    """The rows of a query, with each column's name and DuckDB type (e.g. "VARCHAR[]", "DATE")."""
+
+    columns: list[str]
+    types: list[str]
+    rows: list[tuple]
+
+
 def run_query(db_path: str | Path, sql: str, *,
               timeout: float | None = DEFAULT_QUERY_SECONDS) -> tuple[list[str], list[tuple]]:
+    """(column names, rows) of `query_result`."""
+    result = query_result(db_path, sql, timeout=timeout)
+    return result.columns, result.rows
+
+
+def query_result(db_path: str | Path, sql: str, *,
+                 timeout: float | None = DEFAULT_QUERY_SECONDS) -> QueryResult:
     """Run one read-only statement; refuse writes, several statements, and access to other files.
 
     A statement still running after `timeout` seconds is interrupted (QueryTimeout): a careless cross
@@ -537,8 +554,9 @@ def run_query(db_path: str | Path, sql: str, *,
     try:
         try:
             cursor = con.execute(statement)
-            columns = [d[0] for d in cursor.description or []]
-            return columns, cursor.fetchall()
+            description = cursor.description or []
+            return QueryResult([d[0] for d in description], [str(d[1]) for d in description],
+                               cursor.fetchall())
         except (duckdb.PermissionException, duckdb.InvalidInputException) as exc:
             raise ReadOnlyQuery(f"`icsdocs query` only reads this database: {one_line(exc)}") from None
         except duckdb.InterruptException:

@@ -140,7 +140,54 @@ def test_query_needs_sql_from_exactly_one_place(db, tmp_path):
 
 def test_query_out_with_an_unknown_suffix_is_one_line(db, tmp_path):
     assert_one_line_error(run("query", "--db", str(db), "SELECT 1", "--out", str(tmp_path / "x.docx")),
-                          "name a .csv or .json file")
+                          "name a .csv, .json, .xlsx, .parquet file")
+    assert not (tmp_path / "x.docx").exists()
+
+
+HOSTILE_SQL = ("SELECT doc_id, n_pages, meeting_date, '=HYPERLINK(\"http://x\")' AS formula, "
+               "'-3 items' AS dash, -3 AS minus, chr(27) || '[31mred' AS escape, [1, 2] AS pair "
+               "FROM documents WHERE doc_id = 'bury1'")
+
+
+def test_query_into_an_excel_workbook_keeps_types_and_never_writes_a_formula(db, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "rows.xlsx"
+    result = run("query", "--db", str(db), HOSTILE_SQL, "--out", str(out))
+    assert result.output.strip() == f"wrote 1 rows to {out}"
+    sheet = load_workbook(out).active
+    header, row = [[cell for cell in r] for r in sheet.iter_rows(min_row=1, max_row=2)]
+    assert [c.value for c in header] == ["doc_id", "n_pages", "meeting_date", "formula", "dash", "minus",
+                                         "escape", "pair"]
+    values = [c.value for c in row]
+    assert values[:2] == ["bury1", 3]
+    assert values[3:] == ['=HYPERLINK("http://x")', "-3 items", -3, "[31mred", "[1, 2]"]
+    assert [c.data_type for c in row[3:5]] == ["s", "s"]  # text, not a formula
+    assert [c.quotePrefix for c in row] == [False, False, False, True, True, False, False, False]
+
+
+def test_query_into_parquet_keeps_the_database_types(db, tmp_path):
+    out = tmp_path / "rows.parquet"
+    result = run("query", "--db", str(db), HOSTILE_SQL, "--out", str(out))
+    assert result.exit_code == 0
+    con = duckdb.connect()
+    types = con.execute(f"DESCRIBE SELECT * FROM '{out}'").fetchall()
+    assert [(name, kind) for name, kind, *_ in types] == [
+        ("doc_id", "VARCHAR"), ("n_pages", "INTEGER"), ("meeting_date", "DATE"), ("formula", "VARCHAR"),
+        ("dash", "VARCHAR"), ("minus", "INTEGER"), ("escape", "VARCHAR"), ("pair", "INTEGER[]")]
+    row = con.execute(f"SELECT * FROM '{out}'").fetchone()
+    assert row[:2] == ("bury1", 3)
+    assert row[3:] == ('=HYPERLINK("http://x")', "-3 items", -3, "\x1b[31mred", [1, 2])
+
+
+def test_query_into_parquet_with_no_rows_and_repeated_names(db, tmp_path):
+    out = tmp_path / "empty.parquet"
+    result = run("query", "--db", str(db), "SELECT 1 AS a, 'x' AS a WHERE false", "--out", str(out))
+    assert result.exit_code == 0
+    con = duckdb.connect()
+    assert [r[:2] for r in con.execute(f"DESCRIBE SELECT * FROM '{out}'").fetchall()] == [
+        ("a", "INTEGER"), ("a_2", "VARCHAR")]
+    assert con.execute(f"SELECT count(*) FROM '{out}'").fetchone() == (0,)
 
 
 # --- the schema is documented in the database and in README -------------------------------------------
