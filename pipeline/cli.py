@@ -12,6 +12,7 @@ import click
 
 from . import __version__
 from .errors import IcsdocsError
+from .paths import GOLD_DIR, LABELS_DIR
 
 DEFAULT_DB = Path("outputs/icsdocs.duckdb")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
@@ -20,6 +21,10 @@ db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path)
                          show_default=True, help="DuckDB database file.")
 out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Path),
                           default=Path("outputs"), show_default=True, help="Output folder.")
+models_option = click.option(
+    "--models", "models", type=click.Path(file_okay=False, path_type=Path), envvar="ICSDOCS_MODELS",
+    show_envvar=True, help="Folder of the trained classifier (principles.skops) [default: the project's "
+    "models/].")
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress or summary on stderr.")
 
 
@@ -82,8 +87,9 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any file failed, or none was found.")
 @click.option("--no-extract", is_flag=True, help="Skip entity extraction.")
 @click.option("--no-classify", is_flag=True, help="Skip principle classification.")
+@models_option
 @quiet_option
-def ingest(paths, db, workers, timeout, manifest, force, ocr, strict, no_extract, no_classify,
+def ingest(paths, db, workers, timeout, manifest, force, ocr, strict, no_extract, no_classify, models,
            quiet) -> None:
     """Ingest PDF, DOCX, text and HTML files (folders are walked recursively;
     CSV and TSV files in them are taken for data, not papers, unless named).
@@ -105,7 +111,8 @@ def ingest(paths, db, workers, timeout, manifest, force, ocr, strict, no_extract
     progress = Progress(enabled=not quiet)
     summary = run_ingest(paths, db_path=db, workers=workers, timeout=timeout, manifest_path=manifest,
                          force=force, ocr=ocr, extract=not no_extract, classify=not no_classify,
-                         on_start=progress.start, on_result=progress.update, should_stop=stop)
+                         model_dir=models, on_start=progress.start, on_result=progress.update,
+                         should_stop=stop)
     progress.close()
     if not quiet:
         print_summary(summary, db)
@@ -121,13 +128,14 @@ def ingest(paths, db, workers, timeout, manifest, force, ocr, strict, no_extract
 
 @main.command(context_settings=CONTEXT)
 @db_option
-@click.option("--gold", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              default=Path("../shared/gold"), show_default=True, help="Folder of gold JSON files.")
+@click.option("--gold", type=click.Path(file_okay=False, path_type=Path), default=GOLD_DIR,
+              help="Folder of gold JSON files [default: ../shared/gold beside the project].")
 @click.option("--match", metavar="GLOB",
               help="Score only the gold documents whose name matches, e.g. 'dev_[bd]_*' for a held-out half.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the metrics as JSON here.")
-def evaluate(db, gold, match, json_out) -> None:
+@models_option
+def evaluate(db, gold, match, json_out, models) -> None:
     """Score the database against gold annotations: precision, recall and F1 per label and principle.
 
     \b
@@ -136,39 +144,56 @@ def evaluate(db, gold, match, json_out) -> None:
       icsdocs evaluate --db outputs/devset/devset.duckdb --gold ../shared/devset/gold --match 'dev_[bd]_*'
     """
     from .evaluate import evaluate_all, format_all
+    from .paths import require_dir
 
-    metrics = evaluate_all(db, gold, match)
+    metrics = evaluate_all(db, require_dir(gold, "gold JSON files", "--gold"), match, model_dir=models)
     click.echo(format_all(metrics))
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(metrics, indent=2), encoding="utf-8")
 
 
+labels_option = click.option(
+    "--labels", type=click.Path(file_okay=False, path_type=Path), default=LABELS_DIR,
+    help="Folder of labelled CSV files (text,principle_id,label) and their sections/ [default: the project's "
+         "corpus/labels/].")
+
+
 @main.command(context_settings=CONTEXT)
-@click.option("--labels", type=click.Path(file_okay=False, path_type=Path), default=Path("corpus/labels"),
-              show_default=True, help="Folder of labelled CSV files (text,principle_id,label).")
-@click.option("--models", type=click.Path(file_okay=False, path_type=Path), default=Path("models"),
-              show_default=True, help="Where to write the model and its card.")
+@labels_option
+@click.option("--models", type=click.Path(file_okay=False, path_type=Path), envvar="ICSDOCS_MODELS",
+              show_envvar=True,
+              help="Where to write the model and its card [default: the project's models/].")
 @click.option("--learning-curve", is_flag=True,
               help="Also measure how the held-out ranking improves with each added fold of annotated "
                    "papers (about twice as long).")
 def train(labels, models, learning_curve) -> None:
-    """Train the design-principle classifier and write it with a model card.
+    """Train the design-principle classifier on the labels and write it with a model card.
+
+    The labels are committed (`make labels` rebuilds them from ../shared), so training reads nothing
+    outside the project. `icsdocs ingest` uses the project's models/ unless given --models (or
+    ICSDOCS_MODELS) naming the folder written here.
 
     \b
     Example:
-      icsdocs train --labels corpus/labels --models models
+      icsdocs train
+      icsdocs train --models /tmp/trial && icsdocs ingest corpus/ --models /tmp/trial --db /tmp/trial.duckdb
       icsdocs train --learning-curve   # the card also shows whether more labelled papers would help
     """
     from .classify.train import train as run_train
+    from .paths import models_dir, require_dir
 
     started = time.perf_counter()
-    card = run_train(labels_dir=labels, model_dir=models, with_learning_curve=learning_curve)
+    target = models_dir(models)
+    card = run_train(labels_dir=require_dir(labels, "label files", "--labels"), model_dir=target,
+                     with_learning_curve=learning_curve)
     cv = card.get("cv", {})
     figures = "; ".join(f"{level} macro-F1 {cv[level]['macro_f1']}"
                         for level in ("document_devset", "section_gold", "section") if level in cv)
-    click.echo(f"trained in {time.perf_counter() - started:.1f} s; grouped nested CV: {figures or 'n/a'}; "
-               f"model card: {models / 'MODEL_CARD.md'}")
+    click.echo(f"trained in {time.perf_counter() - started:.1f} s; grouped nested CV: {figures or 'n/a'}")
+    click.echo(f"model: {target / 'principles.skops'}; card: {target / 'MODEL_CARD.md'}")
+    if target.resolve() != models_dir(None).resolve():
+        click.echo(f"use it with `icsdocs ingest PATH --models {target}` (or ICSDOCS_MODELS={target})")
 
 
 @main.group(context_settings=CONTEXT)
@@ -196,8 +221,7 @@ def review_export(db, csv_out, n_rows) -> None:
 
 @review.command("import", context_settings=CONTEXT)
 @click.argument("csv_in", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--labels", type=click.Path(file_okay=False, path_type=Path), default=Path("corpus/labels"),
-              show_default=True)
+@labels_option
 def review_import(csv_in, labels) -> None:
     """Add the marked rows of a review CSV to the training labels.
 

@@ -75,6 +75,10 @@ class ModelError(IcsdocsError):
     """The classifier model is missing, untrusted or incompatible."""
 
 
+class InputMissing(IcsdocsError):
+    """A folder or file named as an input (labels, gold, a model folder) is not there."""
+
+
 class UnsupportedOutput(IcsdocsError):
     """An output file whose suffix names no format icsdocs writes."""
 

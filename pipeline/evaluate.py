@@ -415,19 +415,22 @@ def format_report(metrics: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def evaluate_all(db_path: str | Path, gold_dir: str | Path, match: str | None = None) -> dict[str, Any]:
-    """Extraction figures, principle figures on this database, and the classifier's grouped CV figures.
+def evaluate_all(db_path: str | Path, gold_dir: str | Path, match: str | None = None, *,
+                 model_dir: str | Path | None = None) -> dict[str, Any]:
+    """Extraction figures, principle figures on this database, and the grouped CV figures of the model
+    card in `model_dir` (default: `pipeline.paths.models_dir()`).
 
     The database figures for principles are in-sample when the database holds the documents the model
     was trained on; the cross-validated figures from the model card are the honest ones, so both are shown.
     """
     from .classify.evaluate import principle_metrics
     from .classify.model import load_card
+    from .paths import models_dir
 
     return {
         "extraction": evaluate_extraction(db_path, gold_dir, match),
         "principles": principle_metrics(db_path, gold_dir, match),
-        "principles_cross_validated": (load_card() or {}).get("cv", {}),
+        "principles_cross_validated": (load_card(models_dir(model_dir)) or {}).get("cv", {}),
     }
 
 

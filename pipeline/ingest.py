@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import DocumentError, StorageError
+from .errors import DocumentError, ModelError, StorageError
 from .locality import ManifestEntry, document_meta, lookup_manifest, read_manifest
 from .locality import warm_up as warm_up_locality
+from .paths import models_dir
 from .read import DATA_SUFFIXES, read_document
 from .records import DocumentResult
 from .sections import build_sections
@@ -50,27 +51,30 @@ class Task:
     ocr_seconds: float | None = None  # OCR's share of the worker's time limit
 
 
-def run_settings(*, timeout: float, ocr: str, extract: bool = True, classify: bool = True) -> str:
+def run_settings(*, timeout: float, ocr: str, extract: bool = True, classify: bool = True,
+                 model_dir: str | Path | None = None) -> str:
     """What a stored document depends on besides its file: the rules ("version", "rules") decide every
     document's rows, so an edit re-processes them all; the rest only decides whether a failure is worth
     trying again (a timeout may pass with a larger --timeout)."""
-    return json.dumps({"version": __version__, "rules": rules_fingerprint(extract=extract, classify=classify),
-                       "timeout": timeout, "ocr": ocr}, sort_keys=True)
+    rules = rules_fingerprint(extract=extract, classify=classify, model_dir=model_dir)
+    return json.dumps({"version": __version__, "rules": rules, "timeout": timeout, "ocr": ocr},
+                      sort_keys=True)
 
 
 OUTPUT_SETTINGS = ("version", "rules")
 
 
-def rules_fingerprint(*, extract: bool = True, classify: bool = True) -> str:
+def rules_fingerprint(*, extract: bool = True, classify: bool = True,
+                      model_dir: str | Path | None = None) -> str:
     """A hash of the data files (patterns, gazetteers, vocabularies, codebooks) and the classifier a
     run applies: an analyst's edit to any of them, or a retrained model, changes it."""
-    from .classify.model import MODEL_DIR, MODEL_FILE
+    from .classify.model import MODEL_FILE
     from .datafiles import DATA_DIR
 
     # reading and sectioning use data files too (sections.yaml, garbled.yaml), so they always count
     files = sorted(p for p in DATA_DIR.rglob("*") if p.is_file() and p.suffix != ".py")
     if classify:
-        files.append(MODEL_DIR / MODEL_FILE)
+        files.append(models_dir(model_dir) / MODEL_FILE)
     digest = hashlib.sha256(f"extract={extract} classify={classify}".encode())
     for path in files:
         digest.update(path.name.encode())
@@ -89,7 +93,8 @@ class Stages:
 _STAGES = Stages()
 
 
-def load_stages(*, extract: bool = True, classify: bool = True) -> Stages:
+def load_stages(*, extract: bool = True, classify: bool = True,
+                model_dir: str | Path | None = None) -> Stages:
     stages = Stages()
     warm_up_locality()  # every document's metadata needs them
     if extract:
@@ -99,16 +104,39 @@ def load_stages(*, extract: bool = True, classify: bool = True) -> Stages:
     if classify:
         from .classify.model import load_model
 
-        stages.model = load_model()
+        stages.model = load_model(models_dir(model_dir))
     return stages
 
 
 def principle_rows(model: Any) -> list[tuple[str, str, str, str, float]]:
-    """The codebook with the model's document-level threshold per principle, for the `principles` table."""
+    """The codebook with the model's document-level threshold per principle, for the `principles` table:
+    only the principles the model was trained on (a codebook file added since is not classified)."""
     from .classify.codebook import load_codebooks
 
+    known = set(model.principle_ids)
     return [(p.framework, p.principle_id, p.name, p.definition, model.threshold(p.principle_id))
-            for p in load_codebooks()]
+            for p in load_codebooks() if p.principle_id in known]
+
+
+def untrained_principles(model: Any) -> tuple[str, ...]:
+    """The codebook's principles the model does not know (a codebook file added or edited since
+    `icsdocs train`): they go unclassified until the model is trained again."""
+    from .classify.codebook import load_codebooks
+
+    known = set(model.principle_ids)
+    return tuple(p.principle_id for p in load_codebooks() if p.principle_id not in known)
+
+
+def check_model_dir(model_dir: str | Path | None) -> None:
+    """A model folder the user named (--models, $ICSDOCS_MODELS) must hold a model: ModelError if not."""
+    from .classify.model import MODEL_FILE
+    from .paths import MODELS_ENV, models_dir_named
+
+    path = models_dir(model_dir) / MODEL_FILE
+    if models_dir_named(model_dir) and not path.is_file():
+        raise ModelError(f"No trained model at {path} (named by --models or ${MODELS_ENV}). Run `icsdocs "
+                         f"train --models {path.parent}`, or point --models at the folder `icsdocs train` "
+                         "wrote.")
 
 
 def process_document(task: Task, stages: Stages | None = None) -> DocumentResult:
@@ -239,6 +267,8 @@ class BatchSummary:
     by_reason: Counter = field(default_factory=Counter)
     ocr_unavailable: bool = False
     model_missing: bool = False  # classification was asked for, but there is no trained model
+    model_dir: Path | None = None  # where the model was looked for
+    untrained_principles: tuple[str, ...] = ()  # in the codebook, unknown to the model: not classified
     n_pages: int = 0
     seconds: float = 0.0
     stage_seconds: Counter = field(default_factory=Counter)
@@ -331,6 +361,7 @@ def ingest(
     ocr: str = "auto",
     extract: bool = True,
     classify: bool = True,
+    model_dir: str | Path | None = None,
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[DocumentResult], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
@@ -341,10 +372,13 @@ def ingest(
     if ocr not in OCR_MODES:
         raise ValueError(f"--ocr must be one of {', '.join(OCR_MODES)}, not {ocr!r}")
     db_path = Path(db_path)
+    if classify:
+        check_model_dir(model_dir)
     files = _papers(paths, db_path, manifest_path)
     manifest = read_manifest(manifest_path) if manifest_path else {}
     summary = BatchSummary(run_id=uuid.uuid4().hex[:12], n_found=len(files))
-    settings = run_settings(timeout=timeout, ocr=ocr, extract=extract, classify=classify)
+    summary.model_dir = models_dir(model_dir)
+    settings = run_settings(timeout=timeout, ocr=ocr, extract=extract, classify=classify, model_dir=model_dir)
     with writer_lock(db_path):
         writer = Writer(db_path)
         tasks, summary.n_skipped = plan_tasks(files, writer, manifest, force=force, settings=settings,
@@ -356,9 +390,10 @@ def ingest(
         })
         if on_start:
             on_start(len(tasks))
-        _STAGES = load_stages(extract=extract, classify=classify) if tasks else Stages()
+        _STAGES = load_stages(extract=extract, classify=classify, model_dir=model_dir) if tasks else Stages()
         summary.model_missing = bool(tasks) and classify and _STAGES.model is None
         if _STAGES.model is not None:
+            summary.untrained_principles = untrained_principles(_STAGES.model)
             writer.write_principles(principle_rows(_STAGES.model))
         _store_results(tasks, writer, summary, workers=workers, timeout=timeout,
                        stop=should_stop or (lambda: False), on_result=on_result)

@@ -53,8 +53,13 @@ def summary_lines(summary: BatchSummary, db: Path) -> list[str]:
         lines.append("OCR is unavailable (Tesseract is not installed): pages without a text layer were "
                      "not read. Install tesseract-ocr (make ocr) and run again.")
     if summary.model_missing:
-        lines.append("No trained classifier in models/: design principles were not classified. Run "
-                     "`icsdocs train` (or `make train`), then ingest again.")
+        lines.append(f"No trained classifier in {summary.model_dir}: design principles were not classified. "
+                     "Run `icsdocs train` (or `make train`), or point --models (or $ICSDOCS_MODELS) at a "
+                     "model folder, then ingest again.")
+    if summary.untrained_principles:
+        lines.append(f"The model does not know {len(summary.untrained_principles)} principle(s) of the "
+                     f"codebook ({', '.join(summary.untrained_principles)}): they were not classified. Run "
+                     "`icsdocs train` to learn them, then ingest again.")
     if not summary.n_found:
         lines.append("no files found")
     lines += [f"  {name}: {status}: {error}" for name, status, error in summary.failures]

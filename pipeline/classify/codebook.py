@@ -24,8 +24,6 @@ import yaml
 from ..datafiles import data_path
 from ..errors import CodebookError
 
-CODEBOOK_DIR = data_path("codebooks")
-
 
 @dataclass(frozen=True)
 class Principle:
@@ -36,7 +34,9 @@ class Principle:
     phrases: tuple[str, ...] = ()
 
 
-def codebook_paths(directory: Path = CODEBOOK_DIR) -> list[Path]:
+def codebook_paths(directory: Path | None = None) -> list[Path]:
+    """The codebook files (default: `pipeline/data/codebooks/`, found when called, like every data file)."""
+    directory = directory or data_path("codebooks")
     return sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
 
 
@@ -48,7 +48,7 @@ def load_codebooks(paths: Iterable[Path | str] | None = None) -> list[Principle]
     """
     files = [Path(p) for p in paths] if paths is not None else codebook_paths()
     if not files:
-        raise CodebookError(f"no codebook files found (looked for *.yaml in {CODEBOOK_DIR})")
+        raise CodebookError(f"no codebook files found (looked for *.yaml in {data_path('codebooks')})")
     principles: list[Principle] = []
     seen: dict[str, Path] = {}
     for path in files:

@@ -31,11 +31,12 @@ from pathlib import Path
 
 import numpy as np
 
+from ..paths import LABELS_DIR
 from ..records import Section
 from .codebook import Principle, load_codebooks
 from .crossval import RELIABLE_SUPPORT
 from .labels import GROUPED_CSVS, LabelError, read_label_files
-from .model import DECISION, FLOOR, METHOD, MODEL_FILE, PrincipleModel, normalise, save_model
+from .model import DECISION, FLOOR, METHOD, MODEL_DIR, MODEL_FILE, PrincipleModel, normalise, save_model
 
 CARD_JSON = "model_card.json"
 CARD_MD = "MODEL_CARD.md"
@@ -405,7 +406,7 @@ def library_versions() -> dict:
             "scipy": scipy.__version__, "skops": skops.__version__}
 
 
-def train(labels_dir: Path = Path("corpus/labels"), model_dir: Path = Path("models"), *, seed: int = 0,
+def train(labels_dir: Path = LABELS_DIR, model_dir: Path = MODEL_DIR, *, seed: int = 0,
           codebook_paths: Sequence[Path] | None = None, with_learning_curve: bool = False) -> dict:
     """Fit the model on every label file in `labels_dir`; write principles.skops and the model card.
 
