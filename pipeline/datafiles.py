@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,3 +34,46 @@ def read_yaml(name: str) -> Any:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise DataFileError(f"{where}: {problem}. Fix that line of the data file (YAML: quote a value "
                             "that holds ': ').") from None
+
+
+def read_lines(name: str) -> list[str]:
+    """The lines of a word-list data file, stripped; blank lines and `#` comments left out."""
+    lines = (line.strip() for line in data_path(name).read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def read_csv_rows(name: str, *, required: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of a CSV data file (values stripped, blank lines skipped) keyed by its header.
+
+    A header without a `required` column, a row with more cells than the header, or a row whose required
+    cell is empty is a DataFileError naming the file and line: a typo must not drop a row unseen."""
+    import csv
+
+    path = data_path(name)
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [column for column in required if column not in (reader.fieldnames or [])]
+        if missing:
+            raise DataFileError(f"{path}:1: the header lacks the column(s) {', '.join(missing)}. Fix the "
+                                "first line of the data file.")
+        return [_checked_row(path, reader.line_num, row, required) for row in reader]
+
+
+def _checked_row(path: Path, line: int, row: dict, required: tuple[str, ...]) -> dict[str, str]:
+    if None in row:
+        raise DataFileError(f"{path}:{line}: more cells than the header names (quote a value that holds a "
+                            "comma). Fix that line of the data file.")
+    values = {key: (value or "").strip() for key, value in row.items()}
+    empty = [column for column in required if not values[column]]
+    if empty:
+        raise DataFileError(f"{path}:{line}: no {', '.join(empty)}. Fix that line of the data file.")
+    return values
+
+
+def compile_pattern(pattern: str, name: str, where: str, flags: int = 0) -> re.Pattern[str]:
+    """A regular expression from a data file, or a DataFileError naming the file and the entry."""
+    try:
+        return re.compile(pattern, flags)
+    except (re.error, TypeError) as exc:
+        raise DataFileError(f"{data_path(name)}: {where}: not a regular expression ({exc}). Fix that "
+                            "entry of the data file.") from None

@@ -13,12 +13,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
-import yaml
-
+from .datafiles import compile_pattern, read_csv_rows, read_lines, read_yaml
 from .records import DocumentMeta
+
+PLACES = "places.csv"
+LOCALITY_CUES = "locality_cues.yaml"
+DOC_TYPES = "doc_types.yaml"
 
 
 @dataclass(frozen=True)
@@ -32,12 +34,9 @@ class Place:
 
 @lru_cache(maxsize=1)
 def load_places() -> tuple[Place, ...]:
-    text = resources.files("pipeline.data").joinpath("places.csv").read_text(encoding="utf-8")
     return tuple(
-        Place(row["name"].strip(), row["kind"].strip(), (row.get("locality") or "").strip(),
-              (row.get("region") or "").strip(), (row.get("county") or "").strip())
-        for row in csv.DictReader(text.splitlines())
-        if row.get("name")
+        Place(row["name"], row["kind"], row.get("locality", ""), row.get("region", ""), row.get("county", ""))
+        for row in read_csv_rows(PLACES, required=("name", "kind"))
     )
 
 
@@ -76,31 +75,31 @@ def _key(name: str) -> str:
     return re.sub(r"[^a-z]", "", name.lower())
 
 
-def _ambiguous_names() -> frozenset[str]:
-    text = resources.files("pipeline.data").joinpath("place_ambiguous.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-
-
 def _cue(data: dict) -> LocalityCue:
-    before, after = data.get("before"), data.get("after")
-    return LocalityCue(data.get("name", ""), re.compile(before) if before else None,
-                       re.compile(after) if after else None, int(data["weight"]),
-                       int(data.get("head_weight", data["weight"])), bool(data.get("owner", False)))
+    name = data.get("name", "")
+    before, after = (_pattern(data, key, f"cue {name!r}") for key in ("before", "after"))
+    return LocalityCue(name, before, after, int(data["weight"]), int(data.get("head_weight", data["weight"])),
+                       bool(data.get("owner", False)))
+
+
+def _pattern(data: dict, key: str, where: str, flags: int = 0) -> re.Pattern[str] | None:
+    value = data.get(key)
+    return compile_pattern(value, LOCALITY_CUES, f"{where}, {key}", flags) if value else None
 
 
 @lru_cache(maxsize=1)
 def locality_rules() -> LocalityRules:
-    data = yaml.safe_load(resources.files("pipeline.data").joinpath("locality_cues.yaml").read_text("utf-8"))
+    data = read_yaml(LOCALITY_CUES)
     places = {place.name: place for place in load_places() if place.locality}
     return LocalityRules(
         places=places,
-        ambiguous=_ambiguous_names(),
+        ambiguous=frozenset(read_lines("place_ambiguous.txt")),
         max_words=max(len(name.split()) for name in places),
         first_words=frozenset(name.split(" ", 1)[0] for name in places),
         by_key={_key(name): place.locality for name, place in places.items()},
         cues=tuple(_cue(cue) for cue in data["cues"]),
         town_council=_town_council(data),
-        email=re.compile(data["email"]["pattern"]),
+        email=_pattern(data["email"], "pattern", "email"),
         email_weight=int(data["email"]["weight"]),
         head_chars=int(data["head_chars"]),
         mention_weight=int(data["mention"]),
@@ -113,7 +112,7 @@ def locality_rules() -> LocalityRules:
 
 def _town_council(data: dict) -> LocalityCue:
     town = data["town_council"]
-    return LocalityCue("town council", None, re.compile(town["pattern"]), int(town["weight"]),
+    return LocalityCue("town council", None, _pattern(town, "pattern", "town_council"), int(town["weight"]),
                        int(town.get("head_weight", town["weight"])), bool(town.get("owner", False)))
 
 
@@ -332,11 +331,12 @@ class _TypeCue:
 
 @lru_cache(maxsize=1)
 def _doc_type_rules() -> tuple[int, dict[str, list[_TypeCue]]]:
-    data = yaml.safe_load(resources.files("pipeline.data").joinpath("doc_types.yaml").read_text("utf-8"))
+    data = read_yaml(DOC_TYPES)
     window = int(data["window"])
+    flags = re.IGNORECASE | re.MULTILINE
     rules = {
-        name: [_TypeCue(re.compile(cue["cue"], re.IGNORECASE | re.MULTILINE), int(cue["weight"]),
-                        int(cue.get("within", window))) for cue in cues]
+        name: [_TypeCue(compile_pattern(cue["cue"], DOC_TYPES, f"type {name}, cue #{n}", flags),
+                        int(cue["weight"]), int(cue.get("within", window))) for n, cue in enumerate(cues, 1)]
         for name, cues in data["types"].items()
     }
     return int(data["min_score"]), rules

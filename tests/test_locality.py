@@ -1,9 +1,12 @@
 """Locality inference: the paper's own place from layout cues and weighted mentions, never a place it only
 discusses; `locality_source` says why."""
 
+import shutil
+
 import pytest
 
-from pipeline.locality import infer_locality, locality_evidence
+from pipeline.errors import DataFileError
+from pipeline.locality import Place, infer_locality, locality_evidence
 
 
 def test_council_in_heading_beats_gm_wide_subject():
@@ -130,3 +133,55 @@ def test_more_issuing_bodies(text, expected):
     locality, source = infer_locality(text)
     assert locality == expected
     assert f"{expected} is the issuing body" in source
+
+
+# --- the gazetteer and cue files are read by pipeline/datafiles.py, with file and line in errors ---------
+
+
+@pytest.fixture()
+def data_copy(tmp_path, monkeypatch):
+    from pipeline import datafiles, locality
+
+    data = tmp_path / "data"
+    shutil.copytree(datafiles.DATA_DIR, data)
+    monkeypatch.setattr(datafiles, "DATA_DIR", data)
+    for cached in (locality.load_places, locality.locality_rules, locality._doc_type_rules):
+        cached.cache_clear()
+    yield data
+    for cached in (locality.load_places, locality.locality_rules, locality._doc_type_rules):
+        cached.cache_clear()
+
+
+def _append(path, line: str) -> int:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + line + "\n", encoding="utf-8")
+    return text.count("\n") + 1
+
+
+def test_a_place_added_to_the_copied_gazetteer_is_read(data_copy):
+    from pipeline.locality import load_places
+
+    _append(data_copy / "places.csv", "Ambridge,town,Borsetshire,West Midlands,")
+    assert load_places()[-1] == Place("Ambridge", "town", "Borsetshire", "West Midlands", "")
+
+
+@pytest.mark.parametrize("line, problem", [
+    ("Ambridge,town,Borsetshire,West Midlands,,extra", "more cells than the header"),
+    (",town,Borsetshire,West Midlands,", "no name"),
+])
+def test_a_malformed_gazetteer_line_names_the_file_and_line(data_copy, line, problem):
+    from pipeline.locality import load_places
+
+    number = _append(data_copy / "places.csv", line)
+    with pytest.raises(DataFileError, match=rf"places\.csv:{number}: {problem}"):
+        load_places()
+
+
+def test_a_cue_that_is_no_regular_expression_is_named(data_copy):
+    from pipeline.locality import locality_rules
+
+    cues = data_copy / "locality_cues.yaml"
+    text = cues.read_text(encoding="utf-8")
+    cues.write_text(text.replace("  pattern: '", "  pattern: '(unclosed", 1), encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"locality_cues\.yaml: .*not a regular expression"):
+        locality_rules()
