@@ -171,7 +171,8 @@ def process_document(task: Task, stages: Stages | None = None) -> DocumentResult
         clock = time.perf_counter()
         extraction = extract_document(task.doc_id, parsed, sections, stages.nlp)
         timings["extract"] = _lap(clock)
-        result = replace(result, extraction=extraction)
+        # the cover sheet's or meeting's title, when extraction found one, says more than the reader's
+        result = replace(result, extraction=extraction, title=extraction.title or result.title)
     if stages.model is not None:
         from .classify.model import assessment, classify_sections, domain_rate
 

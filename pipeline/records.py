@@ -199,6 +199,22 @@ class Meeting:
     date: MeetingPart | None = None
     title: MeetingPart | None = None
 
+    def columns(self) -> dict[str, object]:
+        """The meeting's `documents` columns by name (004_meeting.sql): date text, title, the span of each
+        part in documents.text (NULL when the cue that read it has no place there) and the cues."""
+        parts = {"body": self.body, "date": self.date, "title": self.title}
+        columns: dict[str, object] = {
+            "meeting_date_text": self.date.value if self.date else None,
+            "meeting_title": self.title.value if self.title else None,
+        }
+        for name, part in parts.items():
+            found = part is not None and part.char_start >= 0
+            columns[f"meeting_{name}_start"] = part.char_start if found else None
+            columns[f"meeting_{name}_end"] = part.char_end if found else None
+        cues = [f"{name}: {part.cue}" for name, part in parts.items() if part]
+        columns["meeting_source"] = "; ".join(cues) or None
+        return columns
+
 
 @dataclass(frozen=True)
 class Extraction:

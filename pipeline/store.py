@@ -20,19 +20,20 @@ import os
 import shutil
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
+from operator import attrgetter
 from pathlib import Path
 
 import duckdb
 
 from .datafiles import read_yaml
 from .errors import DatabaseBusy, NotADatabase, QueryFailed, QueryTimeout, ReadOnlyQuery, StorageError
-from .records import DocumentResult, Meeting
+from .records import DocumentResult
 
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, "001_core.sql"),
@@ -260,49 +261,23 @@ class Writer:
 
     def _insert_document(self, result: DocumentResult, run_id: str) -> None:
         row = document_row(result, run_id)
-        columns = ", ".join(row)
-        self.con.execute(f"INSERT INTO documents ({columns}) VALUES ({', '.join('?' * len(row))})",
-                         list(row.values()))
+        _insert_columns(self.con, "documents", list(row), [tuple(row.values())])
 
     def _insert_children(self, result: DocumentResult) -> None:
-        con = self.con
-        sections = [
-            (s.doc_id, s.section_id, s.ordinal, s.parent_id, s.heading, list(s.heading_path), s.level,
-             s.kind, s.text, s.page_start, s.page_end, s.char_start, s.char_end)
-            for s in result.sections
-        ]
-        _insert_many(con, "sections", sections)
-        _insert_many(con, "pages", [
-            (result.doc_id, p.page, p.n_chars, p.reason, list(p.warnings), p.source, p.ocr_confidence)
-            for p in result.pages
-        ])
+        """Each child table's rows from its records, column by field name (see `_insert_records`)."""
         extraction = result.extraction
-        _insert_many(con, "entities", [
-            (e.doc_id, e.section_id, e.label, e.text, e.norm, e.char_start, e.char_end, e.page, e.source,
-             e.flag)
-            for e in extraction.entities
-        ])
-        _insert_many(con, "recommendations", [
-            (r.doc_id, r.section_id, r.text, r.kind, r.addressed_to, r.char_start, r.char_end, r.page,
-             r.outcome)
-            for r in extraction.recommendations
-        ])
-        _insert_many(con, "cover_fields", [(c.doc_id, c.field, c.value) for c in extraction.cover_fields])
-        _insert_many(con, "memberships", [
-            (m.doc_id, m.section_id, m.body, m.member, m.member_kind, m.page, m.char_start, m.char_end)
-            for m in extraction.memberships
-        ])
-        _insert_many(con, "section_labels", [
-            (lab.doc_id, lab.section_id, lab.principle_id, lab.framework, lab.score, lab.method,
-             lab.evidence_text, lab.evidence_start, lab.evidence_end, lab.page)
-            for lab in result.labels
-        ])
+        for table, records in (("sections", result.sections), ("entities", extraction.entities),
+                               ("recommendations", extraction.recommendations),
+                               ("cover_fields", extraction.cover_fields),
+                               ("memberships", extraction.memberships), ("section_labels", result.labels)):
+            _insert_records(self.con, table, records)
+        _insert_records(self.con, "pages", result.pages, doc_id=result.doc_id)
 
     def write_principles(self, rows: list[tuple[str, str, str, str, float | None]]) -> None:
         """Replace the codebook table: (framework, principle_id, name, definition, threshold)."""
         self.con.execute("BEGIN")
         self.con.execute("DELETE FROM principles")
-        _insert_many(self.con, "principles", rows)
+        _insert_columns(self.con, "principles", list(PRINCIPLE_COLUMNS), rows)
         self.con.execute("COMMIT")
 
     def start_run(self, run_id: str, version: str, args: dict) -> None:
@@ -408,54 +383,54 @@ def document_row(result: DocumentResult, run_id: str) -> dict[str, object]:
     return {
         "doc_id": result.doc_id, "path": result.path, "filename": result.filename, "sha256": result.sha256,
         "format": result.format, "status": result.status, "error": result.error, "n_pages": result.n_pages,
-        "n_chars": len(result.text), "title": extraction.title or result.title,
+        "n_chars": len(result.text), "title": result.title,
         "locality": meta.locality if meta else None,
         "locality_source": meta.locality_source if meta else None,
         "doc_type": meta.doc_type if meta else None,
         "doc_type_source": meta.doc_type_source if meta else None,
         "meeting_body": extraction.meeting_body, "meeting_date": _date_or_none(extraction.meeting_date),
-        **meeting_columns(extraction.meeting),
+        **extraction.meeting.columns(),
         "ingested_at": _now(), "run_id": run_id, "text": result.text, "domain_rate": result.domain_rate,
         "principles_status": result.principles_status, "reason": result.reason,
         "warnings": list(result.warnings), "settings": result.settings,
     }
 
 
-def meeting_columns(meeting: Meeting) -> dict[str, object]:
-    """The meeting's date text, title, the span of each part in documents.text and the cues that read
-    them (004_meeting.sql)."""
-    parts = {"body": meeting.body, "date": meeting.date, "title": meeting.title}
-    columns: dict[str, object] = {
-        "meeting_date_text": meeting.date.value if meeting.date else None,
-        "meeting_title": meeting.title.value if meeting.title else None,
-    }
-    for name, part in parts.items():
-        found = part is not None and part.char_start >= 0
-        columns[f"meeting_{name}_start"] = part.char_start if found else None
-        columns[f"meeting_{name}_end"] = part.char_end if found else None
-    cues = [f"{name}: {part.cue}" for name, part in parts.items() if part]
-    columns["meeting_source"] = "; ".join(cues) or None
-    return columns
-
-
 DOCUMENT_TABLES = ("sections", "entities", "recommendations", "cover_fields", "memberships",
                    "section_labels", "pages", "documents")
 
 
-_COLUMN_TYPES: dict[str, tuple[str, ...]] = {}  # table -> its column types, from the migrations' schema
+PRINCIPLE_COLUMNS = ("framework", "principle_id", "principle_name", "definition", "threshold")
+# Record fields no table keeps: a table section's cells are in its text already.
+NOT_STORED: dict[str, frozenset[str]] = {"sections": frozenset({"rows"})}
+_COLUMN_TYPES: dict[str, dict[str, str]] = {}  # table -> {column: type}, from the migrations' schema
 
 
-def _column_types(con: duckdb.DuckDBPyConnection, table: str) -> tuple[str, ...]:
+def _column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
     types = _COLUMN_TYPES.get(table)
     if types is None:
-        rows = con.execute("SELECT data_type FROM information_schema.columns WHERE table_name = ? "
-                           "ORDER BY ordinal_position", [table]).fetchall()
-        types = _COLUMN_TYPES[table] = tuple(t for (t,) in rows)
+        rows = con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                           "WHERE table_name = ? ORDER BY ordinal_position", [table]).fetchall()
+        types = _COLUMN_TYPES[table] = dict(rows)
     return types
 
 
-def _insert_many(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
-    """Insert rows column by column: one list parameter per column, unnested side by side in SQL.
+def _insert_records(con: duckdb.DuckDBPyConnection, table: str, records: Sequence[object],
+                    **fixed: object) -> None:
+    """Insert records (frozen dataclasses) into the table's columns of the same names as their fields;
+    `fixed` gives columns the records do not carry (pages: the doc_id).  A field with no column of its
+    name is an error, not a value silently dropped, unless NOT_STORED lists it."""
+    if not records:
+        return
+    names = [f.name for f in fields(records[0]) if f.name not in NOT_STORED.get(table, ())]  # type: ignore
+    values = attrgetter(*names)
+    rows = [(*fixed.values(), *values(record)) for record in records]
+    _insert_columns(con, table, [*fixed, *names], rows)
+
+
+def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: list[str],
+                    rows: list[tuple]) -> None:
+    """Insert rows into the named columns: one list parameter per column, unnested side by side in SQL.
 
     Binding every value as a parameter of its own (multi-row VALUES, or executemany, which runs one
     statement per row) costs ten times more, and the writer is one process beside the workers.
@@ -463,11 +438,20 @@ def _insert_many(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) 
     if not rows:
         return
     types = _column_types(con, table)
-    if len(types) != len(rows[0]):
-        raise ValueError(f"{table} has {len(types)} columns, rows have {len(rows[0])}")
-    columns = [list(column) for column in zip(*rows, strict=True)]
-    select = ", ".join(f"unnest(?::{t}[])" for t in types)
-    con.execute(f"INSERT INTO {table} SELECT {select}", columns)
+    unknown = [c for c in columns if c not in types]
+    if unknown:
+        raise ValueError(f"{table} has no column(s) {', '.join(unknown)}: add a migration in pipeline/sql")
+    values = [_column_values(column, types[name]) for name, column in zip(columns, zip(*rows, strict=True),
+                                                                          strict=True)]
+    select = ", ".join(f"unnest(?::{types[name]}[])" for name in columns)
+    con.execute(f"INSERT INTO {table} ({', '.join(map(_ident, columns))}) SELECT {select}", values)
+
+
+def _column_values(values: tuple, column_type: str) -> list:
+    """A column's values as DuckDB binds them: the records' tuples become lists for a list column."""
+    if column_type.endswith("[]"):
+        return [list(v) if v is not None else None for v in values]
+    return list(values)
 
 
 def _date_or_none(value: str | None) -> str | None:

@@ -162,3 +162,42 @@ def test_the_meeting_is_stored_with_its_spans(tmp_path):
                             "meeting_body_end, meeting_title_start, meeting_source FROM documents")
     assert rows == [("Schools Forum", None, "2023-07", 0, 13, None,
                      "body: moderngov heading; date: a month")]
+
+
+# --- rows go in by column name, derived from the records ----------------------------------------------
+
+
+def test_child_rows_go_in_by_column_name_whatever_the_tables_column_order(tmp_path, monkeypatch):
+    """A table whose columns came in another order (a branch's migration added one in the middle) still
+    gets each record field in the column of its name."""
+    from pipeline import store
+    from pipeline.records import PageInfo
+
+    monkeypatch.setattr(store, "_COLUMN_TYPES", {})
+    db = tmp_path / "icsdocs.duckdb"
+    writer = Writer(db)
+    writer.con.execute("DROP TABLE entities")
+    writer.con.execute("CREATE TABLE entities (flag VARCHAR, page INTEGER, norm VARCHAR, label VARCHAR, "
+                       "text VARCHAR, doc_id VARCHAR, char_end INTEGER, section_id VARCHAR, source VARCHAR, "
+                       "char_start INTEGER)")
+    result = _result()
+    result = DocumentResult(**{**result.__dict__, "pages": (PageInfo(1, 18, None, ("ocr",), "ocr", 81.5),)})
+    writer.write_document(result, "run1")
+    assert writer.con.execute("SELECT doc_id, label, text, char_start, char_end, page, source, flag "
+                              "FROM entities").fetchall() == [
+        ("a.txt", "BODY", "Bury Council", 6, 18, 1, "rule", None)]
+    pages = writer.con.execute("SELECT * FROM pages").fetchall()
+    assert pages == [("a.txt", 1, 18, None, ["ocr"], "ocr", 81.5)]
+    assert writer.con.execute("SELECT heading_path, kind FROM sections").fetchall() == [([], "body")]
+    writer.abandon()
+
+
+def test_a_record_field_without_a_column_is_an_error_not_a_dropped_value(tmp_path, monkeypatch):
+    from pipeline import store
+
+    monkeypatch.setattr(store, "_COLUMN_TYPES", {})
+    writer = Writer(tmp_path / "icsdocs.duckdb")
+    writer.con.execute("ALTER TABLE entities DROP COLUMN flag")
+    with pytest.raises(ValueError, match="entities has no column.s. flag: add a migration"):
+        writer.write_document(_result(), "run1")
+    writer.abandon()
