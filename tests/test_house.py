@@ -1,4 +1,4 @@
-"""House rules that keep the package readable: small functions."""
+"""House rules that keep the package readable: small functions, one module per reader."""
 
 from __future__ import annotations
 
@@ -19,3 +19,19 @@ def test_no_function_in_the_package_is_over_60_lines():
                     where = f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
                     long.append(f"{where} {node.name} ({lines} lines)")
     assert long == []
+
+
+def _defined(module: str) -> set[str]:
+    path = PACKAGE / (module.replace(".", "/") + ".py")
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+
+
+def test_each_reader_has_a_module_of_its_own_and_the_shared_bits_one_home():
+    assert {"read_text", "clean_inline"} <= _defined("read/text") and "read_html" not in _defined("read/text")
+    assert {"read_html", "parse_html", "flatten_nesting"} <= _defined("read/html")
+    assert {"strip_emphasis", "join_broken_emphasis"} <= _defined("read/markdown")
+    shared = {"decode_bytes", "normalise_newlines", "decoding_warnings", "read_decoded"}
+    assert shared <= _defined("read/textual")
+    for reader in ("read/text", "read/html", "read/markdown"):
+        assert shared & _defined(reader) == set(), reader

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import NoTextLayer
-from pipeline.read.text import decode_bytes, read_html, read_text, unwrap_paragraphs
+from pipeline.read.html import read_html
+from pipeline.read.text import read_text, unwrap_paragraphs
+from pipeline.read.textual import decode_bytes
 from pipeline.records import RawDocument
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -96,9 +96,9 @@ def _looks_like_text(head: bytes) -> bool:
         return True
     if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
         return True
-    from .text import _utf16_without_bom
+    from .textual import utf16_without_bom
 
-    if _utf16_without_bom(head) is not None:
+    if utf16_without_bom(head) is not None:
         return True
     controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
     return controls <= BINARY_SHARE * len(head)
@@ -114,7 +114,8 @@ def _reader_for(fmt: str) -> Callable[[Path], RawDocument]:
         from .docx import read_docx
 
         return read_docx
-    from .text import read_html, read_text
+    from .html import read_html
+    from .text import read_text
 
     return {"html": read_html, "text": read_text}[fmt]
 
