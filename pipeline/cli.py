@@ -235,9 +235,12 @@ def review_import(csv_in, labels) -> None:
     click.echo(f"added labels to {written}; run `icsdocs train` to learn from them")
 
 
-@main.command(context_settings=CONTEXT)
-@db_option
-@out_option
+def folder_command(function):
+    """A command that writes files from the database into a folder: --db and --out."""
+    return main.command(context_settings=CONTEXT)(db_option(out_option(function)))
+
+
+@folder_command
 def compare(db, out) -> None:
     """Write the comparison CSVs (matrix, evidence, gaps, bodies, roles, ...) and a README.txt.
 
@@ -251,9 +254,7 @@ def compare(db, out) -> None:
     click.echo(f"wrote {len(written)} files to {out}")
 
 
-@main.command(context_settings=CONTEXT)
-@db_option
-@out_option
+@folder_command
 def report(db, out) -> None:
     """Write one self-contained HTML report: principle heatmap with evidence, a page per locality.
 

@@ -20,23 +20,25 @@ class DocumentError(IcsdocsError):
 
 
 class UnsupportedFormat(DocumentError):
-    status = "unsupported"
-    reason = "unsupported_format"
+    """Not a format icsdocs reads (.doc, .xlsx, images, binary data)."""
+
+    status, reason = "unsupported", "unsupported_format"
 
 
 class EncryptedDocument(DocumentError):
-    status = "encrypted"
-    reason = "password_required"
+    """The file needs a password."""
+
+    status, reason = "encrypted", "password_required"
 
 
 class NoTextLayer(DocumentError):
-    status = "no_text"
-    reason = "no_text_layer"
+    """Readable, but no text: a scan without OCR, an empty file, garbled text only."""
+
+    status, reason = "no_text", "no_text_layer"
 
 
 class CorruptDocument(DocumentError):
-    status = "error"
-    reason = "corrupt"
+    """Damaged beyond what the readers repair (DocumentError's own status and reason)."""
 
 
 class DatabaseBusy(IcsdocsError):

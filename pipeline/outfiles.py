@@ -15,7 +15,7 @@ from pathlib import Path
 from .csvcell import safe_parts
 from .errors import UnsupportedOutput
 from .query import cell_text, format_rows
-from .store import QueryResult
+from .store import QueryResult, quote_ident, quote_literal
 
 
 def write_rows(result: QueryResult, path: Path) -> None:
@@ -78,13 +78,13 @@ def write_parquet(result: QueryResult, path: Path) -> None:
     names = _unique(result.columns)
     con = duckdb.connect()
     try:
-        columns = ", ".join(f"{_ident(n)} {t}" for n, t in zip(names, result.types, strict=True))
+        columns = ", ".join(f"{quote_ident(n)} {t}" for n, t in zip(names, result.types, strict=True))
         con.execute(f"CREATE TABLE result ({columns})")
         if result.rows:
             select = ", ".join(f"unnest(?::{t}[])" for t in result.types)
             con.execute(f"INSERT INTO result SELECT {select}",
                         [list(column) for column in zip(*result.rows, strict=True)])
-        con.execute(f"COPY result TO '{str(path).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)")
+        con.execute(f"COPY result TO {quote_literal(str(path))} (FORMAT parquet)")
     finally:
         con.close()
 
@@ -97,10 +97,6 @@ def _unique(names: list[str]) -> list[str]:
         seen[name] = seen.get(name, 0) + 1
         out.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
     return out
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 WRITERS: dict[str, Callable[[QueryResult, Path], None]] = {

@@ -19,6 +19,7 @@ import base64
 import hashlib
 import html
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -305,7 +306,7 @@ _NOWRAP_ATTR = ' class="nw"'
 _NOWRAP = {"meeting_date", "first_seen", "last_seen", "date", "page", "n_docs", "n_mentions", "n_pages"}
 
 
-def _table(title: str, rows: list[dict], columns: list[tuple[str, str]], *, max_rows: int, full: str,
+def _table(title: str, rows: list[dict], columns: Sequence[tuple[str, str]], *, max_rows: int, full: str,
            empty: str = "None found.") -> str:
     is_open = " open" if len(rows) <= TABLE_OPEN_LIMIT else ""
     out = [f"<details{is_open}><summary>{esc(title)} ({len(rows)})</summary>\n"]
@@ -358,29 +359,33 @@ def _locality_section(data: ReportData, index: int, locality: str, max_rows: int
         ("meeting_date", "Date"), ("n_pages", "Pages"), ("status", "Status"), ("error", "Problem"),
         ("not_assessed_because", "Not assessed"),
     ], max_rows=max_rows, full="the locality_documents view"))
-    tables = data.tables
-    out.append(_table("Bodies", tables["bodies"].get(locality, []), [
-        ("body", "Body"), ("n_docs", "Papers"), ("n_mentions", "Mentions"), ("first_seen", "First seen"),
-        ("last_seen", "Last seen"),
-    ], max_rows=max_rows, full="bodies.csv (locality_bodies view)"))
-    out.append(_table("Roles", tables["roles"].get(locality, []), [
-        ("role", "Role"), ("n_docs", "Papers"), ("n_mentions", "Mentions"), ("first_seen", "First seen"),
-        ("last_seen", "Last seen"),
-    ], max_rows=max_rows, full="roles.csv (locality_roles view)"))
-    out.append(_table("Memberships", tables["memberships"].get(locality, []), [
-        ("body", "Body"), ("member", "Member"), ("member_kind", "Kind"), ("filename", "Paper"),
-        ("page", "Page"),
-    ], max_rows=max_rows, full="memberships.csv (locality_memberships view)"))
-    out.append(_table("Recommendations", tables["recommendations"].get(locality, []), [
-        ("meeting_date", "Date"), ("meeting_body", "Meeting"), ("kind", "Kind"), ("outcome", "Outcome"),
-        ("text", "Recommendation"),
-        ("addressed_to", "Addressed to"), ("filename", "Paper"), ("page", "Page"),
-    ], max_rows=max_rows, full="recommendations.csv (recommendations_by_locality view)"))
-    out.append(_table("Timeline", tables["timeline"].get(locality, []), [
-        ("date", "Date"), ("context", "Context"), ("filename", "Paper"), ("page", "Page"),
-    ], max_rows=max_rows, full="timeline.csv (timeline view)"))
+    out += [_table(title, data.tables[key].get(locality, []), columns, max_rows=max_rows, full=full)
+            for title, key, columns, full in LOCALITY_TABLES]
     out.append("</section>\n")
     return "".join(out)
+
+
+# The tables of a locality's part: (title, key of ReportData.tables, (column, header) pairs, where the
+# full rows are when the table is cut).
+LOCALITY_TABLES: tuple[tuple[str, str, tuple[tuple[str, str], ...], str], ...] = (
+    ("Bodies", "bodies", (("body", "Body"), ("n_docs", "Papers"), ("n_mentions", "Mentions"),
+                          ("first_seen", "First seen"), ("last_seen", "Last seen")),
+     "bodies.csv (locality_bodies view)"),
+    ("Roles", "roles", (("role", "Role"), ("n_docs", "Papers"), ("n_mentions", "Mentions"),
+                        ("first_seen", "First seen"), ("last_seen", "Last seen")),
+     "roles.csv (locality_roles view)"),
+    ("Memberships", "memberships", (("body", "Body"), ("member", "Member"), ("member_kind", "Kind"),
+                                    ("filename", "Paper"), ("page", "Page")),
+     "memberships.csv (locality_memberships view)"),
+    ("Recommendations", "recommendations", (("meeting_date", "Date"), ("meeting_body", "Meeting"),
+                                            ("kind", "Kind"), ("outcome", "Outcome"),
+                                            ("text", "Recommendation"), ("addressed_to", "Addressed to"),
+                                            ("filename", "Paper"), ("page", "Page")),
+     "recommendations.csv (recommendations_by_locality view)"),
+    ("Timeline", "timeline", (("date", "Date"), ("context", "Context"), ("filename", "Paper"),
+                              ("page", "Page")),
+     "timeline.csv (timeline view)"),
+)
 
 
 _CSS = """

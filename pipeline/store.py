@@ -93,9 +93,10 @@ def comment_schema(con: duckdb.DuckDBPyConnection) -> None:
         for relation, entry in entries.items():
             if relation not in relations:
                 continue
-            statements.append(f"COMMENT ON {keyword} {_ident(relation)} IS {_literal(entry['comment'])}")
+            comment = quote_literal(entry["comment"])
+            statements.append(f"COMMENT ON {keyword} {quote_ident(relation)} IS {comment}")
             statements += [
-                f"COMMENT ON COLUMN {_ident(relation)}.{_ident(column)} IS {_literal(text)}"
+                f"COMMENT ON COLUMN {quote_ident(relation)}.{quote_ident(column)} IS {quote_literal(text)}"
                 for column, text in entry["columns"].items() if (relation, column) in present
             ]
     con.execute(";\n".join(statements))
@@ -107,11 +108,13 @@ def schema_docs() -> dict[str, dict[str, dict]]:
     return read_yaml("schema_docs.yaml")
 
 
-def _ident(name: str) -> str:
+def quote_ident(name: str) -> str:
+    """`name` as a quoted SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
 
 
-def _literal(text: str) -> str:
+def quote_literal(text: str) -> str:
+    """`text` as an SQL string literal."""
     return "'" + str(text).replace("'", "''") + "'"
 
 
@@ -444,7 +447,7 @@ def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: list[st
     values = [_column_values(column, types[name]) for name, column in zip(columns, zip(*rows, strict=True),
                                                                           strict=True)]
     select = ", ".join(f"unnest(?::{types[name]}[])" for name in columns)
-    con.execute(f"INSERT INTO {table} ({', '.join(map(_ident, columns))}) SELECT {select}", values)
+    con.execute(f"INSERT INTO {table} ({', '.join(map(quote_ident, columns))}) SELECT {select}", values)
 
 
 def _column_values(values: tuple, column_type: str) -> list:
