@@ -143,7 +143,7 @@ def evaluate(db, gold, match, json_out, models) -> None:
       icsdocs evaluate --db outputs/icsdocs.duckdb --gold ../shared/gold --json outputs/evaluation.json
       icsdocs evaluate --db outputs/devset/devset.duckdb --gold ../shared/devset/gold --match 'dev_[bd]_*'
     """
-    from .evaluate import evaluate_all, format_all
+    from .evaluation import evaluate_all, format_all
     from .paths import require_dir
 
     metrics = evaluate_all(db, require_dir(gold, "gold JSON files", "--gold"), match, model_dir=models)

@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.devset import devset_pages  # noqa: E402
-from pipeline.evaluate import evaluate_all  # noqa: E402
+from pipeline.evaluation import evaluate_all  # noqa: E402
+from pipeline.evaluation.devset import devset_pages  # noqa: E402
 from pipeline.ingest import ingest  # noqa: E402
 
 HALVES = {"all": None, "a+c": "dev_[ac]_*", "b+d": "dev_[bd]_*"}

@@ -479,7 +479,7 @@ def test_assessment_separates_outside_health_and_care_from_no_text(model):
 
 def test_devset_pages_lose_their_provenance_line(tmp_path):
     from pipeline.classify.labels import devset_documents, text_rows
-    from pipeline.devset import page_text
+    from pipeline.evaluation.devset import page_text
 
     assert page_text("SOURCE: https://example.org/a\n\nMinutes\nText.\n") == "Minutes\nText.\n"
     assert page_text("Minutes\nSOURCE: not provenance\n") == "Minutes\nSOURCE: not provenance\n"

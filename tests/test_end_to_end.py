@@ -100,7 +100,7 @@ def test_every_evidence_row_leads_to_its_page_and_quote(sample_db, compare_dir):
     ("BODY", 0.90), ("ROLE", 0.90), ("PERSON", 0.90), ("DATE", 0.90), ("recommendations", 0.90),
 ])
 def test_extraction_meets_the_quality_bar_on_gold(sample_db, label, minimum):
-    from pipeline.evaluate import evaluate_extraction
+    from pipeline.evaluation.entities import evaluate_extraction
 
     metrics = evaluate_extraction(sample_db, GOLD)
     assert metrics["n_documents"] == 5

@@ -3,7 +3,7 @@ import json
 import duckdb
 import pytest
 
-from pipeline.evaluate import evaluate_extraction, format_report
+from pipeline.evaluation.entities import evaluate_extraction, format_report
 
 GOLD = {
     "doc_id": "001_abc",
@@ -112,7 +112,7 @@ def test_evaluate_extraction(db):
 
 
 def test_the_cross_validated_figures_and_learning_curve_are_printed(db):
-    from pipeline.evaluate import format_all
+    from pipeline.evaluation import format_all
 
     curve = {"points": [{"training_folds": 0, "section_average_precision": 0.61},
                         {"training_folds": 1, "section_average_precision": 0.7}]}

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.devset import page_text
+from pipeline.evaluation.devset import page_text
 from pipeline.ingest import ingest
 
 ROOT = Path(__file__).resolve().parents[1]

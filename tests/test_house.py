@@ -1,4 +1,5 @@
-"""House rules that keep the package readable: small functions, one module per reader."""
+"""House rules that keep the package readable: small functions, one module per reader, one evaluation
+package."""
 
 from __future__ import annotations
 
@@ -35,3 +36,11 @@ def test_each_reader_has_a_module_of_its_own_and_the_shared_bits_one_home():
     assert shared <= _defined("read/textual")
     for reader in ("read/text", "read/html", "read/markdown"):
         assert shared & _defined(reader) == set(), reader
+
+
+def test_scoring_against_gold_lives_in_one_evaluation_package():
+    modules = {path.relative_to(PACKAGE).as_posix() for path in PACKAGE.rglob("*.py")}
+    assert {"evaluation/entities.py", "evaluation/principles.py", "evaluation/devset.py"} <= modules
+    assert [m for m in modules if m.rsplit("/", 1)[-1] in ("evaluate.py", "devset.py")
+            and not m.startswith("evaluation/")] == []
+    assert {"evaluate_all", "format_all"} <= _defined("evaluation/__init__")

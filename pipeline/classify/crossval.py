@@ -23,7 +23,7 @@ from itertools import combinations
 
 import numpy as np
 
-from .evaluate import match_key, table
+from ..evaluation.principles import match_key, table
 
 FOLDS = 5
 RELIABLE_SUPPORT = 5  # fewer positive documents than this: the per-principle figure is not to be trusted

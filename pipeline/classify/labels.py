@@ -150,8 +150,8 @@ def gold_documents(gold_dir: Path | str, seeds_dir: Path | str) -> list[tuple[st
 
 
 def devset_documents(devset: Path | str) -> list[tuple[str, dict, str]]:
-    """(doc_id, gold, page text) of every devset page (the SOURCE line dropped: `pipeline.devset`)."""
-    from ..devset import devset_pages
+    """(doc_id, gold, page text) of every devset page (its SOURCE line dropped by `evaluation.devset`)."""
+    from ..evaluation.devset import devset_pages
 
     out = []
     for doc_id, text in devset_pages(Path(devset)):
@@ -207,7 +207,7 @@ def write_sections(out_dir: Path | str, name: str, documents: Iterable[tuple[str
     `out_dir`, so training and its cross-validation need nothing outside the repository."""
     import tempfile
 
-    from .evaluate import section_gold, seed_sections
+    from ..evaluation.principles import section_gold, seed_sections
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

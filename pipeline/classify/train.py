@@ -369,7 +369,7 @@ def grouped_levels(p: np.ndarray, y: np.ndarray, groups: Sequence[str], threshol
     Passage level scores each principle on the rows whose label for it is known; at the other levels a
     unit addresses a principle when one of its passages is a positive.
     """
-    from .evaluate import _prf, table
+    from ..evaluation.principles import _prf, table
 
     groups = np.asarray(groups)
     pred, gold = p >= thresholds, y == 1

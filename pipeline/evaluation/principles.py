@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..evaluate import load_gold
 from ..records import ParsedDocument, Section
+from .entities import load_gold
 
 
 def match_key(text: str) -> str:
@@ -144,7 +144,7 @@ def principle_metrics(db_path: Path | str, gold_dir: Path | str, match: str | No
 
 def _quote_hits(gold: dict, decided: Sequence[tuple[str, bool, str | None]]) -> list[bool]:
     """For each principle the document correctly evidences, whether its quote overlaps gold evidence."""
-    from .crossval import overlaps
+    from ..classify.crossval import overlaps
 
     hits = []
     for pid, is_present, quote in decided:
