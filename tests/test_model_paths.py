@@ -120,3 +120,18 @@ def test_the_training_defaults_are_the_projects_not_the_working_directorys():
 
     defaults = {param.name: param.default for param in train.params}
     assert defaults["labels"] == LABELS_DIR and LABELS_DIR.is_absolute() and LABELS_DIR.is_dir()
+
+
+def test_evaluate_with_a_missing_gold_folder_is_one_line(tmp_path):
+    result = run("evaluate", "--db", str(tmp_path / "db.duckdb"), "--gold", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2
+    assert result.output.strip() == (f"icsdocs: No gold JSON files at {tmp_path / 'nowhere'}. Pass --gold "
+                                     "DIR with the folder that holds them.")
+
+
+def test_evaluates_gold_default_is_beside_the_project_not_the_working_directory():
+    from pipeline.cli import evaluate
+    from pipeline.paths import GOLD_DIR, PROJECT_ROOT
+
+    defaults = {param.name: param.default for param in evaluate.params}
+    assert defaults["gold"] == GOLD_DIR == PROJECT_ROOT.parent / "shared" / "gold"
