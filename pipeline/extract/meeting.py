@@ -17,8 +17,9 @@ from functools import lru_cache
 
 from pipeline.datafiles import read_yaml
 from pipeline.extract.dates import find_dates
-from pipeline.extract.prefilter import Gate, gate_for
+from pipeline.extract.fast import Gate, gate_for
 from pipeline.records import Meeting, MeetingPart
+from pipeline.textutil import collapse
 
 FRAGMENT = re.compile(r"\{([a-z_]+)\}")
 FIELDS = ("body", "date", "title")
@@ -94,7 +95,7 @@ NAME_EDGES = " \t\n.,-–"
 
 
 def _clean_name(text: str) -> str:
-    return " ".join(text.split()).strip(NAME_EDGES)
+    return collapse(text).strip(NAME_EDGES)
 
 
 def _iso_date(text: str) -> str | None:
