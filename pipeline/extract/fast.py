@@ -525,8 +525,7 @@ def names_alternation(names: list[str]) -> str:
     cannot match at one place, as a second word must follow the first after a space).
     """
     if not ENABLED:
-        flat = "|".join(r"\s+".join(re.escape(word) for word in name.split()) for name in names)
-        return rf"(?<![\w-])(?:{flat})(?![\w-])"
+        return rf"(?<![\w-])(?:{alternation(names)})(?![\w-])"  # names come collapsed: one space
     rests: dict[str, list[str]] = {}
     for name in names:
         first, *words = name.split()
@@ -544,7 +543,7 @@ def whole_alternation(words: Iterable[str], edge: str) -> str:
     """
     ordered = sorted(words, key=len, reverse=True)
     if not ENABLED:
-        return rf"(?<![{edge}])(?:{'|'.join(re.escape(word) for word in ordered)})(?![{edge}])"
+        return rf"(?<![{edge}])(?:{alternation(ordered, spaces=False)})(?![{edge}])"
     return "(?:" + "|".join(
         rf"{re.escape(word[0])}(?<![{edge}]{re.escape(word[0])}){re.escape(word[1:])}" for word in ordered
     ) + rf")(?![{edge}])"
