@@ -296,6 +296,9 @@ def test_no_tokenizer_rule_matches_a_word_of_ascii_letters():
     texts = " ".join(path.read_text(encoding="utf-8") for path in SAMPLE_TEXTS)
     words = short + sorted(set(re.findall(r"[A-Za-z]+", texts))) + ["Supercalifragilistic" * 5]
     assert all(PLAIN_WORD.fullmatch(word) for word in words)
+    odd = ["", "é", "Straße", "abc1", "a-b", "A.", "ǅ", "\u00aa", "ＡＢ"]  # the quick test is PLAIN_WORD's
+    quick = [w.isascii() and w.isalpha() for w in odd + words]
+    assert quick == [bool(PLAIN_WORD.fullmatch(w)) for w in odd + words]
     for word in words:
         assert rules.prefix_search(word) is None and rules.suffix_search(word) is None, word
         assert not list(rules.infix_finditer(word)) and rules.url_match(word) is None, word

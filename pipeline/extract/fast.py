@@ -348,11 +348,11 @@ class AnchoredMatcher:
 
     def _runs_with_hits(self, doc: Doc) -> list[tuple[int, int, list[int]]]:
         """(start, end, anchor token indexes) of each run on which the anchored patterns can match."""
-        flags = doc.to_array([self.anchor_flag, self.pass_flag])
-        hits = flags[:, 0].nonzero()[0].tolist()
+        # one column at a time: most Docs hold no anchor word and need no second column
+        hits = doc.to_array([self.anchor_flag]).nonzero()[0].tolist()
         if not hits:
             return []
-        passing = flags[:, 1].astype("uint8").tobytes()  # anchor words pass too
+        passing = doc.to_array([self.pass_flag]).astype("uint8").tobytes()  # anchor words pass too
         runs: list[tuple[int, int, list[int]]] = []
         for hit in hits:
             if runs and hit < runs[-1][1]:
@@ -448,7 +448,7 @@ class _UnlessPlainWord:
         self.rule, self.no_match = rule, no_match
 
     def __call__(self, text: str) -> Any:
-        return self.no_match if PLAIN_WORD.fullmatch(text) else self.rule(text)
+        return self.no_match if text.isascii() and text.isalpha() else self.rule(text)  # PLAIN_WORD
 
 
 def _skip_rules_for_plain_words(nlp: Language) -> None:
