@@ -465,6 +465,29 @@ def _skip_rules_for_plain_words(nlp: Language) -> None:
     )
 
 
+class _TextKeepingTokenizer:
+    """The pipeline's tokenizer, keeping the text each Doc was made from in its `user_data[key]` (see
+    `nlp.doc_text`).  Anything else is the wrapped tokenizer's."""
+
+    def __init__(self, tokenizer: Callable[[str], Doc], key: str):
+        self.tokenizer, self.key = tokenizer, key
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.tokenizer(text)
+        doc.user_data[self.key] = text
+        return doc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.tokenizer, name)
+
+
+def keep_text(nlp: Language, key: str) -> None:
+    """Each Doc keeps the text it was made from in `doc.user_data[key]`, as rebuilding `doc.text` from the
+    tokens costs more than most rules that read it; on the reference path, nothing (`doc.text` is read)."""
+    if ENABLED:
+        nlp.tokenizer = _TextKeepingTokenizer(nlp.tokenizer, key)
+
+
 def unread_getters(vocab: Vocab) -> list[int]:
     """`_unread_getters(vocab)`; none on the reference path (spaCy computes every attribute)."""
     return _unread_getters(vocab) if ENABLED else []

@@ -35,7 +35,7 @@ class _Cue:
     rank: int
     within: int
     no_body: bool
-    # the literals every match holds (see `prefilter`): a page whose head has none of them skips the cue
+    # the literals every match holds (see `fast.gate_for`): a page whose head has none of them skips the cue
     gate: Gate
 
 

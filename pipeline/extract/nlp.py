@@ -18,6 +18,9 @@ installed; it is never required) with five rule components, all reading their da
 The final spans never overlap: the longest wins, so a place inside a body ("Bury" in "Bury Council")
 and a body inside a role ("Cabinet" in "Cabinet Member") are dropped.  A place also yields to the words
 around it (`place_context.yaml`): "Chorley Road", "Mayor of Liverpool" and "Cllr Derby" are not places.
+
+The rulers' token matcher, the tokenizer's shortcuts and the lexeme flags that let a component skip a Doc
+are speed-ups: they live in `pipeline/extract/fast.py`, and `ICSDOCS_REFERENCE=1` runs the plain way.
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -355,7 +357,7 @@ def place_patterns() -> list[dict[str, Any]]:
 # -------------------------------------------------------------------------------------- components
 
 def doc_text(doc: Doc) -> str:
-    """`doc.text`, as the tokenizer was given it (`_TextKeepingTokenizer`): rebuilding it from the tokens
+    """`doc.text`, as the tokenizer was given it (`fast.keep_text`): rebuilding it from the tokens
     costs more than most rules that read it."""
     text = doc.user_data.get(TEXT_KEY)
     return doc.text if text is None else text
@@ -1062,22 +1064,6 @@ def make_resolve(nlp: Language, name: str) -> ResolveComponent:
     return ResolveComponent(gazetteers(), body_grammar(), place_context())
 
 
-class _TextKeepingTokenizer:
-    """The pipeline's tokenizer, keeping the text each Doc was made from in its `user_data` (see `doc_text`).
-    Anything else is the wrapped tokenizer's."""
-
-    def __init__(self, tokenizer: Callable[[str], Doc]):
-        self.tokenizer = tokenizer
-
-    def __call__(self, text: str) -> Doc:
-        doc = self.tokenizer(text)
-        doc.user_data[TEXT_KEY] = text
-        return doc
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.tokenizer, name)
-
-
 def _blank() -> Language:
     try:
         return spacy.load("en_core_web_sm", exclude=["parser", "lemmatizer", "ner", "attribute_ruler"])
@@ -1096,7 +1082,7 @@ def build_nlp(*, use_model: bool = False) -> Language:
         unread = fast.unread_getters(nlp.vocab)
         fast.speed_up_tokenizer(nlp)
     nlp.max_length = 2_000_000
-    nlp.tokenizer = _TextKeepingTokenizer(nlp.tokenizer)
+    fast.keep_text(nlp, TEXT_KEY)
     if not Span.has_extension("icsdocs_norm"):
         Span.set_extension("icsdocs_norm", getter=lambda span: span.id_ or norm_for(span.label_, span.text))
     for rules in RULERS:

@@ -384,7 +384,7 @@ def _sentence_items(
 
 
 def _active(text: str, rules: _Rules) -> _Active:
-    """The line patterns of `rules` but those that cannot match anywhere in `text` (see `prefilter`)."""
+    """The line patterns of `rules` but those that cannot match anywhere in `text` (see `fast.gate_for`)."""
     lower = text.lower()
     sentence = tuple((p, kind) for p, kind in rules.sentence if rules.gates[p].allows(text, lower))
     lead_ins = tuple((p, kind) for p, kind in rules.lead_ins if rules.gates[p].allows(text, lower))
