@@ -1074,7 +1074,8 @@ def _blank() -> Language:
 def build_nlp(*, use_model: bool = False) -> Language:
     """The project's spaCy pipeline; blank English unless `use_model` and a small model is installed.
 
-    The blank pipeline's tokens have no NORM, SHAPE, LIKE_NUM and the other `UNREAD_LEXEME_ATTRS`.
+    On the fast path the blank pipeline's tokens have no NORM, SHAPE, LIKE_NUM and the other
+    `fast.UNREAD_LEXEME_ATTRS`.
     """
     nlp = _blank() if use_model else spacy.blank("en")
     unread: list[int] = []
