@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from .datafiles import read_yaml
 from .records import Block, ParsedDocument, PlacedBlock, Section
+from .textutil import collapse
 
 NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})(?P<dot>[.)]?)\s+(?P<title>\S.*)$")
 LETTERED = re.compile(r"^(?P<num>[A-Z])(?P<dot>[.)])\s+(?P<title>\S.*)$")
@@ -152,7 +153,7 @@ def is_cover_table(block: Block, rules: SectionRules | None = None) -> bool:
 
 
 def _cover_key(cell: str) -> str:
-    return re.sub(r"\s+", " ", cell.replace(":", " ")).strip().lower()
+    return collapse(cell.replace(":", " ")).lower()
 
 
 NUMBERED_SCHEMES = frozenset({"number", "paren", "letter", "roman"})

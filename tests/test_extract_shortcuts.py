@@ -1,8 +1,8 @@
 """The speed shortcuts of the extractors find exactly what the plain way finds.
 
 - `AnchoredMatcher` (token patterns run only where they can match) against a plain spaCy Matcher;
-- `prefilter.gate_for` (skip a regex whose required literals are absent) never blocks a match;
-- the people patterns rewritten to start with a character class, and `_before_matches`, against the
+- `fast.gate_for` (skip a regex whose required literals are absent) never blocks a match;
+- the people patterns rewritten to start with a character class, and `fast.starts_scan`, against the
   patterns as first written;
 - the date patterns scanned without their leading weekday and opening with a digit or a month name, against
   the patterns as first written;
@@ -31,38 +31,38 @@ from spacy.attrs import IDS
 from spacy.matcher import Matcher
 
 from pipeline.datafiles import data_path
-from pipeline.extract import _addressed_body, _names_pattern
+from pipeline.extract import _addressed_body
 from pipeline.extract.dates import DAY, _alternation, _matches, _tables, _word_start_alternation
-from pipeline.extract.memberships import _cues
-from pipeline.extract.nlp import (
+from pipeline.extract.fast import (
     PLAIN_WORD,
     UNREAD_LEXEME_ATTRS,
     AnchoredMatcher,
-    _drop_getters,
     _unread_getters,
-    doc_text,
+    by_first_letter,
+    drop_getters,
+    gate_for,
+    literal,
+    names_alternation,
     pattern_anchor,
-    role_patterns,
+    starts_scan,
+    word_start_alternation,
 )
+from pipeline.extract.memberships import _cues
+from pipeline.extract.nlp import doc_text, role_patterns
 from pipeline.extract.people import (
     CAPITALISED,
     LEADING_NAME,
     NAME,
     WORD,
-    _alt,
-    _before_matches,
-    _by_first_letter,
     _given_name_pairs,
-    _literal,
     _opening_cue_words,
     _place_name_pattern,
     _rules,
-    _word_start_alt,
     _words,
 )
-from pipeline.extract.prefilter import gate_for
 from pipeline.locality import find_mentions, load_places, locality_rules
 from pipeline.records import Recommendation
+from pipeline.textutil import alternation
 
 SAMPLE_TEXTS = sorted((Path(__file__).parents[1] / "corpus" / "samples" / "txt").glob("*.txt"))
 TEXTS = [
@@ -167,8 +167,8 @@ def test_patterns_that_open_with_a_name_match_as_first_written(text):
 def test_roles_grouped_by_first_letter_match_as_a_flat_alternation():
     words = ["Chair", "Chairman", "Chief", "Clerk", "CEO", "Co-ordinator", "Director", "DPH", "SRO", "Vice"]
     text = "the chairman, CHIEF, ceo and co-ordinator; dph. Sro, vices, Directorate, clerks and the chair"
-    flat = re.compile(rf"(?i:(?:{_alt(words)}))\b")
-    grouped = re.compile(rf"(?i:(?:{_by_first_letter(words)}))\b")
+    flat = re.compile(rf"(?i:(?:{alternation(words)}))\b")
+    grouped = re.compile(rf"(?i:(?:{by_first_letter(words)}))\b")
     assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in flat.finditer(text)]
 
 
@@ -177,7 +177,7 @@ def test_literal_names_match_as_first_written(name):
     text = f"{name}, x{name} -{name} ({name}) {name}s {name}-Jones {name}. {name.upper()} {name}"
     for not_before, after, written in ((r"[\w-]", r"(?![\w-])", rf"(?<![\w-]){re.escape(name)}(?![\w-])"),
                                        (r"\w", r"\b", rf"\b{re.escape(name)}\b")):
-        fast = _literal(name, not_before, after)
+        fast = literal(name, not_before, after)
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in re.finditer(written, text)]
 
 
@@ -238,9 +238,9 @@ def test_word_gates_never_block_a_list_or_label_match(text):
 def test_before_matches_equal_a_plain_scan(text):
     rules = _rules()
     plain = [m.span() for m in rules.before.finditer(text)]
-    assert [m.span() for m in _before_matches(rules, text)] == plain
+    assert [m.span() for m in starts_scan(rules.before, rules.before_starts, text)] == plain
     cues = rules.before_words & {word.lower() for word in WORD.findall(text)}  # as find_people passes them
-    assert [m.span() for m in _before_matches(rules, text, cues)] == plain
+    assert [m.span() for m in starts_scan(rules.before, rules.before_starts, text, cues)] == plain
 
 
 @pytest.mark.parametrize("text", [
@@ -251,9 +251,9 @@ def test_patterns_that_open_with_a_word_start_alternation_match_as_first_written
     rules = _rules()
     data = yaml.safe_load(data_path("people.yaml").read_text(encoding="utf-8"))
     for written, words in ((rules.honorific, data["honorifics"]), (rules.role_before, data["role_heads"])):
-        fast = f"(?:{_word_start_alt(words)})"
+        fast = f"(?:{word_start_alternation(words)})"
         assert fast in written.pattern
-        original = re.compile(written.pattern.replace(fast, rf"\b(?:{_alt(words)})"))
+        original = re.compile(written.pattern.replace(fast, rf"\b(?:{alternation(words)})"))
         found = [(m.span(), m.groupdict()) for m in written.finditer(text)]
         assert found == [(m.span(), m.groupdict()) for m in original.finditer(text)]
         assert found  # the texts hold both kinds of cue
@@ -296,6 +296,9 @@ def test_no_tokenizer_rule_matches_a_word_of_ascii_letters():
     texts = " ".join(path.read_text(encoding="utf-8") for path in SAMPLE_TEXTS)
     words = short + sorted(set(re.findall(r"[A-Za-z]+", texts))) + ["Supercalifragilistic" * 5]
     assert all(PLAIN_WORD.fullmatch(word) for word in words)
+    odd = ["", "é", "Straße", "abc1", "a-b", "A.", "ǅ", "\u00aa", "ＡＢ"]  # the quick test is PLAIN_WORD's
+    quick = [w.isascii() and w.isalpha() for w in odd + words]
+    assert quick == [bool(PLAIN_WORD.fullmatch(w)) for w in odd + words]
     for word in words:
         assert rules.prefix_search(word) is None and rules.suffix_search(word) is None, word
         assert not list(rules.infix_finditer(word)) and rules.url_match(word) is None, word
@@ -317,7 +320,7 @@ def test_a_pattern_testing_an_attribute_the_pipeline_does_not_compute_is_refused
     ruler = blank.add_pipe("icsdocs_ruler_v2", name="money", config={"rules": "roles"})
     ruler.tested_attrs = ruler.tested_attrs | {"LIKE_NUM"}
     with pytest.raises(ValueError, match="LIKE_NUM"):
-        _drop_getters(blank, unread)
+        drop_getters(blank, unread)
 
 
 def test_names_grouped_by_first_word_match_as_a_flat_alternation():
@@ -330,7 +333,7 @@ def test_names_grouped_by_first_word_match_as_a_flat_alternation():
     text = ("the bury health and care partnership board and bury health and care partnership; "
             "xbury strategic commissioning board, career pathways group, care quality commissions, "
             "gm health and care partnership-x, health  and\ncare partnership")
-    grouped = re.compile(_names_pattern(names))
+    grouped = re.compile(names_alternation(names))
     assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in flat.finditer(text)]
 
 

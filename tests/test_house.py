@@ -4,6 +4,7 @@ package."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "pipeline"
@@ -44,3 +45,27 @@ def test_scoring_against_gold_lives_in_one_evaluation_package():
     assert [m for m in modules if m.rsplit("/", 1)[-1] in ("evaluate.py", "devset.py")
             and not m.startswith("evaluation/")] == []
     assert {"evaluate_all", "format_all"} <= _defined("evaluation/__init__")
+
+
+# Copies of the shared text helpers (`pipeline/textutil.py`): a whitespace collapse, an alternation builder.
+HELPER_COPIES = {
+    "collapse": re.compile(
+        r"""["'] ["']\.join\((?![^\n]* for )[^\n]*\.split\(\)\)|re\.sub\(r["']\\s\+["'], ["'] ["']"""),
+    "alternation": re.compile(r"""["']\|["']\.join\(\s*(?:re\.escape|\(?\s*re\.escape|[^\n]*re\.escape\()"""),
+}
+EXTRACTION_CODE = [*sorted((PACKAGE / "extract").glob("*.py")), PACKAGE / "sections.py"]
+
+
+def test_extraction_code_uses_the_shared_text_helpers():
+    copies = []
+    for path in EXTRACTION_CODE:
+        if path.name == "fast.py":
+            continue  # the speed-ups write their own fast forms of an alternation
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            copies += [f"{path.name}:{number} {name}" for name, pattern in HELPER_COPIES.items()
+                       if pattern.search(line)]
+    assert copies == []
+    assert HELPER_COPIES["collapse"].search('return " ".join(text.split())')
+    assert HELPER_COPIES["collapse"].search('re.sub(r"\\s+", " ", cell).strip()')
+    assert not HELPER_COPIES["collapse"].search('" ".join(w.capitalize() for w in text.split())')
+    assert HELPER_COPIES["alternation"].search('"|".join(re.escape(w) for w in sorted(words))')

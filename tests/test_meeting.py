@@ -308,7 +308,7 @@ def test_cue_gates_change_no_reading(page, monkeypatch):
     import dataclasses
 
     from pipeline.extract import meeting
-    from pipeline.extract.prefilter import OPEN
+    from pipeline.extract.fast import OPEN
 
     name = "Eastmoor Health Partnership Board"
     start = page.find(name)

@@ -27,6 +27,7 @@ import numpy as np
 from ..datafiles import read_yaml
 from ..errors import ModelError
 from ..records import ParsedDocument, Section, SectionLabel
+from ..textutil import alternation
 
 MODEL_DIR = Path(__file__).parents[2] / "models"
 MODEL_FILE = "principles.skops"
@@ -268,9 +269,7 @@ def domain() -> Domain:
     data = read_yaml("domain.yaml")
 
     def words(key: str) -> re.Pattern[str]:
-        phrases = sorted((str(p) for p in data[key]), key=len, reverse=True)
-        return re.compile(r"\b(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + r")\b",
-                          re.IGNORECASE)
+        return re.compile(rf"\b(?:{alternation(str(p) for p in data[key])})\b", re.IGNORECASE)
 
     return Domain(words("terms"), words("ignore"), float(data["min_per_1000_words"]), int(data["min_words"]),
                   int(data["min_section_terms"]), float(data["min_section_per_1000_words"]))

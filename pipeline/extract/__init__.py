@@ -22,6 +22,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.extract import fast
 from pipeline.extract.cover import CoverSheet, read_cover_sheet
 from pipeline.extract.dates import find_dates
 from pipeline.extract.found import Found
@@ -29,7 +30,7 @@ from pipeline.extract.legislation import find_legislation
 from pipeline.extract.meeting import BodyMention, find_meeting, is_fallback, single_member
 from pipeline.extract.memberships import find_memberships
 from pipeline.extract.money import find_money
-from pipeline.extract.nlp import SPANS_KEY, body_grammar, body_norm, collapse
+from pipeline.extract.nlp import SPANS_KEY, body_grammar, body_norm
 from pipeline.extract.people import find_people
 from pipeline.extract.recommendations import find_recommendations
 from pipeline.read import BLOCK_SEPARATOR
@@ -43,6 +44,7 @@ from pipeline.records import (
     Recommendation,
     Section,
 )
+from pipeline.textutil import collapse
 
 MAX_CHUNK = 100_000
 BATCH_SIZE = 64
@@ -150,15 +152,11 @@ def _document_bodies(chunks: Sequence[_Chunk], founds: list[list[Found]]) -> lis
         return [[] for _ in chunks]
     for found in founds:
         _drop_leading_acronyms(found, acronyms)
-    # Each alternative opens with its literal first word and checks the character before it in a
-    # look-behind of its own, so that `re` jumps to the alternatives' first letters instead of trying
-    # every position; names are matched in the lower-cased text (same length: same offsets).
+    # names are matched in the lower-cased text (same length: same offsets)
     acronym_re = name_re = None
     if acronyms:
-        acronym_re = re.compile("(?:" + "|".join(
-            rf"{re.escape(a)}(?<![\w&/-]{re.escape(a)})" for a in sorted(acronyms, key=len, reverse=True)
-        ) + r")(?![\w&/-])")
-    name_source = _names_pattern(sorted(variants, key=len, reverse=True))
+        acronym_re = re.compile(fast.whole_alternation(acronyms, r"\w&/-"))
+    name_source = fast.names_alternation(sorted(variants, key=len, reverse=True))
     if variants:
         name_re = re.compile(name_source)
 
@@ -198,23 +196,6 @@ def _drop_leading_acronyms(found: list[Found], acronyms: dict[str, str]) -> None
             cut = match.end()
             text = item.text[cut:]
             found[index] = replace(item, start=item.start + cut, text=text, norm=body_norm(text))
-
-
-def _names_pattern(names: list[str]) -> str:
-    """Any of `names` (of two words or more), the first in the list where several match at one place.
-
-    Names are grouped by their first word, written once with its look-behind: `re` tries one alternative
-    per first word instead of one per name (names with different first words cannot match at one place,
-    as a second word must follow the first after a space).
-    """
-    rests: dict[str, list[str]] = {}
-    for name in names:
-        first, *words = name.split()
-        rests.setdefault(first, []).append("".join(rf"\s+{re.escape(word)}" for word in words))
-    return "(?:" + "|".join(
-        rf"{re.escape(first)}(?<![\w-]{re.escape(first)})(?:{'|'.join(group)})"
-        for first, group in rests.items()
-    ) + r")(?![\w-])"
 
 
 def extract_document(doc_id: str, parsed: ParsedDocument, sections: Sequence[Section],

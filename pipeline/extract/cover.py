@@ -18,6 +18,7 @@ from functools import lru_cache
 from pipeline.datafiles import read_yaml
 from pipeline.extract.dates import find_dates
 from pipeline.records import CoverField, Section
+from pipeline.textutil import alternation, collapse
 
 HTML_CHECKED = re.compile(r"<input\b[^>]*\bchecked\b[^>]*>", re.IGNORECASE)
 HTML_BOX = re.compile(r"<input\b[^>]*checkbox[^>]*>", re.IGNORECASE)
@@ -49,19 +50,16 @@ class _Rules:
     placeholders: frozenset[str]
 
 
-def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     data = read_yaml("cover_fields.yaml")
     label_key = {_label(label): key for key, labels in data["fields"].items() for label in labels}
-    marks = _alt(data["checked"] + data["unchecked"])
+    marks = alternation(data["checked"] + data["unchecked"], spaces=False)
     return _Rules(
         label_key=label_key,
         implications=tuple((re.compile(i["pattern"], re.IGNORECASE), i["key"]) for i in data["implications"]),
-        option=re.compile(rf"(?P<option>{_alt(data['options'])})\s*(?P<mark>{marks})", re.IGNORECASE),
+        option=re.compile(rf"(?P<option>{alternation(data['options'], spaces=False)})\s*(?P<mark>{marks})",
+                          re.IGNORECASE),
         mark=re.compile(marks),
         checked=frozenset(data["checked"]),
         placeholders=frozenset(p.lower() for p in data["placeholders"]),
@@ -69,7 +67,7 @@ def _rules() -> _Rules:
 
 
 def _label(text: str) -> str:
-    return " ".join(text.strip().rstrip(":").split()).lower()
+    return collapse(text.strip().rstrip(":")).lower()
 
 
 def snake_case(text: str, *, max_words: int = 8) -> str:
@@ -81,7 +79,7 @@ def snake_case(text: str, *, max_words: int = 8) -> str:
 def _clean(cell: str) -> str:
     cell = HTML_CHECKED.sub(" ☒ ", cell)
     cell = HTML_BOX.sub(" ☐ ", cell)
-    return " ".join(TAGS.sub(" ", cell).split())
+    return collapse(TAGS.sub(" ", cell))
 
 
 def _implication_key(rules: _Rules, question: str) -> str:

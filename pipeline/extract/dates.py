@@ -25,12 +25,14 @@ from datetime import date
 from functools import lru_cache
 
 from pipeline.datafiles import read_yaml
+from pipeline.extract import fast
 from pipeline.extract.found import Found
+from pipeline.textutil import alternation
 
 ORDINAL = r"(?:\s?(?:st|nd|rd|th))"
-# A day of the month not inside a number or a reference ("£12", "7/21", "3.5"): `(?<![\w£$/.:-])\d{1,2}`
-# written to open with a character class, so that `re` skips quickly to the digits (same matches).
-DAY = r"\d(?<![\w£$/.:-]\d)\d?"
+# A day of the month not inside a number or a reference ("£12", "7/21", "3.5"); fast, written to open
+# with a character class, so that `re` skips quickly to the digits (same matches).
+DAY = fast.choose(r"\d(?<![\w£$/.:-]\d)\d?", r"(?<![\w£$/.:-])\d{1,2}")
 DOT = r"\.?"
 
 
@@ -54,8 +56,14 @@ class _Pattern:
         return cls(kind, pattern, pattern)
 
     @classmethod
+    def scanned(cls, kind: str, source: str, scan: str) -> _Pattern:
+        """`source`, found by `scan` on the fast path (see `_matches`)."""
+        pattern = re.compile(source)
+        return cls(kind, pattern, fast.choose(re.compile(scan), pattern))
+
+    @classmethod
     def after_weekday(cls, kind: str, weekday: str, source: str) -> _Pattern:
-        return cls(kind, re.compile(weekday + source), re.compile(source))
+        return cls.scanned(kind, weekday + source, source)
 
 
 @dataclass(frozen=True)
@@ -71,18 +79,18 @@ class _Tables:
     needs: dict[str, re.Pattern[str]]
 
 
+def _variants(words: list[str]) -> set[str]:
+    """The words as written and in capitals ("June", "JUNE")."""
+    return {w for word in words for w in (word, word.upper())}
+
+
 def _alternation(words: list[str]) -> str:
-    variants = {w for word in words for w in (word, word.upper())}
-    return "|".join(re.escape(w) for w in sorted(variants, key=len, reverse=True))
+    return alternation(_variants(words))
 
 
 def _word_start_alternation(words: list[str], after: str = "") -> str:
-    """`\\b(?:{_alternation(words)}){after}` written as a flat alternation of literals (each checks the word
-    boundary before it in a look-behind of its own), so that `re` jumps to the words' first letters.
-    """
-    variants = {w for word in words for w in (word, word.upper())}
-    return "|".join(rf"{re.escape(w)}(?<!\w{re.escape(w)}){after}"
-                    for w in sorted(variants, key=len, reverse=True))
+    """`\\b(?:{_alternation(words)}){after}` (`fast.word_start_alternation`)."""
+    return fast.word_start_alternation(_variants(words), after)
 
 
 @lru_cache(maxsize=1)
@@ -119,7 +127,7 @@ def _tables() -> _Tables:
         # Monday 7 June 2021, 1st April 2022, 3rd of March 2022, 3 rd June, 26 Nov
         _Pattern.after_weekday("dmy", wd, dmy),
         # June 7, 2021; Monday, June 7 2021
-        _Pattern("mdy", re.compile(rf"{wd}\b(?P<m>{mon}){mdy}"), re.compile(rf"(?P<m>{word_mon}){mdy}")),
+        _Pattern.scanned("mdy", rf"{wd}\b(?P<m>{mon}){mdy}", rf"(?P<m>{word_mon}){mdy}"),
         # May 20th (ordinal required, else "June 21" is a month-year)
         _Pattern.plain("md", rf"(?P<m>{word_mon})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)\b"),
         # April 2022, Jan 2020
@@ -287,7 +295,7 @@ def find_dates(text: str, *, default_year: int | None, reference: date | None = 
     present = {need: need.search(text) is not None for need in set(tables.needs.values())}
     for priority, spec in enumerate(tables.patterns):
         kind = spec.kind
-        if not present[tables.needs[kind]]:
+        if not fast.worth(present[tables.needs[kind]]):
             continue
         for match in _matches(tables, spec, text):
             found = _read(kind, match, tables, default_year, reference)

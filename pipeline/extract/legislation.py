@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.datafiles import read_yaml
+from pipeline.extract import fast
+from pipeline.extract.fast import Gate, gate_for
 from pipeline.extract.found import Found
-from pipeline.extract.prefilter import Gate, gate_for
+from pipeline.textutil import alternation, collapse
 
 TITLE_WORD = r"(?:[A-Z][\w'’()-]*|NHS)"
 
@@ -32,10 +34,10 @@ class _Rules:
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     data = read_yaml("legislation.yaml")
-    connectives = "|".join(re.escape(c) for c in data["connectives"])
-    kinds = "|".join(re.escape(k) for k in data["kinds"])
+    connectives = alternation(data["connectives"])
+    kinds = alternation(data["kinds"])
     sections = "|".join(str(n) for n in data["sections"])
-    papers = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in data["papers"])
+    papers = alternation(data["papers"])
     act = re.compile(
         rf"(?<![\w-])(?P<title>{TITLE_WORD}(?:[ \t]+(?:{TITLE_WORD}|{connectives}))*?)[ \t]+"
         rf"(?P<kind>{kinds})(?:[ \t]+(?P<year>(?:19|20)\d{{2}}))?(?![\w-])(?![ \t]+[A-Z][a-z])"
@@ -75,16 +77,16 @@ def find_legislation(text: str) -> list[Found]:
         title = text[start : match.end("title")]
         norm = f"{title} {match.group('kind')}" + (f" {match.group('year')}" if match.group("year") else "")
         found.append(
-            Found("LEGISLATION", start, match.end(), text[start : match.end()], " ".join(norm.split()))
+            Found("LEGISLATION", start, match.end(), text[start : match.end()], collapse(norm))
         )
-    for match in rules.section.finditer(text) if rules.section_gate.search(text) else ():
+    for match in rules.section.finditer(text) if fast.worth(rules.section_gate.search(text)) else ():
         found.append(
             Found("LEGISLATION", match.start(), match.end(), match.group(0), f"section {match.group('num')}")
         )
     for match in rules.paper.finditer(text) if rules.paper_gate.allows(text, lower) else ():
         paper = " ".join(w.capitalize() for w in match.group("paper").split())
         title = match.group("title")
-        norm = f"{' '.join(title.split())} {paper}" if title else paper
+        norm = f"{collapse(title)} {paper}" if title else paper
         found.append(Found("LEGISLATION", match.start(), match.end(), match.group(0), norm))
     found.sort(key=lambda f: (f.start, -(f.end - f.start)))
     result: list[Found] = []

@@ -17,8 +17,9 @@ from functools import lru_cache
 
 from pipeline.datafiles import read_yaml
 from pipeline.extract.dates import find_dates
-from pipeline.extract.prefilter import Gate, gate_for
+from pipeline.extract.fast import Gate, gate_for
 from pipeline.records import Meeting, MeetingPart
+from pipeline.textutil import collapse
 
 FRAGMENT = re.compile(r"\{([a-z_]+)\}")
 FIELDS = ("body", "date", "title")
@@ -34,7 +35,7 @@ class _Cue:
     rank: int
     within: int
     no_body: bool
-    # the literals every match holds (see `prefilter`): a page whose head has none of them skips the cue
+    # the literals every match holds (see `fast.gate_for`): a page whose head has none of them skips the cue
     gate: Gate
 
 
@@ -94,7 +95,7 @@ NAME_EDGES = " \t\n.,-–"
 
 
 def _clean_name(text: str) -> str:
-    return " ".join(text.split()).strip(NAME_EDGES)
+    return collapse(text).strip(NAME_EDGES)
 
 
 def _iso_date(text: str) -> str | None:

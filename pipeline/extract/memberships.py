@@ -18,12 +18,11 @@ from typing import Literal
 from spacy.tokens import Doc, Span
 
 from pipeline.datafiles import read_yaml
-from pipeline.extract.nlp import SPANS_KEY, body_norm, collapse
-from pipeline.extract.prefilter import Gate, gate_for
+from pipeline.extract.fast import Gate, gate_for
+from pipeline.extract.nlp import SPANS_KEY, body_norm
+from pipeline.textutil import alternation, collapse
 
 MemberKind = Literal["body", "role", "person", "other"]
-PERSON = re.compile(r"^(?:(?:Dr|Cllr|Councillor|Professor|Prof|Mr|Mrs|Ms|Miss|Sir|Dame)\.?\s+)"
-                    r"[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){0,2}$")
 SENTENCE_END = re.compile(r"(?<=[a-z0-9)])\.(?:\s|$)|\n\s*\n")
 
 
@@ -42,6 +41,7 @@ class _Cues:
     verb: tuple[re.Pattern[str], ...]
     gates: dict[re.Pattern[str], Gate]
     list_item: re.Pattern[str]
+    person: re.Pattern[str]  # a member that is an honorific and a name (honorifics of people.yaml)
     separators: re.Pattern[str]
     drop_leading: frozenset[str]
     max_member_chars: int
@@ -58,6 +58,8 @@ def _cues() -> _Cues:
         verb=verb,
         gates={pattern: gate_for(pattern) for pattern in explicit + verb},
         list_item=re.compile(data["list_item"]),
+        person=re.compile(rf"^(?:(?:{alternation(read_yaml('people.yaml')['honorifics'])})\.?\s+)"
+                          r"[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){0,2}$"),
         separators=re.compile(data["separators"], re.IGNORECASE),
         drop_leading=frozenset(w.lower() for w in data["drop_leading"]),
         max_member_chars=int(data["max_member_chars"]),
@@ -144,7 +146,7 @@ def _member(text: str, start: int, end: int, spans: list[Span], cues: _Cues,
         span = covering[0]
         kind = "body" if span.label_ == "BODY" else "role"
         return span.id_ or collapse(span.text), kind, span.start_char, span.end_char
-    if PERSON.match(piece.strip()) or any(a <= start and end <= b for a, b in people):
+    if _cues().person.match(piece.strip()) or any(a <= start and end <= b for a, b in people):
         return collapse(piece), "person", start, end
     return collapse(piece), "other", start, end
 

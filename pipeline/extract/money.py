@@ -8,12 +8,13 @@ from functools import lru_cache
 
 from pipeline.datafiles import read_yaml
 from pipeline.extract.found import Found
+from pipeline.textutil import alternation
 
 
 @lru_cache(maxsize=1)
 def _rules() -> tuple[re.Pattern[str], dict[str, int]]:
     multipliers = read_yaml("money.yaml")["multipliers"]
-    units = "|".join(re.escape(u) for u in sorted(multipliers, key=len, reverse=True))
+    units = alternation(multipliers, spaces=False)
     pattern = re.compile(
         r"£[ \t]?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<dec>\.\d+)?"
         rf"(?:[ \t]?(?P<unit>(?i:{units}))(?![A-Za-z]))?(?![\d/])"

@@ -18,6 +18,9 @@ installed; it is never required) with five rule components, all reading their da
 The final spans never overlap: the longest wins, so a place inside a body ("Bury" in "Bury Council")
 and a body inside a role ("Cabinet" in "Cabinet Member") are dropped.  A place also yields to the words
 around it (`place_context.yaml`): "Chorley Road", "Mayor of Liverpool" and "Cllr Derby" are not places.
+
+The rulers' token matcher, the tokenizer's shortcuts and the lexeme flags that let a component skip a Doc
+are speed-ups: they live in `pipeline/extract/fast.py`, and `ICSDOCS_REFERENCE=1` runs the plain way.
 """
 
 from __future__ import annotations
@@ -25,21 +28,20 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import spacy
-from spacy import attrs
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokenizer import Tokenizer
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from pipeline.datafiles import data_path, read_yaml
+from pipeline.extract import fast
+from pipeline.textutil import collapse
 
 SPANS_KEY = "icsdocs"
 TEXT_KEY = "icsdocs_text"
@@ -145,11 +147,6 @@ def _fold(text: str) -> str:
     text = text.replace("&", " and ").replace("’", "'")
     text = re.sub(r"^the\s+", "", text, flags=re.IGNORECASE)
     return re.sub(r"[\s,]+", " ", text).strip().lower()
-
-
-def collapse(text: str) -> str:
-    """Whitespace runs (line breaks included) as one space, ends stripped."""
-    return " ".join(text.split())
 
 
 @lru_cache(maxsize=1)
@@ -342,25 +339,12 @@ def body_patterns() -> list[dict[str, Any]]:
     return phrases + _read_jsonl("body_patterns.jsonl")
 
 
-def _anchored(entry: dict[str, Any]) -> list[dict[str, Any]]:
-    """A pattern opening with an optional ("*") token, as two patterns that open with a required token.
-
-    Same matches, but the Matcher no longer starts a partial match at every token (much faster).
-    """
-    pattern = entry["pattern"]
-    if not pattern or pattern[0].get("OP") != "*":
-        return [entry]
-    first = {key: value for key, value in pattern[0].items() if key != "OP"}
-    with_first = dict(entry, pattern=[first, {**first, "OP": "*"}] + pattern[1:])
-    return _anchored(dict(entry, pattern=pattern[1:])) + [with_first]
-
-
 def role_patterns() -> list[dict[str, Any]]:
     vocab = read_yaml("role_vocab.yaml")
     phrases = [{"label": "ROLE", "pattern": alias, "id": canonical}
                for alias, canonical in gazetteers().role_alias.items()]
     lines = _read_jsonl("role_patterns.jsonl")
-    return phrases + [p for line in lines for p in _anchored(_expand(line, vocab))]
+    return phrases + [p for line in lines for p in fast.anchored(_expand(line, vocab))]
 
 
 def place_patterns() -> list[dict[str, Any]]:
@@ -372,174 +356,8 @@ def place_patterns() -> list[dict[str, Any]]:
 
 # -------------------------------------------------------------------------------------- components
 
-REQUIRED_OPS = (None, "1", "+")
-OPTIONAL_OPS = ("?", "*")
-WORD_KEYS = ("LOWER", "ORTH", "TEXT")
-FLAG_KEYS = {name: getattr(attrs, name) for name in ("IS_TITLE", "IS_UPPER", "IS_LOWER", "IS_ALPHA",
-                                                      "IS_DIGIT", "IS_PUNCT", "IS_SPACE", "LIKE_NUM")}
-# Words too common to anchor a pattern on when a rarer required token exists.
-COMMON_ANCHORS = SMALL_WORDS | {"&", ",", "(", ")", "-", "/"}
-
-
-def _words(value: Any) -> list[str] | None:
-    """The words a LOWER/ORTH predicate accepts ("x" or {"IN": [...]}), else None."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
-        return [str(word) for word in value["IN"]]
-    return None
-
-
-def _token_test(token: dict[str, Any]) -> tuple[str, Any] | None:
-    """One vectorisable condition every token matching `token` meets: ("LOWER"/"ORTH", words) or
-    (flag, bool); None if the token could be anything (no such condition, or a "!" / counted operator).
-    """
-    if token.get("OP") not in REQUIRED_OPS + OPTIONAL_OPS:
-        return None
-    for key in WORD_KEYS:
-        words = _words(token.get(key))
-        if words is not None:
-            attr = "LOWER" if key == "LOWER" else "ORTH"
-            return attr, frozenset(word.lower() if attr == "LOWER" else word for word in words)
-    for key in FLAG_KEYS:
-        if isinstance(token.get(key), bool):
-            return key, token[key]
-    return None
-
-
-def pattern_anchor(pattern: list[dict[str, Any]]) -> tuple[tuple[str, Any], ...] | None:
-    """The tests of a token pattern's tokens, its anchor (rarest required word set) first; None if a token
-    has no test or no required token has a word set.
-
-    A match is a run of tokens that each pass one of the tests and it holds an anchor word, so running
-    the Matcher only on such runs (`AnchoredMatcher`) finds exactly what a run over the whole Doc finds.
-    """
-    tokens = [{key.upper(): value for key, value in token.items()} for token in pattern]
-    tests = [_token_test(token) for token in tokens]
-    if not tokens or any(test is None for test in tests):
-        return None
-    anchors = [test for token, test in zip(tokens, tests, strict=True)
-               if token.get("OP") in REQUIRED_OPS and test and test[0] in ("LOWER", "ORTH")]
-    if not anchors:
-        return None
-
-    def cost(test: tuple[str, Any]) -> tuple[int, int]:
-        common = sum(1 for word in test[1] if word.lower() in COMMON_ANCHORS or len(word) < 3)
-        return common, len(test[1])
-
-    anchor = min(anchors, key=cost)
-    return (anchor, *(test for test in tests if test is not None))
-
-
-def add_flag(vocab: Vocab, getter: Callable[[str], bool]) -> int:
-    """`vocab.add_flag(getter)` on an id of its own, never one of spaCy's attributes (ids below FLAG19):
-    `build_nlp` stops computing some of those, which frees their ids.
-    """
-    free = next(flag for flag in range(attrs.FLAG19, attrs.FLAG63 + 1) if flag not in vocab.lex_attr_getters)
-    return vocab.add_flag(getter, flag_id=free)
-
-
-class AnchoredMatcher:
-    """A spaCy Matcher run only on the stretches of a Doc where its token patterns can match.
-
-    Token patterns such as "... Director of <domain>+" spend most of their time starting partial matches
-    at every token.  Here every token is first tested (vectorised) against the patterns' token tests; the
-    Matcher then runs only on maximal runs of passing tokens that hold an anchor word.  Patterns without
-    an anchor (see `pattern_anchor`) run over the whole Doc as usual.  Match tuples index the Doc.
-
-    The anchored patterns are split into one Matcher per anchor word set, and a run goes only through
-    the Matchers whose anchor words it holds: a match of a pattern holds one of its own anchor words, so
-    the matches are the same, and a Matcher call costs about as much per pattern as per token (runs are
-    short: most tokens of a run would only feed partial matches of patterns that cannot complete).
-    """
-
-    def __init__(self, vocab: Vocab, patterns: list[tuple[str, list[dict[str, Any]]]]):
-        self.anchored = Matcher(vocab, validate=True)
-        self.free = Matcher(vocab, validate=True)
-        # anchor (attr, words) -> the Matcher of the patterns anchored on it; word -> those Matchers' indexes
-        by_anchor: dict[tuple[str, frozenset[str]], Matcher] = {}
-        getters = vocab.lex_attr_getters
-        words: dict[str, set[str]] = {"LOWER": set(), "ORTH": set()}
-        anchors: dict[str, set[str]] = {"LOWER": set(), "ORTH": set()}
-        flags: set[tuple[str, bool]] = set()
-        for key, pattern in patterns:
-            tests = pattern_anchor(pattern)
-            unknown = tests is None or any(FLAG_KEYS[a] not in getters for a, _ in tests if a in FLAG_KEYS)
-            if unknown:
-                self.free.add(key, [pattern])
-                continue
-            self.anchored.add(key, [pattern])
-            (anchor_attr, anchor_words), *rest = tests
-            group = by_anchor.setdefault((anchor_attr, anchor_words), Matcher(vocab, validate=True))
-            group.add(key, [pattern])
-            anchors[anchor_attr].update(anchor_words)
-            for attr, value in rest:
-                if attr in words:
-                    words[attr].update(value)
-                else:
-                    flags.add((attr, value))
-        self.matchers = list(by_anchor.values())
-        self.lower_groups: dict[str, list[int]] = {}
-        self.orth_groups: dict[str, list[int]] = {}
-        for index, (anchor_attr, anchor_words) in enumerate(by_anchor):
-            groups = self.lower_groups if anchor_attr == "LOWER" else self.orth_groups
-            for word in anchor_words:
-                groups.setdefault(word, []).append(index)
-        lower_words, orth_words = frozenset(words["LOWER"]), frozenset(words["ORTH"])
-        lower_anchors, orth_anchors = frozenset(anchors["LOWER"]), frozenset(anchors["ORTH"])
-        flag_tests = [(getters[FLAG_KEYS[attr]], value) for attr, value in sorted(flags)]
-
-        def passes_words(text: str) -> bool:
-            return text.lower() in lower_words or text in orth_words
-
-        def passes(text: str) -> bool:
-            return passes_words(text) or any(bool(getter(text)) == value for getter, value in flag_tests)
-
-        # Lexeme flags: computed once per word type, read per token by `Doc.to_array`.
-        self.anchor_flag = add_flag(vocab, lambda text: text.lower() in lower_anchors or text in orth_anchors)
-        self.pass_flag = add_flag(vocab, passes if flag_tests else passes_words)
-
-    def runs(self, doc: Doc) -> list[tuple[int, int]]:
-        """(start, end) token runs on which the anchored patterns can match."""
-        return [(start, end) for start, end, _ in self._runs_with_hits(doc)]
-
-    def _runs_with_hits(self, doc: Doc) -> list[tuple[int, int, list[int]]]:
-        """(start, end, anchor token indexes) of each run on which the anchored patterns can match."""
-        flags = doc.to_array([self.anchor_flag, self.pass_flag])
-        hits = flags[:, 0].nonzero()[0].tolist()
-        if not hits:
-            return []
-        passing = flags[:, 1].astype("uint8").tobytes()  # anchor words pass too
-        runs: list[tuple[int, int, list[int]]] = []
-        for hit in hits:
-            if runs and hit < runs[-1][1]:
-                runs[-1][2].append(hit)
-                continue
-            end = passing.find(b"\x00", hit)
-            runs.append((passing.rfind(b"\x00", 0, hit) + 1, len(passing) if end < 0 else end, [hit]))
-        return runs
-
-    def _run_matchers(self, doc: Doc, hits: list[int]) -> list[Matcher]:
-        """The Matchers of the anchors that the tokens `hits` are."""
-        indexes: set[int] = set()
-        for hit in hits:
-            token = doc[hit]
-            indexes.update(self.lower_groups.get(token.lower_, ()))
-            indexes.update(self.orth_groups.get(token.text, ()))
-        return [self.matchers[index] for index in sorted(indexes)]
-
-    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        matches = list(self.free(doc)) if len(self.free) else []
-        if len(self.anchored) and len(doc):
-            for start, end, hits in self._runs_with_hits(doc):
-                run = doc[start:end]
-                for matcher in self._run_matchers(doc, hits):
-                    matches.extend((key, start + a, start + b) for key, a, b in matcher(run))
-        return matches
-
-
 def doc_text(doc: Doc) -> str:
-    """`doc.text`, as the tokenizer was given it (`_TextKeepingTokenizer`): rebuilding it from the tokens
+    """`doc.text`, as the tokenizer was given it (`fast.keep_text`): rebuilding it from the tokens
     costs more than most rules that read it."""
     text = doc.user_data.get(TEXT_KEY)
     return doc.text if text is None else text
@@ -552,7 +370,7 @@ def raw_candidates(doc: Doc) -> list[Span]:
 
 
 class RulerComponent:
-    """Gazetteer phrases (PhraseMatcher on `attr`) and token patterns (`AnchoredMatcher`) of one label set.
+    """Gazetteer phrases (PhraseMatcher on `attr`) and token patterns (`fast.token_matcher`) of one label set.
 
     Behaves as a SpanRuler with `overwrite=False`: the matches, deduplicated and sorted, are appended to
     the document's raw candidates (`raw_candidates`), each span's `id_` the pattern's "id" (a gazetteer
@@ -576,7 +394,7 @@ class RulerComponent:
             self.phrases.add(key, [nlp.make_doc(text) for text in texts])
         self.tested_attrs = frozenset(str(key).upper() for _, pattern in token_patterns
                                       for token in pattern for key in token)
-        self.tokens = AnchoredMatcher(nlp.vocab, token_patterns)
+        self.tokens = fast.token_matcher(nlp.vocab, token_patterns)
 
     def __call__(self, doc: Doc) -> Doc:
         matches = self.tokens(doc) + list(self.phrases(doc))
@@ -607,10 +425,10 @@ class PlaceLayoutComponent:
         self.ctx = context
         # Only a Doc holding a cue word or a postcode's first half (a lexeme flag, computed once per word
         # type) can yield anything: the three rules' scans of the text are skipped on the others.
-        self.cue_flag = add_flag(vocab, _is_layout_cue)
+        self.cue_flag = fast.add_flag(vocab, _is_layout_cue)
 
     def __call__(self, doc: Doc) -> Doc:
-        if not doc.to_array([self.cue_flag]).any():
+        if not fast.worth(doc.to_array([self.cue_flag]).any()):
             return doc
         found = []
         text = doc_text(doc)
@@ -693,7 +511,7 @@ class BodyGrammarComponent:
     def __init__(self, vocab: Vocab, grammar: BodyGrammar):
         self.grammar = grammar
         words, acronyms = grammar.heads | frozenset(grammar.conditional_heads), grammar.acronym_heads
-        self.head_flag = add_flag(vocab, lambda text: text.lower() in words or text in acronyms)
+        self.head_flag = fast.add_flag(vocab, lambda text: text.lower() in words or text in acronyms)
 
     def _is_head(self, doc: Doc, i: int) -> bool:
         token = doc[i]
@@ -935,9 +753,9 @@ class BodyGrammarComponent:
         places = {span.start: span for span in raw if span.label_ == "PLACE"}
         found: list[Span] = []
         flagged = doc.to_array([self.head_flag]).reshape(-1)
-        # A head has the flag: tested first, so that `_is_head` runs only on the few tokens that have it.
+        # A head has the flag (a word of the heads): `_is_head` runs only on the few tokens that have it.
         possible = [bool(flag) for flag in flagged.tolist()] + [False, False]
-        for i in flagged.nonzero()[0].tolist():
+        for i in fast.choose(flagged.nonzero()[0].tolist(), range(len(doc))):
             if i in role_tokens or not self._is_head(doc, i) or not self._head_ends_here(doc, i, possible):
                 continue
             span = self._candidate(doc, i, possible, role_tokens, places)
@@ -1217,32 +1035,6 @@ class ResolveComponent:
         return doc
 
 
-# Lexical attributes spaCy computes for every new word type and nothing here reads (the rules read ORTH,
-# LOWER and the IS_* flags; the extractors read text, offsets and spans).  The blank pipeline does not
-# compute them: on text with many new words this is about a tenth of extraction.
-UNREAD_LEXEME_ATTRS = ("NORM", "PREFIX", "SUFFIX", "SHAPE", "LANG", "IS_STOP", "IS_ASCII", "IS_BRACKET",
-                       "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT", "IS_CURRENCY", "LIKE_URL", "LIKE_EMAIL",
-                       "LIKE_NUM")
-
-
-def _unread_getters(vocab: Vocab) -> list[int]:
-    """The ids of spaCy's own getters of `UNREAD_LEXEME_ATTRS` (taken before the components add theirs)."""
-    return [attrs.IDS[name] for name in UNREAD_LEXEME_ATTRS if attrs.IDS[name] in vocab.lex_attr_getters]
-
-
-def _drop_getters(nlp: Language, ids: list[int]) -> None:
-    """Stop computing the attributes `ids` for new words; refused if a ruler's token patterns test one of
-    `UNREAD_LEXEME_ATTRS` (it would never match).
-    """
-    tested = {name for _, component in nlp.pipeline for name in getattr(component, "tested_attrs", ())}
-    unread = sorted(tested & set(UNREAD_LEXEME_ATTRS))
-    if unread:
-        raise ValueError(f"token patterns test {', '.join(unread)}: remove them from UNREAD_LEXEME_ATTRS in "
-                         "pipeline/extract/nlp.py")
-    for getter_id in ids:
-        del nlp.vocab.lex_attr_getters[getter_id]
-
-
 # Pattern sets of the rulers: name -> (patterns, attribute the gazetteer phrases are matched on).
 RULERS = {
     "bodies": (body_patterns, "ORTH"),
@@ -1272,54 +1064,6 @@ def make_resolve(nlp: Language, name: str) -> ResolveComponent:
     return ResolveComponent(gazetteers(), body_grammar(), place_context())
 
 
-# A word of ASCII letters only ("Board", "transformation"): most of the words new to a worker.
-PLAIN_WORD = re.compile(r"[A-Za-z]+")
-
-
-class _UnlessPlainWord:
-    """A tokenizer rule (prefix, suffix or infix search, URL match) that gives `no_match` at once for a
-    `PLAIN_WORD`.  Under the English rules none of them can match one (every prefix, suffix and infix
-    holds a digit, a punctuation mark or a symbol, or needs one next to it; a URL needs a dot), so the
-    tokens are the same (`tests/test_extract_shortcuts.py` checks both); tokenising new text is faster.
-    """
-
-    def __init__(self, rule: Callable[[str], Any], no_match: Any):
-        self.rule, self.no_match = rule, no_match
-
-    def __call__(self, text: str) -> Any:
-        return self.no_match if PLAIN_WORD.fullmatch(text) else self.rule(text)
-
-
-def _skip_rules_for_plain_words(nlp: Language) -> None:
-    # A new tokenizer with the same rules: setting each rule on the old one would reload its thousands
-    # of special cases each time.
-    old = nlp.tokenizer
-    nlp.tokenizer = Tokenizer(
-        nlp.vocab, rules=old.rules, token_match=old.token_match,
-        prefix_search=_UnlessPlainWord(old.prefix_search, None),
-        suffix_search=_UnlessPlainWord(old.suffix_search, None),
-        infix_finditer=_UnlessPlainWord(old.infix_finditer, ()),
-        url_match=_UnlessPlainWord(old.url_match, None),
-        faster_heuristics=old.faster_heuristics, max_cache_size=old.max_cache_size,
-    )
-
-
-class _TextKeepingTokenizer:
-    """The pipeline's tokenizer, keeping the text each Doc was made from in its `user_data` (see `doc_text`).
-    Anything else is the wrapped tokenizer's."""
-
-    def __init__(self, tokenizer: Callable[[str], Doc]):
-        self.tokenizer = tokenizer
-
-    def __call__(self, text: str) -> Doc:
-        doc = self.tokenizer(text)
-        doc.user_data[TEXT_KEY] = text
-        return doc
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.tokenizer, name)
-
-
 def _blank() -> Language:
     try:
         return spacy.load("en_core_web_sm", exclude=["parser", "lemmatizer", "ner", "attribute_ruler"])
@@ -1330,15 +1074,16 @@ def _blank() -> Language:
 def build_nlp(*, use_model: bool = False) -> Language:
     """The project's spaCy pipeline; blank English unless `use_model` and a small model is installed.
 
-    The blank pipeline's tokens have no NORM, SHAPE, LIKE_NUM and the other `UNREAD_LEXEME_ATTRS`.
+    On the fast path the blank pipeline's tokens have no NORM, SHAPE, LIKE_NUM and the other
+    `fast.UNREAD_LEXEME_ATTRS`.
     """
     nlp = _blank() if use_model else spacy.blank("en")
     unread: list[int] = []
     if not use_model:  # a statistical model's components read the attributes, its tokenizer has its own rules
-        unread = _unread_getters(nlp.vocab)
-        _skip_rules_for_plain_words(nlp)
+        unread = fast.unread_getters(nlp.vocab)
+        fast.speed_up_tokenizer(nlp)
     nlp.max_length = 2_000_000
-    nlp.tokenizer = _TextKeepingTokenizer(nlp.tokenizer)
+    fast.keep_text(nlp, TEXT_KEY)
     if not Span.has_extension("icsdocs_norm"):
         Span.set_extension("icsdocs_norm", getter=lambda span: span.id_ or norm_for(span.label_, span.text))
     for rules in RULERS:
@@ -1346,7 +1091,7 @@ def build_nlp(*, use_model: bool = False) -> Language:
     nlp.add_pipe("icsdocs_place_layout_v1")
     nlp.add_pipe("icsdocs_body_grammar_v1")
     nlp.add_pipe("icsdocs_resolve_v1")
-    _drop_getters(nlp, unread)
+    fast.drop_getters(nlp, unread)
     from pipeline.extract import warm_up  # the extractors import this module
 
     warm_up(nlp)

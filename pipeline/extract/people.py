@@ -31,17 +31,21 @@ from typing import Any
 from spacy.tokens import Doc
 
 from pipeline.datafiles import data_path, read_yaml
+from pipeline.extract import fast
+from pipeline.extract.fast import word_start_alternation as word_start
 from pipeline.extract.found import Found
+from pipeline.textutil import alternation, collapse
 
 TOKEN = r"(?:Ma?c[A-Z][a-z]+|[A-Z][a-z]*['’][A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
 INITIAL = r"[A-Z]\.?"
 # A surname in capitals after a given name, as some minutes write them ("Ann McLEOD", "Raj PATEL-SHAH")
 UPPER_SURNAME = r"(?:Ma?c)?[A-Z]{2,}(?:[-'’][A-Z]{2,})?(?![\w'’-])"
 NAME = rf"(?<![\w'’&-])(?:{INITIAL}\s){{0,2}}{TOKEN}(?:[ \t]{TOKEN}){{0,2}}"
-# NAME for patterns that open with it, written to start with a character class so that `re` skips quickly
-# to the capitals (same matches): the first capital, then the rest of an initial or of a TOKEN.
+# NAME for patterns that open with it; fast, written to start with a character class so that `re` skips
+# quickly to the capitals (same matches): the first capital, then the rest of an initial or of a TOKEN.
 TOKEN_REST = r"(?:(?<=M)a?c[A-Z][a-z]+|[a-z]*['’][A-Z][a-z]+|[a-z]+(?:-[A-Z][a-z]+)?)"
-LEADING_NAME = rf"[A-Z](?<![\w'’&-][A-Z])(?:\.?\s(?:{INITIAL}\s)?{TOKEN}|{TOKEN_REST})(?:[ \t]{TOKEN}){{0,2}}"
+LEADING_NAME = fast.choose(
+    rf"[A-Z](?<![\w'’&-][A-Z])(?:\.?\s(?:{INITIAL}\s)?{TOKEN}|{TOKEN_REST})(?:[ \t]{TOKEN}){{0,2}}", NAME)
 WORD = re.compile(r"\w+")
 # A capitalised word and the capitalised word after it, tried at every capitalised word (overlapping)
 CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
@@ -76,46 +80,14 @@ NAME_FIELDS = frozenset(
 )
 
 
-def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-
-
-def _by_first_letter(words: list[str]) -> str:
-    """`_alt(words)` for a case-insensitive pattern, grouped by first letter ("c(?:hief|hair|...)"): `re`
-    cannot skip case-insensitive alternatives by their first letter, so it tries one per letter instead
-    of one per word (words with different first letters cannot match at one place).
-    """
-    groups: dict[str, list[str]] = {}
-    for word in sorted(words, key=len, reverse=True):
-        groups.setdefault(word[0].lower(), []).append(re.escape(word[1:]).replace(r"\ ", r"\s+"))
-    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
-
-
-def _word_start_alt(words: list[str]) -> str:
-    """`\\b(?:{_alt(words)})` with each alternative checking the word boundary in a look-behind after its
-    first word, so that the alternation opens with literals and `re` jumps to their first letters.
-    """
-    alternatives = []
-    for phrase in sorted(words, key=len, reverse=True):
-        first, *rest = (re.escape(word) for word in phrase.split(" "))
-        head = rf"{first}(?<!\w{first})" if re.match(r"\w", phrase) else rf"\b{first}"
-        alternatives.append(head + "".join(rf"\s+{word}" for word in rest))
-    return "|".join(alternatives)
-
-
-def _phrase_starts(phrases: list[str]) -> dict[str, re.Pattern[str]]:
-    """For each cue word (`_cue_words`), where a phrase holding it starts: a flat alternation of the
-    lower-cased phrases, each opening with its first word.
-    """
-    by_cue: dict[str, list[str]] = {}
-    for phrase in phrases:
-        by_cue.setdefault(max(WORD.findall(phrase.lower()), key=len), []).append(phrase.lower())
-    return {cue: re.compile(_word_start_alt(group)) for cue, group in by_cue.items()}
+def _cue_word(phrase: str) -> str:
+    """The longest word of a phrase: a text must contain it for the phrase to occur in it."""
+    return max(WORD.findall(phrase), key=len)
 
 
 def _cue_words(phrases: list[str]) -> frozenset[str]:
     """One word of each phrase (its longest), which a text must contain for the phrase to occur in it."""
-    return frozenset(max(WORD.findall(phrase), key=len) for phrase in phrases)
+    return frozenset(_cue_word(phrase) for phrase in phrases)
 
 
 def _opening_cue_words(phrases: list[str]) -> frozenset[str] | None:
@@ -203,11 +175,11 @@ def _title_words(data: dict[str, Any], role_heads: list[str]) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     data = read_yaml("people.yaml")
-    more_hon = rf"\.?(?:[ \t]+(?:{_alt(data['honorifics'])})\.?)*"
-    hon = rf"(?P<hon>(?:{_alt(data['honorifics'])}){more_hon})"
-    word_hon = rf"(?P<hon>(?:{_word_start_alt(data['honorifics'])}){more_hon})"  # `\b{hon}`, scanned quickly
-    post = rf"(?:,?[ \t]+(?:{_alt(data['post_nominals'])})\b)+"
-    roles = _by_first_letter(data["role_heads"])
+    more_hon = rf"\.?(?:[ \t]+(?:{alternation(data['honorifics'])})\.?)*"
+    hon = rf"(?P<hon>(?:{alternation(data['honorifics'])}){more_hon})"
+    word_hon = rf"(?P<hon>(?:{word_start(data['honorifics'])}){more_hon})"  # `\b{hon}`
+    post = rf"(?:,?[ \t]+(?:{alternation(data['post_nominals'])})\b)+"
+    roles = fast.by_first_letter(data["role_heads"])
     appositive = _appositive(roles)
     in_brackets = rf"\((?=[^()\n]{{0,80}}?\b(?i:{roles})\b)"
     return _Rules(
@@ -219,26 +191,28 @@ def _rules() -> _Rules:
         honorifics=frozenset(h.lower() for h in data["honorifics"]),
         post_nominals=re.compile(post),
         post_set=frozenset(data["post_nominals"]),
-        before=re.compile(rf"\b(?i:{_alt(data['before_phrases'])})[ \t]+(?:{hon}[ \t]+)?(?P<name>{NAME})"),
-        before_starts=_phrase_starts(data["before_phrases"]),
-        after=re.compile(rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]+(?:{_alt(data['after_phrases'])})\b"),
+        before=re.compile(
+            rf"\b(?i:{alternation(data['before_phrases'])})[ \t]+(?:{hon}[ \t]+)?(?P<name>{NAME})"),
+        before_starts=fast.phrase_starts(data["before_phrases"], _cue_word),
+        after=re.compile(
+            rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]+(?:{alternation(data['after_phrases'])})\b"),
         # the labels in any case, the name as written (capitalised)
         field=re.compile(
-            rf"(?m)^[ \t]*(?i:{_alt(data['field_labels'])})[ \t]*(?::|\t)[ \t]*(?:{hon}[ \t]+)?"
+            rf"(?m)^[ \t]*(?i:{alternation(data['field_labels'])})[ \t]*(?::|\t)[ \t]*(?:{hon}[ \t]+)?"
             rf"(?P<name>{NAME})"
         ),
-        list_label=re.compile(rf"(?im)^[ \t]*(?:{_alt(data['list_labels'])})[ \t]*(?::|\t)[ \t]*"),
+        list_label=re.compile(rf"(?im)^[ \t]*(?:{alternation(data['list_labels'])})[ \t]*(?::|\t)[ \t]*"),
         apposition=re.compile(rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]*{appositive}"),
         appositive=re.compile(appositive),
-        role_before=re.compile(rf"(?:{_word_start_alt(data['role_heads'])})[ \t]+(?P<name>{NAME})"),
+        role_before=re.compile(rf"(?:{word_start(data['role_heads'])})[ \t]+(?P<name>{NAME})"),
         contact=re.compile(rf"(?P<name>{LEADING_NAME}){CONTACT_AFTER}"),
         post_cue=re.compile(rf"(?P<name>{LEADING_NAME}){post}(?![\w-])"),
         stopwords=frozenset(data["stopwords"]),
-        collective_after=re.compile(rf"[ \t]+(?:{_alt(data['collective_nouns'])})\b"),
+        collective_after=re.compile(rf"[ \t]+(?:{alternation(data['collective_nouns'])})\b"),
         honorific_words=_cue_words(data["honorifics"]),
         before_words=_cue_words([p.lower() for p in data["before_phrases"]]),
         after_words=_cue_words(data["after_phrases"]),
-        after_phrase=re.compile(rf"[ \t](?:{_alt(data['after_phrases'])})\b"),
+        after_phrase=re.compile(rf"[ \t](?:{alternation(data['after_phrases'])})\b"),
         role_words=_cue_words(data["role_heads"]),
         role_words_lower=_cue_words([r.lower() for r in data["role_heads"]]),
         post_words=_cue_words(data["post_nominals"]),
@@ -294,17 +268,17 @@ def _list_patterns(data: dict[str, Any], hon: str) -> dict[str, re.Pattern[str]]
     """The patterns of labels and phrases that open lists of people, or a name inside a run-on line."""
     return {
         "inline_field": re.compile(
-            rf"(?:{_word_start_alt(data['inline_field_labels'])})[ \t]*:[ \t]*"
+            rf"(?:{word_start(data['inline_field_labels'])})[ \t]*:[ \t]*"
             rf"(?:{hon}[ \t]+)?(?P<name>{NAME})"
         ),
         # matched in the lower-cased text
         "list_lead": re.compile(
-            rf"(?:{_word_start_alt([p.lower() for p in data['list_leads']])})[ \t]*:?[ \t]*"
+            rf"(?:{word_start([p.lower() for p in data['list_leads']])})[ \t]*:?[ \t]*"
         ),
         # a plural honorific opens a list too ("Councillors Ann LEE, Raj PATEL and Jo BELL")
-        "plural_lead": re.compile(rf"(?:{_word_start_alt(data['plural_honorifics'])})\s"),
-        "inline_list_label": re.compile(rf"(?:{_word_start_alt(data['list_labels'])})[ \t]*:[ \t]*"),
-        "label_before": re.compile(rf"(?:^|\n)[ \t]*(?i:{_alt(data['list_labels'])})[ \t]+$"),
+        "plural_lead": re.compile(rf"(?:{word_start(data['plural_honorifics'])})\s"),
+        "inline_list_label": re.compile(rf"(?:{word_start(data['list_labels'])})[ \t]*:[ \t]*"),
+        "label_before": re.compile(rf"(?:^|\n)[ \t]*(?i:{alternation(data['list_labels'])})[ \t]+$"),
     }
 
 
@@ -339,7 +313,7 @@ def _blocked_spans(spans: Iterable[Any]) -> list[tuple[int, int]]:
 
 
 def _norm(name: str) -> str:
-    return " ".join(re.sub(r"['’]s$", "", name).split())
+    return collapse(re.sub(r"['’]s$", "", name))
 
 
 def _list_items(rules: _Rules, text: str, blocks: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
@@ -370,17 +344,17 @@ def _list_blocks(rules: _Rules, text: str, words: _Words) -> Iterator[tuple[int,
     phrase inside a sentence ("apologies were received from"), up to the end of the line or sentence
     (a full stop after a word, not after an initial)."""
     labels: list[re.Match[str]] = []
-    if not rules.list_label_words.isdisjoint(words.lower):
+    if fast.holds(rules.list_label_words, words.lower):
         labels = [*rules.list_label.finditer(text), *rules.inline_list_label.finditer(text)]
     for label in labels:
         start = SPACES.match(text, label.end()).end()  # "Present:\n\nAnn Lee"
         block_end = text.find("\n\n", start)
         yield label.end(), len(text) if block_end < 0 else block_end
     leads: Iterable[re.Match[str]] = ()
-    if rules.list_lead_words is None or not rules.list_lead_words.isdisjoint(words.lower):
+    if rules.list_lead_words is None or fast.holds(rules.list_lead_words, words.lower):
         lower = text.lower()
         leads = rules.list_lead.finditer(lower if len(lower) == len(text) else text)
-    plurals = rules.plural_lead.finditer(text) if not rules.plural_words.isdisjoint(words.cased) else ()
+    plurals = rules.plural_lead.finditer(text) if fast.holds(rules.plural_words, words.cased) else ()
     # the honorific is the first item's: its list starts with it
     starts = [lead.end() for lead in leads] + [lead.start() for lead in plurals]
     for start in starts:
@@ -394,36 +368,6 @@ def _items(block: str) -> Iterator[tuple[int, str]]:
     masked = re.sub(r"\([^()\n]*\)", lambda m: "(" + "x" * (len(m.group(0)) - 2) + ")", block)
     for item in re.finditer(r"(?:(?!\s(?:and|&|together\s+with|as\s+well\s+as)\s)[^,;:\n\t])+", masked):
         yield item.start(), block[item.start() : item.end()]
-
-
-def _before_matches(rules: _Rules, text: str, cue_words: Iterable[str] | None = None) -> list[re.Match[str]]:
-    """`rules.before.finditer(text)`, tried only where a phrase starts (found quickly in the lower-cased
-    text, as the phrases are case-insensitive) instead of at every word.  `cue_words` are the cue words the
-    text holds (a phrase without its cue word cannot occur); all of them when not given.
-    """
-    lower = text.lower()
-    if len(lower) != len(text):  # case folding changed the length: no shortcut
-        return list(rules.before.finditer(text))
-    words = rules.before_starts if cue_words is None else cue_words
-    starts = sorted({start for word in words for start in _starts(rules.before_starts[word], lower)})
-    found: list[re.Match[str]] = []
-    end = 0
-    for start in starts:
-        if start < end:
-            continue
-        match = rules.before.match(text, start)
-        if match:
-            found.append(match)
-            end = match.end()
-    return found
-
-
-def _starts(pattern: re.Pattern[str], text: str) -> Iterator[int]:
-    """Every position where `pattern` matches, overlapping ones included."""
-    found = pattern.search(text)
-    while found:
-        yield found.start()
-        found = pattern.search(text, found.start() + 1)
 
 
 @lru_cache(maxsize=64)
@@ -440,16 +384,8 @@ def _cover_names(cover_fields: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[
                 span = _trim(rules, value, lead.start("name"), lead.end("name"), min_tokens=2)
                 if span:
                     # `\b{name}\b`: a name opens with a capital, so \b before it is "no \w before it"
-                    names.append(_literal(value[span[0] : span[1]], r"\w", r"\b"))
+                    names.append(fast.literal(value[span[0] : span[1]], r"\w", r"\b"))
     return tuple(names)
-
-
-def _literal(text: str, not_before: str, after: str) -> re.Pattern[str]:
-    """`(?<!{not_before}){text}{after}` with `text` as written, the look-behind checked after its first
-    character so that `re` searches for the literal text instead of trying every position.
-    """
-    first = re.escape(text[:1])
-    return re.compile(rf"{first}(?<!{not_before}{first}){re.escape(text[1:])}{after}")
 
 
 @lru_cache(maxsize=1)
@@ -459,11 +395,7 @@ def _place_name_pattern() -> re.Pattern[str]:
     from ..locality import load_places
 
     names = sorted({p.name for p in load_places() if " " in p.name}, key=len, reverse=True)
-    # Each name checks the character before it in a look-behind after its first letter, so that `re` skips
-    # to the names' first letters instead of trying the look-behind and every name at each position.
-    return re.compile("(?:" + "|".join(
-        rf"{re.escape(n[0])}(?<![\w-]{re.escape(n[0])}){re.escape(n[1:])}" for n in names
-    ) + r")(?![\w-])")
+    return re.compile(fast.whole_alternation(names, r"\w-"))
 
 
 def find_people(
@@ -505,7 +437,7 @@ def find_people(
     # in an attendance list a given name and a surname make a person even inside a run the body grammar
     # read as one long name ("... Borough Council Ann Lee Torus Housing ..."): only posts block them
     # pairs and run-on pairs need a given name: most sections hold none, and then skip the list scans
-    named_blocks = blocks if not rules.given_names.isdisjoint(words.cased) else []
+    named_blocks = blocks if fast.holds(rules.given_names, words.cased) else []
     listed = {span for span in _listed_given_names(rules, text, named_blocks) if not is_place(span)}
     if not candidates and not listed:  # most sections: nothing to check against the BODY and ROLE spans
         return []
@@ -515,7 +447,8 @@ def find_people(
     exempt = {(s, e) for s, e in listed if not any(s < be and bs < e for bs, be in roles)}
     names = {text[s:e] for s, e in confirmed + list(exempt) if " " in text[s:e].strip()}
     for name in names:
-        confirmed.extend((m.start(), m.end()) for m in _literal(name, r"[\w-]", r"(?![\w-])").finditer(text))
+        elsewhere = fast.literal(name, r"[\w-]", r"(?![\w-])")
+        confirmed.extend((m.start(), m.end()) for m in elsewhere.finditer(text))
     return _to_found(rules, text, confirmed + list(exempt), blocked, exempt)
 
 
@@ -594,15 +527,15 @@ def _cued_names(
 ) -> Iterator[tuple[int, int, int]]:
     """(start, end, least number of words) of each capitalised run that a cue makes a name."""
     words, lower_words = section_words.cased, section_words.lower
-    if not rules.honorific_words.isdisjoint(words):
+    if fast.holds(rules.honorific_words, words):
         for match in rules.honorific.finditer(text):
             yield match.start("name"), match.end("name"), 1
     before_cues = rules.before_words & lower_words
-    for match in _before_matches(rules, text, before_cues) if before_cues else ():
+    for match in fast.starts_scan(rules.before, rules.before_starts, text, before_cues):
         yield match.start("name"), match.end("name"), 1 if match.group("hon") else 2
     fields = (
-        (rules.field, not rules.field_words.isdisjoint(lower_words)),
-        (rules.inline_field, not rules.inline_field_words.isdisjoint(words)),
+        (rules.field, fast.holds(rules.field_words, lower_words)),
+        (rules.inline_field, fast.holds(rules.inline_field_words, words)),
     )
     for pattern, needed in fields:
         for match in pattern.finditer(text) if needed else ():
@@ -618,16 +551,16 @@ def _cued_names(
         (rules.post_cue, not rules.post_words.isdisjoint(words)),
     )
     for pattern, needed in led:
-        for match in pattern.finditer(text) if needed else ():
+        for match in pattern.finditer(text) if fast.worth(needed) else ():
             start = _past_stopwords(rules, text, match.start("name"), match.end("name"))
             if not _continues_phrase(text, start, span_ends):
                 yield start, match.end("name"), 2
-    for match in rules.role_before.finditer(text) if not rules.role_words.isdisjoint(words) else ():
+    for match in rules.role_before.finditer(text) if fast.holds(rules.role_words, words) else ():
         if not re.match(r"[ \t]+[A-Z]", text[match.end("name") :]):  # "GP Extended Hours General Medical ..."
             yield match.start("name"), match.end("name"), 2
     yield from _names_before_roles(rules, text, spans, span_ends)
     # a pair is a capitalised word, a whole word of the section, that is a given name: most sections hold none
-    pairs = _given_name_pairs(rules, text, 0, len(text)) if not rules.given_names.isdisjoint(words) else ()
+    pairs = _given_name_pairs(rules, text, 0, len(text)) if fast.holds(rules.given_names, words) else ()
     for start, end in pairs:
         yield start, end, 2
     for start, end, has_hon in _list_items(rules, text, blocks):

@@ -30,8 +30,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from pipeline.datafiles import read_yaml
-from pipeline.extract.prefilter import Gate, gate_for
+from pipeline.extract.fast import Gate, gate_for
 from pipeline.records import ParsedDocument, Recommendation, Section
+from pipeline.textutil import alternation, collapse
 
 # Bullets, with the glyphs PDF readers decode symbol-font bullets to.
 BULLET_MARKS = "-•*·▪◦‣–—●○■□➢►\uf0b7\uf0a7\uf0d8\uf076\uf0fc\x83"
@@ -108,8 +109,8 @@ def _kinded(rows: list[dict[str, str]]) -> tuple[tuple[re.Pattern[str], str], ..
 def _label_patterns(
     label_kinds: dict[str, str], qualifiers: list[str]
 ) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    words = "|".join(re.escape(label) for label in sorted(label_kinds, key=len, reverse=True))
-    qualifier = rf"(?:(?:{'|'.join(re.escape(q) for q in qualifiers)})\s+)?"
+    words = alternation(label_kinds, spaces=False)
+    qualifier = rf"(?:(?:{alternation(qualifiers, spaces=False)})\s+)?"
     heading = re.compile(
         rf"^\s*(?:\d+(?:\.\d+)*\.?\s+)?{qualifier}(?P<label>{words})"
         rf"(?:\s+(?:to|for)\s+(?:the\s+)?(?P<to>[^:\t]+?))?\s*[:.\-–]?\s*$",
@@ -383,7 +384,7 @@ def _sentence_items(
 
 
 def _active(text: str, rules: _Rules) -> _Active:
-    """The line patterns of `rules` but those that cannot match anywhere in `text` (see `prefilter`)."""
+    """The line patterns of `rules` but those that cannot match anywhere in `text` (see `fast.gate_for`)."""
     lower = text.lower()
     sentence = tuple((p, kind) for p, kind in rules.sentence if rules.gates[p].allows(text, lower))
     lead_ins = tuple((p, kind) for p, kind in rules.lead_ins if rules.gates[p].allows(text, lower))
@@ -583,15 +584,11 @@ def _dedupe(items: list[_Item]) -> list[_Item]:
     return kept
 
 
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _locate(parsed: ParsedDocument, section: Section, local_start: int, local_end: int) -> tuple[int, int]:
     """Offsets in `parsed.text` of a span of `section.text`, tolerant of whitespace differences."""
     piece = section.text[local_start:local_end]
     start, end = section.char_start + local_start, section.char_start + local_end
-    if _collapse(parsed.text[start:end]) == _collapse(piece):
+    if collapse(parsed.text[start:end]) == collapse(piece):
         return start, end
     words = [re.escape(w) for w in piece.split()]
     if words:
