@@ -114,8 +114,16 @@ def _without_footnote_marks(segments: list[Segment]) -> list[Segment]:
     marks = [s for s in segments if s.text.strip().isdigit() and len(s.text.strip()) <= 3]
     if not marks:
         return segments
-    drop = {id(mark) for mark in marks for other in segments if _is_footnote_mark(mark, other)}
+    drop = {id(mark) for mark in marks if _is_footnote_mark(mark, segments)}
     return [s for s in segments if id(s) not in drop]
+
+
+def _is_footnote_mark(mark: Segment, segments: list[Segment]) -> bool:
+    """A small raised number right beside a run of normal text (checked against every segment of the
+    page, so the mark's own figures are worked out once)."""
+    size, top, bottom, x0, x1 = mark.size, mark.y0, mark.y1, mark.x0 - 3, mark.x1 + 3
+    return any(size <= 0.75 * main.size and top < main.y0 + 0.5 * (main.y1 - main.y0)
+               and bottom <= main.y1 + 1 and x0 <= main.x1 and main.x0 <= x1 for main in segments)
 
 
 def _make_line(group: list[Segment]) -> Line:
@@ -131,14 +139,6 @@ def _make_line(group: list[Segment]) -> Line:
     text = " ".join("".join(parts).split())
     return Line(group[0].x0, min(s.y0 for s in group), max(s.x1 for s in group),
                 max(s.y1 for s in group), text, main.size, main.bold)
-
-
-def _is_footnote_mark(seg: Segment, main: Segment) -> bool:
-    """A small raised number right beside a run of normal text."""
-    small = seg.size <= 0.75 * main.size
-    raised = seg.y0 < main.y0 + 0.5 * (main.y1 - main.y0) and seg.y1 <= main.y1 + 1
-    beside = seg.x0 - 3 <= main.x1 and main.x0 <= seg.x1 + 3
-    return small and raised and beside and seg.text.strip().isdigit()
 
 
 # --- furniture -------------------------------------------------------------------------------------
