@@ -242,9 +242,10 @@ def _page_content(page: pdfium.PdfPage, number: int) -> PageContent:
     width, height = right - left, top - bottom
     textpage = page.get_textpage()
     try:
-        segments, repeated = _once_each(_segments(textpage, left, top))
+        buffer = text_buffer(textpage)
+        segments, repeated = _once_each(_segments(textpage, buffer, left, top))
         rules = _rules(page, width, height, left, top) if segments else []
-        tables = _ruled_tables(textpage, rules, left, top) if _is_grid(rules) else ()
+        tables = _ruled_tables(textpage, buffer, rules, left, top) if _is_grid(rules) else ()
     finally:
         textpage.close()
     return PageContent(number, width, height, segments, tables, n_repeated=repeated)
@@ -281,10 +282,9 @@ def _collapse_repeats(seg: Segment) -> Segment:
     return Segment(seg.x0, seg.y0, seg.x1, seg.y1, match.group(1), seg.size, seg.bold)
 
 
-def _segments(textpage: pdfium.PdfTextPage, left: float, top: float):
+def _segments(textpage: pdfium.PdfTextPage, buffer: ctypes.Array, left: float, top: float):
     """One Segment per pdfium text rectangle, in top-down coordinates."""
     prev_rect, prev_text = (0.0, 0.0, 0.0, 0.0), ""
-    buffer = text_buffer(textpage)
     for i in range(textpage.count_rects()):
         rect = textpage.get_rect(i)
         x0, bottom, x1, y_top = rect
@@ -404,14 +404,13 @@ def _is_grid(rules: list[dict]) -> bool:
     return across >= MIN_GRID_LINES and down >= MIN_GRID_LINES
 
 
-def _ruled_tables(textpage: pdfium.PdfTextPage, rules: list[dict], left: float,
+def _ruled_tables(textpage: pdfium.PdfTextPage, buffer: ctypes.Array, rules: list[dict], left: float,
                   top: float) -> tuple[TableBox, ...]:
     """Tables whose cells the rules draw (pdfplumber's explicit-lines table finder); cell text from pdfium.
 
     A single framed cell is a text box, not a table, and is left to the paragraphs.
     """
     found = []
-    buffer = text_buffer(textpage)
     for table in grid_tables(rules):
         rows = tuple(tuple(_cell_text(textpage, buffer, cell, left, top) for cell in row)
                      for row in table.rows)
@@ -434,8 +433,10 @@ def _cell_text(textpage: pdfium.PdfTextPage, buffer: ctypes.Array, cell: tuple |
 
 def text_buffer(textpage: pdfium.PdfTextPage) -> ctypes.Array:
     """Room for any bounded text of the page and its terminating NUL: a character gives at most a
-    surrogate pair and the line break pdfium puts before it or the space after it."""
-    return (ctypes.c_ushort * (4 * pdfium_c.FPDFText_CountChars(textpage.raw) + 8))()
+    surrogate pair and the line break pdfium puts before it or the space after it.  The length is
+    rounded up to a power of two so that ctypes makes few array types."""
+    needed = 4 * max(pdfium_c.FPDFText_CountChars(textpage.raw), 0) + 8
+    return (ctypes.c_ushort * (1 << (needed - 1).bit_length()))()
 
 
 def bounded_text(textpage: pdfium.PdfTextPage, buffer: ctypes.Array, left: float, bottom: float,
