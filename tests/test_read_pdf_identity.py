@@ -1,9 +1,10 @@
 """The PDF reader's fast paths give exactly what the library calls they replace give, on every page.
 
 The reference reading swaps back in pypdfium2's `get_text_bounded` (two pdfium calls per box),
-`get_objects` for the drawn rules, pdfplumber's `TableFinder` for ruled tables, and the pairwise
-footnote-mark test; the page contents (every segment's text, box, font, every table cell) and the
-laid-out blocks must be equal.  The samples are always checked; the real corpus when ../shared is there.
+`get_rect`, `get_index` and `get_objects`, pdfplumber's `TableFinder` for ruled tables, and the
+pairwise footnote-mark test; the page contents (every segment's text, box and font, every table
+cell) and the laid-out blocks must be equal.  The samples are always checked; the real corpus when
+../shared is there.
 """
 
 from __future__ import annotations
@@ -28,6 +29,14 @@ REAL_PDFS = sorted(REAL.glob("*.pdf")) if REAL.is_dir() else []
 
 def library_text(textpage, _buffer, left, bottom, right, top) -> str:
     return textpage.get_text_bounded(left, bottom, right, top)
+
+
+def library_rect(textpage, index):
+    return textpage.get_rect(index)
+
+
+def library_char_at(textpage, x, y, x_tol, y_tol):
+    return textpage.get_index(x, y, x_tol, y_tol)
 
 
 def library_path_objects(page):
@@ -64,6 +73,8 @@ def read(path: Path) -> tuple[list, tuple]:
 
 def use_library_calls(monkeypatch) -> None:
     monkeypatch.setattr(pdf, "bounded_text", library_text)
+    monkeypatch.setattr(pdf, "_text_rect", library_rect)
+    monkeypatch.setattr(pdf, "_char_at", library_char_at)
     monkeypatch.setattr(pdf, "_path_objects", library_path_objects)
     monkeypatch.setattr(pdf, "grid_tables", library_tables)
     monkeypatch.setattr(pdf_layout, "_is_footnote_mark", pairwise_footnote_mark)

@@ -286,7 +286,7 @@ def _segments(textpage: pdfium.PdfTextPage, buffer: ctypes.Array, left: float, t
     """One Segment per pdfium text rectangle, in top-down coordinates."""
     prev_rect, prev_text = (0.0, 0.0, 0.0, 0.0), ""
     for i in range(textpage.count_rects()):
-        rect = textpage.get_rect(i)
+        rect = _text_rect(textpage, i)
         x0, bottom, x1, y_top = rect
         text = _run_text(textpage, buffer, rect, prev_rect, prev_text)
         prev_rect, prev_text = rect, text
@@ -294,9 +294,32 @@ def _segments(textpage: pdfium.PdfTextPage, buffer: ctypes.Array, left: float, t
             continue
         # Hit-test the middle of the run: its first character is often a space with no box.
         half_w, half_h = (x1 - x0) / 2, (y_top - bottom) / 2
-        index = textpage.get_index(x0 + half_w, bottom + half_h, half_w + 1, half_h + 1)
+        index = _char_at(textpage, x0 + half_w, bottom + half_h, half_w + 1, half_h + 1)
         size, bold = _font(textpage, index) if index is not None else (y_top - bottom, False)
         yield Segment(x0 - left, top - y_top, x1 - left, top - bottom, text, size, bold)
+
+
+# pypdfium2's get_rect and get_index, without making four ctypes doubles for every run.
+_RECT = [ctypes.c_double() for _ in range(4)]
+_RECT_REFS = [ctypes.byref(value) for value in _RECT]
+
+
+def _text_rect(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) of one text rectangle; count_rects() must have run."""
+    left, top, right, bottom = _RECT_REFS
+    if not pdfium_c.FPDFText_GetRect(textpage.raw, index, left, top, right, bottom):
+        raise pdfium.PdfiumError("Failed to get rectangle.")
+    return (_RECT[0].value, _RECT[3].value, _RECT[2].value, _RECT[1].value)
+
+
+def _char_at(textpage: pdfium.PdfTextPage, x: float, y: float, x_tol: float, y_tol: float) -> int | None:
+    """Index of the character at or nearest (x, y) within the tolerances, None when there is none."""
+    index = pdfium_c.FPDFText_GetCharIndexAtPos(textpage.raw, x, y, x_tol, y_tol)
+    if index == -1:
+        return None
+    if index < 0:
+        raise pdfium.PdfiumError("An error occurred on attempt to get char index by pos.")
+    return index
 
 
 def _run_text(textpage: pdfium.PdfTextPage, buffer: ctypes.Array, rect: tuple, prev_rect: tuple,
