@@ -1,10 +1,10 @@
-"""The PDF reader's fast paths give exactly what the library calls they replace give, on every page.
+"""The PDF reader's fast paths give exactly what the code they replace gives, on every page.
 
 The reference reading swaps back in pypdfium2's `get_text_bounded` (two pdfium calls per box),
 `get_rect`, `get_index` and `get_objects`, pdfplumber's `TableFinder` for ruled tables, and the
-pairwise footnote-mark test; the page contents (every segment's text, box and font, every table
-cell) and the laid-out blocks must be equal.  The samples are always checked; the real corpus when
-../shared is there.
+layout helpers as first written (footnote marks, line grouping, vocabulary).  The page contents
+(every segment's text, box and font, every table cell) and the laid-out blocks must be equal.  The
+samples are always checked; the real corpus when ../shared is there.
 """
 
 from __future__ import annotations
@@ -61,6 +61,28 @@ def pairwise_footnote_mark(mark: Segment, segments: list[Segment]) -> bool:
     return any(beside(mark, other) for other in segments)
 
 
+def grouped_by_longest_so_far(segments: list[Segment]) -> list:
+    """group_lines as first written: the longest segment of the line looked for at every step."""
+    groups: list[list[Segment]] = []
+    for seg in sorted(pdf_layout._without_footnote_marks(segments), key=lambda s: (s.y0 + s.y1) / 2):
+        centre = (seg.y0 + seg.y1) / 2
+        if groups:
+            main = max(groups[-1], key=lambda s: len(s.text))
+            if main.y0 <= centre <= main.y1:
+                groups[-1].append(seg)
+                continue
+        groups.append([seg])
+    return [pdf_layout._make_line(group) for group in groups]
+
+
+def vocabulary_run_by_run(pages: list) -> set[str]:
+    words: set[str] = set()
+    for page in pages:
+        for seg in page.segments:
+            words.update(w.lower() for w in pdf_layout.WORD.findall(seg.text))
+    return words
+
+
 def read(path: Path) -> tuple[list, tuple]:
     document = pdfium.PdfDocument(path)
     try:
@@ -78,6 +100,8 @@ def use_library_calls(monkeypatch) -> None:
     monkeypatch.setattr(pdf, "_path_objects", library_path_objects)
     monkeypatch.setattr(pdf, "grid_tables", library_tables)
     monkeypatch.setattr(pdf_layout, "_is_footnote_mark", pairwise_footnote_mark)
+    monkeypatch.setattr(pdf_layout, "group_lines", grouped_by_longest_so_far)
+    monkeypatch.setattr(pdf_layout, "vocabulary", vocabulary_run_by_run)
 
 
 def assert_same_reading(path: Path, monkeypatch) -> None:

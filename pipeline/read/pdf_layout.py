@@ -98,14 +98,16 @@ class Draft:
 def group_lines(segments: list[Segment]) -> list[Line]:
     """Segments sharing a baseline band become one line, read left to right."""
     groups: list[list[Segment]] = []
+    main: Segment | None = None  # the line's longest segment so far (the first of equals), its band
     for seg in sorted(_without_footnote_marks(segments), key=lambda s: (s.y0 + s.y1) / 2):
         centre = (seg.y0 + seg.y1) / 2
-        if groups:
-            main = max(groups[-1], key=lambda s: len(s.text))
-            if main.y0 <= centre <= main.y1:
-                groups[-1].append(seg)
-                continue
+        if main is not None and main.y0 <= centre <= main.y1:
+            groups[-1].append(seg)
+            if len(seg.text) > len(main.text):
+                main = seg
+            continue
         groups.append([seg])
+        main = seg
     return [_make_line(group) for group in groups]
 
 
@@ -340,11 +342,9 @@ def _columns_valid(boxes: list, gutter: float, gap_start: float, gap_end: float)
 
 def vocabulary(pages: list[PageContent]) -> set[str]:
     """Every word and hyphenated compound in the document, lower-cased, for hyphen repair."""
-    words: set[str] = set()
-    for page in pages:
-        for seg in page.segments:
-            words.update(w.lower() for w in WORD.findall(seg.text))
-    return words
+    # One search over all the text: a newline between runs cannot join two words.
+    text = "\n".join(seg.text for page in pages for seg in page.segments)
+    return {word.lower() for word in WORD.findall(text)}
 
 
 def join_broken_line(left: str, right: str, vocab: set[str]) -> str:
