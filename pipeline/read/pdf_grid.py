@@ -4,16 +4,16 @@ pdfplumber turns each rule into four edge dicts, snaps and joins them, and then 
 grid points by rebuilding sets of edge boxes (a third of the reader's time on pages with tables).
 Here edges are tuples and each point's edge boxes are gathered once; every step keeps pdfplumber's
 arithmetic and ordering (stable sorts, `x + (mean - x)` when snapping, the first edge of a run
-keeping its depth when joining), so the cells are the very same floats.  Grouping cells into tables
-and rows is pdfplumber's own code.  Rules are pdfplumber rect dicts in top-down coordinates.
+keeping its depth when joining), so the cells are the very same floats.  pdfplumber itself is not
+imported (a tenth of a second in every worker).  Rules are pdfplumber rect dicts in top-down
+coordinates.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import groupby
-
-from pdfplumber.table import Table, cells_to_tables
+from operator import itemgetter
 
 # pdfplumber's TableFinder defaults for the explicit strategy.
 SNAP_TOLERANCE = 3
@@ -42,8 +42,7 @@ def grid_tables(rules: list[dict]) -> list[GridTable]:
     """Tables the rules draw, in pdfplumber's order, each with its rows of cell boxes."""
     across, down = merged_edges(rules)
     cells = _cells(_intersections(across, down))
-    tables = (Table(None, group) for group in cells_to_tables(cells))
-    return [GridTable(table.bbox, tuple(tuple(row.cells) for row in table.rows)) for table in tables]
+    return [GridTable(_bbox(group), _rows(group)) for group in _tables(cells)]
 
 
 def merged_edges(rules: list[dict]) -> tuple[list[Edge], list[Edge]]:
@@ -163,3 +162,48 @@ def _smallest_cell(point, below: list, right: list, points: dict) -> Bbox | None
 
 def _connected(edges: set, others: set) -> bool:
     return not edges.isdisjoint(others)
+
+
+def _tables(cells: list[Bbox]) -> list[list[Bbox]]:
+    """Cells gathered into tables of cells sharing corners, top-most first; lone cells dropped
+    (pdfplumber's cells_to_tables)."""
+    remaining = list(cells)
+    corners: set[tuple[float, float]] = set()
+    current: list[Bbox] = []
+    tables = []
+    while remaining:
+        before = len(current)
+        for cell in list(remaining):
+            cell_corners = _corners(cell)
+            if not current or any(corner in corners for corner in cell_corners):
+                corners |= set(cell_corners)
+                current.append(cell)
+                remaining.remove(cell)
+        if len(current) == before:
+            tables.append(list(current))
+            corners.clear()
+            current.clear()
+    if current:
+        tables.append(list(current))
+    tables.sort(key=lambda table: min((cell[1], cell[0]) for cell in table))
+    return [table for table in tables if len(table) > 1]
+
+
+def _corners(cell: Bbox) -> tuple[tuple[float, float], ...]:
+    x0, top, x1, bottom = cell
+    return ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
+
+
+def _bbox(cells: list[Bbox]) -> Bbox:
+    return (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells),
+            max(c[3] for c in cells))
+
+
+def _rows(cells: list[Bbox]) -> tuple[tuple[Bbox | None, ...], ...]:
+    """Rows top to bottom, each with a slot for every column edge of the table (pdfplumber's Table.rows)."""
+    xs = sorted({cell[0] for cell in cells})
+    rows = []
+    for _, row_cells in groupby(sorted(cells, key=itemgetter(1, 0)), key=itemgetter(1)):
+        by_x = {cell[0]: cell for cell in row_cells}
+        rows.append(tuple(by_x.get(x) for x in xs))
+    return tuple(rows)
