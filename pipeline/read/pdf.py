@@ -219,7 +219,9 @@ def _open(path: Path) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(path, password="")
     except pdfium.PdfiumError as exc:
-        if getattr(exc, "err_code", None) in PASSWORD_ERRORS:
+        # pdfium leaves its last error untouched on some failures (a file without pages), so a password
+        # error is believed only of a file that has an encryption dictionary.
+        if getattr(exc, "err_code", None) in PASSWORD_ERRORS and b"/Encrypt" in path.read_bytes():
             raise EncryptedDocument(
                 f"The PDF is password-protected; {path.name} cannot be read without its password. "
                 "Save an unprotected copy and ingest that."
