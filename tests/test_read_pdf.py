@@ -202,6 +202,22 @@ def test_password_protected_pdf(tmp_path):
         read_pdf(locked)
 
 
+def test_a_file_without_pages_read_after_a_locked_one_is_not_called_locked(tmp_path):
+    """pdfium keeps the locked file's password error as its last error when it fails on the next file."""
+    from tests.pdfbuild import build_pdf
+
+    locked = tmp_path / "locked.pdf"
+    locked.write_bytes(encrypted_pdf(user_password=b"secret"))
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(build_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+                                 b"<< /Type /Pages /Kids [] /Count 0 >>"]))
+    with pytest.raises(EncryptedDocument):
+        read_pdf(locked)
+    with pytest.raises(CorruptDocument) as caught:
+        read_pdf(empty)
+    assert caught.value.reason == "no_pages"
+
+
 def test_owner_password_only_opens_with_the_empty_password(tmp_path):
     restricted = tmp_path / "restricted.pdf"
     restricted.write_bytes(encrypted_pdf(user_password=b""))

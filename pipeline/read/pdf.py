@@ -1,10 +1,14 @@
-"""PDF reader: text, line boxes, fonts and table rules from pypdfium2; pdfplumber's table geometry.
+"""PDF reader: text, line boxes, fonts and table rules from pypdfium2; ruled-table cells in pdf_grid.
 
 pdfplumber's own page parsing builds a Python dict per character (about 13 pages/s, 250 ms for a
 page holding a table), so it is not used to parse pages at all.  Text comes from pdfium's text
 rectangles (one per run of text in one font on one line), a few C calls per run.  On pages whose
-drawing paths look like a ruled grid, the rules are handed as explicit edges to pdfplumber's
-TableFinder, which turns them into cells, and each cell's text is read back from pdfium.
+drawing paths look like a ruled grid, the rules are turned into cells as pdfplumber's TableFinder
+does (`pdf_grid`), and each cell's text is read back from pdfium.
+
+Each bounded-text call scans every character of the page inside pdfium.  Reading the characters
+out once and assigning them to boxes in Python was measured and dropped: fetching one character's
+box through ctypes costs more (1.3 us) than pdfium's whole scan does per character.
 """
 
 from __future__ import annotations
@@ -13,14 +17,14 @@ import ctypes
 import math
 import re
 import time
+from codecs import decode
 from pathlib import Path
-from types import SimpleNamespace
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfplumber.table import TableFinder
 
 from pipeline.errors import CorruptDocument, EncryptedDocument, NoTextLayer
+from pipeline.read.pdf_grid import grid_tables
 from pipeline.read.pdf_layout import PageContent, Segment, TableBox, layout_document
 from pipeline.records import Block, PageInfo, RawDocument
 
@@ -30,6 +34,7 @@ CONTROL_CHARS = str.maketrans({**{chr(c): " " for c in range(32) if c != 2}, "\x
 CELL_CHARS = str.maketrans({**{chr(c): " " for c in range(32) if c not in (2, 10)}, "\x02": "-"})
 PASSWORD_ERRORS = {pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY}
 MIN_GRID_LINES = 2  # a ruled table has at least two horizontal and two vertical rules
+MAX_FORM_DEPTH = 3  # rules are looked for in form objects nested up to this deep
 
 
 def read_pdf(path: str | Path, *, ocr: str = "auto",
@@ -214,7 +219,9 @@ def _open(path: Path) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(path, password="")
     except pdfium.PdfiumError as exc:
-        if getattr(exc, "err_code", None) in PASSWORD_ERRORS:
+        # pdfium leaves its last error untouched on some failures (a file without pages), so a password
+        # error is believed only of a file that has an encryption dictionary.
+        if getattr(exc, "err_code", None) in PASSWORD_ERRORS and b"/Encrypt" in path.read_bytes():
             raise EncryptedDocument(
                 f"The PDF is password-protected; {path.name} cannot be read without its password. "
                 "Save an unprotected copy and ingest that."
@@ -237,9 +244,10 @@ def _page_content(page: pdfium.PdfPage, number: int) -> PageContent:
     width, height = right - left, top - bottom
     textpage = page.get_textpage()
     try:
-        segments, repeated = _once_each(_segments(textpage, left, top))
+        buffer = text_buffer(textpage)
+        segments, repeated = _once_each(_segments(textpage, buffer, left, top))
         rules = _rules(page, width, height, left, top) if segments else []
-        tables = _ruled_tables(textpage, rules, width, height, left, top) if _is_grid(rules) else ()
+        tables = _ruled_tables(textpage, buffer, rules, left, top) if _is_grid(rules) else ()
     finally:
         textpage.close()
     return PageContent(number, width, height, segments, tables, n_repeated=repeated)
@@ -276,31 +284,55 @@ def _collapse_repeats(seg: Segment) -> Segment:
     return Segment(seg.x0, seg.y0, seg.x1, seg.y1, match.group(1), seg.size, seg.bold)
 
 
-def _segments(textpage: pdfium.PdfTextPage, left: float, top: float):
+def _segments(textpage: pdfium.PdfTextPage, buffer: ctypes.Array, left: float, top: float):
     """One Segment per pdfium text rectangle, in top-down coordinates."""
     prev_rect, prev_text = (0.0, 0.0, 0.0, 0.0), ""
     for i in range(textpage.count_rects()):
-        rect = textpage.get_rect(i)
+        rect = _text_rect(textpage, i)
         x0, bottom, x1, y_top = rect
-        text = _run_text(textpage, rect, prev_rect, prev_text)
+        text = _run_text(textpage, buffer, rect, prev_rect, prev_text)
         prev_rect, prev_text = rect, text
         if not text.strip():
             continue
         # Hit-test the middle of the run: its first character is often a space with no box.
         half_w, half_h = (x1 - x0) / 2, (y_top - bottom) / 2
-        index = textpage.get_index(x0 + half_w, bottom + half_h, half_w + 1, half_h + 1)
+        index = _char_at(textpage, x0 + half_w, bottom + half_h, half_w + 1, half_h + 1)
         size, bold = _font(textpage, index) if index is not None else (y_top - bottom, False)
         yield Segment(x0 - left, top - y_top, x1 - left, top - bottom, text, size, bold)
 
 
-def _run_text(textpage: pdfium.PdfTextPage, rect: tuple, prev_rect: tuple, prev_text: str) -> str:
+# pypdfium2's get_rect and get_index, without making four ctypes doubles for every run.
+_RECT = [ctypes.c_double() for _ in range(4)]
+_RECT_REFS = [ctypes.byref(value) for value in _RECT]
+
+
+def _text_rect(textpage: pdfium.PdfTextPage, index: int) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) of one text rectangle; count_rects() must have run."""
+    left, top, right, bottom = _RECT_REFS
+    if not pdfium_c.FPDFText_GetRect(textpage.raw, index, left, top, right, bottom):
+        raise pdfium.PdfiumError("Failed to get rectangle.")
+    return (_RECT[0].value, _RECT[3].value, _RECT[2].value, _RECT[1].value)
+
+
+def _char_at(textpage: pdfium.PdfTextPage, x: float, y: float, x_tol: float, y_tol: float) -> int | None:
+    """Index of the character at or nearest (x, y) within the tolerances, None when there is none."""
+    index = pdfium_c.FPDFText_GetCharIndexAtPos(textpage.raw, x, y, x_tol, y_tol)
+    if index == -1:
+        return None
+    if index < 0:
+        raise pdfium.PdfiumError("An error occurred on attempt to get char index by pos.")
+    return index
+
+
+def _run_text(textpage: pdfium.PdfTextPage, buffer: ctypes.Array, rect: tuple, prev_rect: tuple,
+              prev_text: str) -> str:
     """Text of one rectangle.
 
     pdfium returns every character the box touches, and a run sometimes starts a fraction of a
     point inside the previous run, repeating its last letter ("stock " + "k of patients").
     """
     x0, bottom, x1, top = rect
-    text = textpage.get_text_bounded(x0, bottom, x1, top).translate(CONTROL_CHARS)
+    text = bounded_text(textpage, buffer, x0, bottom, x1, top).translate(CONTROL_CHARS)
     p_x0, p_bottom, p_x1, p_top = prev_rect
     overlaps_previous = p_bottom < (bottom + top) / 2 < p_top and p_x0 < x0 < p_x1
     if overlaps_previous and text[:1].isalpha() and text[:1] == prev_text.rstrip()[-1:]:
@@ -333,8 +365,8 @@ def _rules(page: pdfium.PdfPage, width: float, height: float, left: float, top: 
     object only yields its outer box, so such a table is read as text.
     """
     rules = []
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3):
-        x0, y0, x1, y1 = obj.get_bounds()
+    for obj in _path_objects(page):
+        x0, y0, x1, y1 = _bounds(obj)
         w, h = x1 - x0, y1 - y0
         if (w > 0.9 * width and h > 0.9 * height) or (w < 1 and h < 1) or _has_curves(obj):
             continue
@@ -345,10 +377,46 @@ def _rules(page: pdfium.PdfPage, width: float, height: float, left: float, top: 
     return rules
 
 
-def _has_curves(obj: pdfium.PdfObject) -> bool:
+def _path_objects(page: pdfium.PdfPage):
+    """Raw path objects of a page and of the forms on it down to three levels, in the order of
+    pypdfium2's get_objects, without building a helper object for every object on the page."""
+    return _objects_in(page.raw, 0)
+
+
+def _objects_in(parent, level: int):
+    count, get = ((pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject) if level
+                  else (pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject))
+    n_objects = count(parent)
+    if n_objects < 0:
+        raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+    for i in range(n_objects):
+        obj = get(parent, i)
+        if not obj:
+            raise pdfium.PdfiumError("Failed to get pageobject.")
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_UNKNOWN:
+            raise pdfium.PdfiumError("Failed to determine pageobject type.")
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            yield obj
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and level < MAX_FORM_DEPTH - 1:
+            yield from _objects_in(obj, level + 1)
+
+
+_BOUNDS = [ctypes.c_float() for _ in range(4)]
+_BOUND_REFS = [ctypes.byref(value) for value in _BOUNDS]
+
+
+def _bounds(obj) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) of a page object."""
+    if not pdfium_c.FPDFPageObj_GetBounds(obj, *_BOUND_REFS):
+        raise pdfium.PdfiumError("Failed to locate pageobject.")
+    return (_BOUNDS[0].value, _BOUNDS[1].value, _BOUNDS[2].value, _BOUNDS[3].value)
+
+
+def _has_curves(obj) -> bool:
     """Table rules are straight; curved paths are logos, rounded boxes and decoration."""
-    for i in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj.raw, i)
+    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj, i)
         if pdfium_c.FPDFPathSegment_GetType(segment) == pdfium_c.FPDF_SEGMENT_BEZIERTO:
             return True
     return False
@@ -361,18 +429,16 @@ def _is_grid(rules: list[dict]) -> bool:
     return across >= MIN_GRID_LINES and down >= MIN_GRID_LINES
 
 
-def _ruled_tables(textpage: pdfium.PdfTextPage, rules: list[dict], width: float, height: float,
-                  left: float, top: float) -> tuple[TableBox, ...]:
-    """Tables whose cells pdfplumber's TableFinder builds from the rules; cell text read from pdfium.
+def _ruled_tables(textpage: pdfium.PdfTextPage, buffer: ctypes.Array, rules: list[dict], left: float,
+                  top: float) -> tuple[TableBox, ...]:
+    """Tables whose cells the rules draw (pdfplumber's explicit-lines table finder); cell text from pdfium.
 
     A single framed cell is a text box, not a table, and is left to the paragraphs.
     """
-    settings = {"vertical_strategy": "explicit", "horizontal_strategy": "explicit",
-                "explicit_vertical_lines": rules, "explicit_horizontal_lines": rules}
-    finder = TableFinder(SimpleNamespace(bbox=(0, 0, width, height)), settings)
     found = []
-    for table in finder.tables:
-        rows = tuple(tuple(_cell_text(textpage, cell, left, top) for cell in row.cells) for row in table.rows)
+    for table in grid_tables(rules):
+        rows = tuple(tuple(_cell_text(textpage, buffer, cell, left, top) for cell in row)
+                     for row in table.rows)
         rows = tuple(row for row in rows if any(cell.strip() for cell in row))
         if len(rows) < 2 and all(len(row) < 2 for row in rows):
             continue
@@ -380,13 +446,39 @@ def _ruled_tables(textpage: pdfium.PdfTextPage, rules: list[dict], width: float,
     return tuple(found)
 
 
-def _cell_text(textpage: pdfium.PdfTextPage, cell: tuple | None, left: float, top: float) -> str:
+def _cell_text(textpage: pdfium.PdfTextPage, buffer: ctypes.Array, cell: tuple | None, left: float,
+               top: float) -> str:
     """Text inside one cell (lines separated by newlines); "" for a cell covered by a merged one."""
     if cell is None:
         return ""
     x0, cell_top, x1, cell_bottom = cell
-    text = textpage.get_text_bounded(x0 + left, top - cell_bottom, x1 + left, top - cell_top)
+    text = bounded_text(textpage, buffer, x0 + left, top - cell_bottom, x1 + left, top - cell_top)
     return text.replace("\r\n", "\n").translate(CELL_CHARS)
+
+
+def text_buffer(textpage: pdfium.PdfTextPage) -> ctypes.Array:
+    """Room for any bounded text of the page and its terminating NUL: a character gives at most a
+    surrogate pair and the line break pdfium puts before it or the space after it.  The length is
+    rounded up to a power of two so that ctypes makes few array types."""
+    needed = 4 * max(pdfium_c.FPDFText_CountChars(textpage.raw), 0) + 8
+    return (ctypes.c_ushort * (1 << (needed - 1).bit_length()))()
+
+
+def bounded_text(textpage: pdfium.PdfTextPage, buffer: ctypes.Array, left: float, bottom: float,
+                 right: float, top: float) -> str:
+    """pypdfium2's get_text_bounded in one pdfium call instead of two.
+
+    Each call scans every character of the page; pypdfium2 makes one to learn the length and one to
+    copy.  pdfium counts the NUL it copies after the text.  Text beyond the Basic Multilingual Plane
+    goes the old way, which cuts it at the length counted in code points.
+    """
+    count = pdfium_c.FPDFText_GetBoundedText(textpage.raw, left, top, right, bottom, buffer, len(buffer))
+    if count < 1 or count == len(buffer) or buffer[count - 1] != 0:
+        return textpage.get_text_bounded(left, bottom, right, top)
+    text = decode(memoryview(buffer)[:count - 1], "utf-16-le", "ignore")
+    if len(text) != count - 1:
+        return textpage.get_text_bounded(left, bottom, right, top)
+    return text
 
 
 def _title(pdf: pdfium.PdfDocument) -> str | None:

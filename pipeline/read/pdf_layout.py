@@ -98,14 +98,16 @@ class Draft:
 def group_lines(segments: list[Segment]) -> list[Line]:
     """Segments sharing a baseline band become one line, read left to right."""
     groups: list[list[Segment]] = []
+    main: Segment | None = None  # the line's longest segment so far (the first of equals), its band
     for seg in sorted(_without_footnote_marks(segments), key=lambda s: (s.y0 + s.y1) / 2):
         centre = (seg.y0 + seg.y1) / 2
-        if groups:
-            main = max(groups[-1], key=lambda s: len(s.text))
-            if main.y0 <= centre <= main.y1:
-                groups[-1].append(seg)
-                continue
+        if main is not None and main.y0 <= centre <= main.y1:
+            groups[-1].append(seg)
+            if len(seg.text) > len(main.text):
+                main = seg
+            continue
         groups.append([seg])
+        main = seg
     return [_make_line(group) for group in groups]
 
 
@@ -114,8 +116,16 @@ def _without_footnote_marks(segments: list[Segment]) -> list[Segment]:
     marks = [s for s in segments if s.text.strip().isdigit() and len(s.text.strip()) <= 3]
     if not marks:
         return segments
-    drop = {id(mark) for mark in marks for other in segments if _is_footnote_mark(mark, other)}
+    drop = {id(mark) for mark in marks if _is_footnote_mark(mark, segments)}
     return [s for s in segments if id(s) not in drop]
+
+
+def _is_footnote_mark(mark: Segment, segments: list[Segment]) -> bool:
+    """A small raised number right beside a run of normal text (checked against every segment of the
+    page, so the mark's own figures are worked out once)."""
+    size, top, bottom, x0, x1 = mark.size, mark.y0, mark.y1, mark.x0 - 3, mark.x1 + 3
+    return any(size <= 0.75 * main.size and top < main.y0 + 0.5 * (main.y1 - main.y0)
+               and bottom <= main.y1 + 1 and x0 <= main.x1 and main.x0 <= x1 for main in segments)
 
 
 def _make_line(group: list[Segment]) -> Line:
@@ -131,14 +141,6 @@ def _make_line(group: list[Segment]) -> Line:
     text = " ".join("".join(parts).split())
     return Line(group[0].x0, min(s.y0 for s in group), max(s.x1 for s in group),
                 max(s.y1 for s in group), text, main.size, main.bold)
-
-
-def _is_footnote_mark(seg: Segment, main: Segment) -> bool:
-    """A small raised number right beside a run of normal text."""
-    small = seg.size <= 0.75 * main.size
-    raised = seg.y0 < main.y0 + 0.5 * (main.y1 - main.y0) and seg.y1 <= main.y1 + 1
-    beside = seg.x0 - 3 <= main.x1 and main.x0 <= seg.x1 + 3
-    return small and raised and beside and seg.text.strip().isdigit()
 
 
 # --- furniture -------------------------------------------------------------------------------------
@@ -340,11 +342,9 @@ def _columns_valid(boxes: list, gutter: float, gap_start: float, gap_end: float)
 
 def vocabulary(pages: list[PageContent]) -> set[str]:
     """Every word and hyphenated compound in the document, lower-cased, for hyphen repair."""
-    words: set[str] = set()
-    for page in pages:
-        for seg in page.segments:
-            words.update(w.lower() for w in WORD.findall(seg.text))
-    return words
+    # One search over all the text: a newline between runs cannot join two words.
+    text = "\n".join(seg.text for page in pages for seg in page.segments)
+    return {word.lower() for word in WORD.findall(text)}
 
 
 def join_broken_line(left: str, right: str, vocab: set[str]) -> str:
