@@ -152,14 +152,23 @@ def evaluate(db, gold, match, json_out) -> None:
 @click.option("--learning-curve", is_flag=True,
               help="Also measure how the held-out ranking improves with each added fold of annotated "
                    "papers (about twice as long).")
-def train(labels, models, learning_curve) -> None:
+@click.option("--arrays-only", is_flag=True,
+              help="Do not train: write the plain-array copy ingest loads (principles.npz / .json) "
+                   "from the existing principles.skops.")
+def train(labels, models, learning_curve, arrays_only) -> None:
     """Train the design-principle classifier and write it with a model card.
 
     \b
     Example:
       icsdocs train --labels corpus/labels --models models
       icsdocs train --learning-curve   # the card also shows whether more labelled papers would help
+      icsdocs train --arrays-only      # after a merge brought a principles.skops without its arrays
     """
+    if arrays_only:
+        from .classify.arrays import export_model_dir
+
+        click.echo(f"wrote {export_model_dir(models)}")
+        return
     from .classify.train import train as run_train
 
     started = time.perf_counter()

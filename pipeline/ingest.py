@@ -97,9 +97,9 @@ def load_stages(*, extract: bool = True, classify: bool = True) -> Stages:
 
         stages.nlp = build_nlp()
     if classify:
-        from .classify.model import load_model
+        from .classify.model import load_scorer
 
-        stages.model = load_model()
+        stages.model = load_scorer()
     return stages
 
 

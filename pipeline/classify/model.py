@@ -199,12 +199,16 @@ class PrincipleModel:
 
 
 def save_model(model: PrincipleModel, path: Path) -> None:
+    """Write the skops archive and, beside it, the same model as plain arrays for ingest (`arrays.py`)."""
     import zipfile
 
     from skops.io import dump
 
+    from .arrays import export_arrays
+
     path.parent.mkdir(parents=True, exist_ok=True)
     dump(model.to_dict(), path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    export_arrays(model, path)
 
 
 def archive_types(path: Path) -> set[str]:
@@ -251,6 +255,19 @@ def load_model(model_dir: Path | str | None = None) -> PrincipleModel | None:
     if not isinstance(data, dict):
         raise ModelError(f"{path}: expected a model dictionary, found {type(data).__name__}")
     return PrincipleModel.from_dict(data)
+
+
+def load_scorer(model_dir: Path | str | None = None):
+    """The model ingest scores with: the plain arrays (`arrays.py`: numpy only, no scikit-learn import)
+    when they were exported from the skops file as it is now, else the skops model itself; None when
+    there is no model."""
+    from .arrays import arrays_current, load_arrays
+
+    path = Path(model_dir) if model_dir is not None else MODEL_DIR
+    folder = path if path.is_dir() or path.suffix != ".skops" else path.parent
+    if arrays_current(folder, folder / MODEL_FILE):
+        return load_arrays(folder)
+    return load_model(model_dir)
 
 
 @dataclass(frozen=True)
