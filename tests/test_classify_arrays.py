@@ -132,3 +132,21 @@ def test_ingest_imports_no_scikit_learn(tmp_path):
     done = subprocess.run([sys.executable, "-c", CHECK_IMPORTS, str(paper), str(tmp_path / "one.duckdb")],
                           capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_grouped_phrase_pattern_finds_what_the_flat_alternation_finds():
+    import re
+
+    from pipeline.classify.model import phrase_pattern
+    from pipeline.datafiles import read_yaml
+
+    data = read_yaml("domain.yaml")
+    phrases = sorted((str(p) for p in data["terms"]), key=len, reverse=True)
+    flat = re.compile(r"\b(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + r")\b",
+                      re.IGNORECASE)
+    texts = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "corpus/samples/txt").iterdir())]
+    texts.append("Adult  Social\nCare, NHS-led well being; primary carers and Place-Based Lead")
+    for text in texts:
+        assert [m.span() for m in phrase_pattern(phrases).finditer(text)] == \
+            [m.span() for m in flat.finditer(text)]
+    assert len(phrase_pattern(phrases).findall(texts[-1])) == 5

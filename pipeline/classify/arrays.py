@@ -27,6 +27,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError
+from .lexicon import lexical_features
+from .model import normalise
 
 ARRAYS_FILE = "principles.npz"
 SETTINGS_FILE = "principles.json"
@@ -275,9 +277,6 @@ class ArrayModel:
     lexicon_stop_words: frozenset[str] = frozenset()
 
     def decision(self, texts: Sequence[str]) -> np.ndarray:
-        from .lexicon import lexical_features
-        from .model import normalise
-
         texts = [normalise(t) for t in texts]
         z = self.vectorizer.decision(texts, self.weights_t) + self.bias
         if self.lexicon and self.lexical_weights is not None:
