@@ -402,7 +402,9 @@ def _store_results(tasks: list[Task], writer: Writer, summary: BatchSummary, *, 
     gc.freeze()
     try:
         for result in _results(tasks, workers=workers, timeout=timeout, should_stop=stop):
+            clock = time.perf_counter()
             writer.write_document(result, summary.run_id)
+            summary.stage_seconds["store"] += _lap(clock)
             _count(summary, result)
             if on_result:
                 on_result(result)
