@@ -310,7 +310,11 @@ def phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + alternatives + r")\b", re.IGNORECASE)
 
 
-@lru_cache(maxsize=64)  # a paper's text: its rate, then whether it is in the domain, then its assessment
+@lru_cache(maxsize=4)  # a paper's text: its rate, then whether it is in the domain, then its assessment
+def _paper_count(text: str) -> tuple[int, int]:
+    return _domain_count(text)
+
+
 def _domain_count(text: str) -> tuple[int, int]:
     """(health and care words, all words) of `text` (`pipeline/data/domain.yaml`); attendance lines count
     as words but not as health and care words (a Director of Public Health at a cabinet meeting)."""
@@ -333,14 +337,14 @@ def _per_1000(terms: int, words: int) -> float:
 
 def domain_rate(text: str) -> float:
     """Health and care words per 1000 words of `text`."""
-    return _per_1000(*_domain_count(text))
+    return _per_1000(*_paper_count(text))
 
 
 def in_domain(text: str, rate: float | None = None) -> bool:
     """Whether a paper is about health and care, as far as its words can tell (short papers always are);
     `rate` is its `domain_rate` when the caller has it already."""
     rules = domain()
-    terms, words = _domain_count(text)
+    terms, words = _paper_count(text)
     if words < rules.min_words:
         return True
     return (_per_1000(terms, words) if rate is None else rate) >= rules.min_per_1000_words
