@@ -250,7 +250,7 @@ def print_startup_parts() -> None:
             for name, (wall, cpu) in parts.items():
                 print(f"  {name:<48} {wall:6.2f} / {cpu:5.2f}")
             total = sum(w for w, _ in parts.values())
-            print(f"  {'total in the parent before the workers fork':<48} {total:6.2f} / "
+            print(f"  {'total (ingest builds spaCy while files are read)':<48} {total:6.2f} / "
                   f"{sum(c for _, c in parts.values()):5.2f}  "
                   f"(process {time.perf_counter() - started:.2f} s)")
     print(f"  {'exit after the work: normal teardown':<48} {exits['normal']:6.2f}")
