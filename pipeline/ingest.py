@@ -101,8 +101,14 @@ def load_stages(*, extract: bool = True, classify: bool = True, suffixes: Iterab
     ingest builds it while the first files are read) the spaCy pipeline."""
     import importlib
 
+    from .read.garbled import rules as garbled_rules
+    from .sections import load_rules as section_rules
+
     stages = Stages(extract=extract)
-    warm_up_locality()  # every document's metadata needs them
+    # Every document needs these rules: read once here, not once in each worker.
+    warm_up_locality()
+    garbled_rules()
+    section_rules()
     for module in dict.fromkeys(m for suffix in suffixes for m in READER_IMPORTS.get(suffix.lower(), ())):
         importlib.import_module(module)
     if extract and not defer_nlp:
@@ -110,9 +116,10 @@ def load_stages(*, extract: bool = True, classify: bool = True, suffixes: Iterab
 
         stages.nlp = build_nlp()
     if classify:
-        from .classify.model import load_scorer
+        from .classify.model import load_scorer, warm_up_classify
 
         stages.model = load_scorer()
+        warm_up_classify()
     return stages
 
 

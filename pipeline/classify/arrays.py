@@ -21,7 +21,7 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +37,7 @@ ANALYZERS = ("word", "char_wb", "char")
 # Vectoriser settings this module reproduces; any other value is refused at export.
 FIXED_SETTINGS = {"input": "content", "preprocessor": None, "tokenizer": None, "strip_accents": None,
                   "binary": False, "vocabulary": None}
+WORD_CACHE = 200_000
 _WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's own, before char n-grams
 
 
@@ -156,7 +157,7 @@ def export_model_dir(model_dir: Path) -> Path:
 
 # --------------------------------------------------------------------------------------------- scoring
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Analyzer:
     """One TF-IDF vectoriser: texts to (row, column, value) triples of its L2-normalised features."""
 
@@ -169,6 +170,8 @@ class Analyzer:
     idf: np.ndarray | None
     sublinear_tf: bool
     norm: str | None
+    # word -> its char_wb columns, across documents (the same words recur); emptied when it grows large
+    words: dict[str, list[int]] = field(default_factory=dict, compare=False)
 
     def columns(self, text: str, cache: dict[str, list[int]]) -> list[int]:
         """The vocabulary columns of the n-grams of one text, once per occurrence."""
@@ -192,7 +195,9 @@ class Analyzer:
 
     def features(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Rows, columns and tf-idf values (each row L2-normalised) of `texts`, sorted by row."""
-        cache: dict[str, list[int]] = {}
+        cache = self.words
+        if len(cache) > WORD_CACHE:
+            cache.clear()
         n = len(self.vocabulary)
         keys = [np.asarray(self.columns(t, cache), dtype=np.int64) + i * n for i, t in enumerate(texts)]
         flat = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
@@ -236,7 +241,7 @@ def _char_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
             for i in range(len(text) - n + 1)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ArrayVectorizer:
     """The vectorisers side by side (a FeatureUnion): `decision(texts, weights_t)` is X @ W."""
 
@@ -257,7 +262,7 @@ class ArrayVectorizer:
         return z
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ArrayModel:
     """The classifier from `principles.npz`: the interface of `PrincipleModel` that ingest uses."""
 

@@ -331,6 +331,12 @@ def _without_attendance(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not attendance_line(line))
 
 
+def warm_up_classify() -> None:
+    """Compile the domain and non-evidence rules now (ingest does it before the workers fork)."""
+    domain()
+    non_evidence()
+
+
 def _per_1000(terms: int, words: int) -> float:
     return 1000 * terms / words if words else 0.0
 
