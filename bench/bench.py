@@ -1,22 +1,33 @@
-"""Benchmark: pages per second and peak memory of `icsdocs ingest` beside pdfplumber's own text extraction.
+"""Benchmark: `icsdocs ingest` beside pdfplumber's and pypdfium2's own text extraction, stage by stage.
 
-Runs on the sample PDFs and on a larger corpus made by repeating them, each measurement in a fresh
-subprocess so that peak memory (largest process, from getrusage) belongs to that measurement alone.
-Then times the comparison views on a database of a few hundred documents.  A benchmark, not a test:
-it prints figures and asserts nothing.
+In one run (`make bench`, a few minutes), every measurement in a fresh subprocess, wall and CPU seconds
+(CPU of the process and its workers, from getrusage) and peak memory of the largest process:
 
-    python bench/bench.py [--repeat 8] [--workers 2] [--query-copies 60]
+- start-up, once per run: interpreter, imports, rules, classifier, spaCy pipeline, and teardown;
+- whole `icsdocs ingest` (the real command, 2 workers) against pdfplumber `extract_text` and pypdfium2
+  `get_text_range` over the same PDFs: the sample PDFs (~62 pages), the samples with
+  ../shared/corpus/real (~500 pages) and that set repeated as copies (~2,000 pages);
+- at ~500 pages: CPU ms per page, each stage's seconds (read, sections, locality, extract, classify,
+  store), 1 against 2 workers, and an unchanged and a one-file-changed re-run as a share of a full run;
+- optionally (--variants) what extraction and classification add, and (--queries) the views and report.
+
+Machine load moves wall times; compare CPU times, and ratios measured in the same run.  A benchmark,
+not a test: it prints figures and asserts nothing.
+
+    python bench/bench.py [--workers 2] [--copies 4] [--sizes 62,500,2000] [--variants] [--queries]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,15 +76,32 @@ _s.stderr.write("PEAK %d\\n" % max(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss,
 
 def run_measured(code: str, args: list[str]) -> tuple[float, float, str]:
     """Wall seconds, peak RSS in MiB of the largest process, and stdout of a fresh Python running `code`."""
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code + PEAK, *args], capture_output=True, text=True,
-                          cwd=ROOT)
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"benchmark step failed:\n{done.stderr}")
-    peak_kib = next(int(line.split()[1]) for line in reversed(done.stderr.splitlines())
+    run = run_timed([sys.executable, "-c", code + PEAK, *args])
+    peak_kib = next(int(line.split()[1]) for line in reversed(run.stderr.splitlines())
                     if line.startswith("PEAK "))
-    return seconds, peak_kib / 1024, done.stdout.strip().splitlines()[-1]
+    return run.wall, peak_kib / 1024, run.stdout.strip().splitlines()[-1]
+
+
+@dataclass(frozen=True)
+class Timed:
+    wall: float
+    cpu: float  # user + system seconds of the process and every worker it waited for
+    stdout: str
+    stderr: str
+
+
+def run_timed(command: list[str]) -> Timed:
+    """Run `command` from the project root; its wall and CPU seconds (getrusage of children: the
+    subprocess and the workers it reaped)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark step failed: {' '.join(command[:4])} ...\n{done.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Timed(wall, cpu, done.stdout, done.stderr)
 
 
 def make_corpus(folder: Path, sources: list[Path], repeat: int) -> list[Path]:
@@ -103,31 +131,6 @@ def bench_corpus(name: str, files: list[Path], workers: int, workdir: Path) -> l
                      "seconds": seconds, "peak_mib": peak, "stages": info["stages"],
                      "status": info["status"]})
     return rows
-
-
-STARTUP = """
-import sys, time
-started = time.perf_counter()
-if sys.argv[1] == "extract":
-    from pipeline.extract.nlp import build_nlp
-    build_nlp()
-else:
-    from pipeline.classify.model import load_model
-    load_model()
-print(time.perf_counter() - started)
-"""
-
-
-def startup_seconds(stage: str, repeat: int = 3) -> float:
-    """Best-of-`repeat` seconds a fresh process takes to import and build one stage, once per run."""
-    return min(float(run_measured(STARTUP, [stage])[2]) for _ in range(repeat))
-
-
-def print_startup() -> None:
-    print("\nonce per run, before the workers start (fresh process, best of 3):")
-    extract = startup_seconds("extract")
-    print(f"  extract: import spaCy + build_nlp  {extract:.2f} s (alone; shares imports with classify)")
-    print(f"  classify: import + load model     {startup_seconds('classify'):.2f} s")
 
 
 def print_overheads(rows: list[dict]) -> None:
@@ -202,26 +205,208 @@ def bench_report(db: Path, n_docs: int) -> None:
     print(f"\nHTML report of {n_docs} documents: {path.stat().st_size / 2**20:.1f} MiB in {seconds:.1f} s")
 
 
+# ------------------------------------------------------------------ whole ingest against the text floor
+
+STARTUP_PARTS = """
+import json, os, sys, time
+parts, mark = {}, [time.perf_counter(), time.process_time()]
+def lap(name):
+    now = [time.perf_counter(), time.process_time()]
+    parts[name] = [now[0] - mark[0], now[1] - mark[1]]
+    mark[:] = now
+import pipeline.ingest
+lap("import pipeline.ingest (duckdb, records, store)")
+from pipeline.locality import warm_up
+warm_up(); lap("locality and doc-type rules")
+import pipeline.read.pdf
+lap("PDF reader imports (pdfplumber, pypdfium2)")
+from pipeline.classify.model import load_scorer
+load_scorer(); lap("classifier (plain arrays, numpy)")
+import spacy
+lap("import spaCy")
+from pipeline.extract.nlp import build_nlp
+build_nlp(); lap("build the spaCy pipeline")
+print(json.dumps(parts))
+print(time.time(), flush=True)
+if sys.argv[1] == "fast":
+    os._exit(0)
+"""
+
+
+def print_startup_parts() -> None:
+    """Once per run, in a fresh process: each part of ingest's start-up, and the interpreter's exit after
+    it with and without the teardown `icsdocs` skips (os._exit)."""
+    interpreter = min((run_timed([sys.executable, "-c", "pass"]) for _ in range(3)), key=lambda r: r.cpu)
+    print("\nstart-up, once per run (fresh process; wall / CPU seconds):")
+    print(f"  {'python interpreter':<48} {interpreter.wall:6.2f} / {interpreter.cpu:5.2f}")
+    exits = {}
+    for mode in ("normal", "fast"):
+        started = time.perf_counter()
+        run = run_timed([sys.executable, "-c", STARTUP_PARTS, mode])
+        parts_json, stamp = run.stdout.strip().splitlines()[-2:]
+        exits[mode] = time.time() - float(stamp)
+        if mode == "normal":
+            parts = json.loads(parts_json)
+            for name, (wall, cpu) in parts.items():
+                print(f"  {name:<48} {wall:6.2f} / {cpu:5.2f}")
+            total = sum(w for w, _ in parts.values())
+            print(f"  {'total (ingest builds spaCy while files are read)':<48} {total:6.2f} / "
+                  f"{sum(c for _, c in parts.values()):5.2f}  "
+                  f"(process {time.perf_counter() - started:.2f} s)")
+    print(f"  {'exit after the work: normal teardown':<48} {exits['normal']:6.2f}")
+    print(f"  {'exit after the work: os._exit (icsdocs ingest)':<48} {exits['fast']:6.2f}")
+
+
+def corpus_sets(workdir: Path, copies: int, sizes: set[str]) -> list[tuple[str, Path]]:
+    """Folders of PDFs: the samples (~62 pages), samples + ../shared/corpus/real (~500), and that set
+    `copies` times (~2,000)."""
+    samples = sorted(SAMPLES.glob("*.pdf"))
+    middle = samples + (sorted(REAL.glob("*.pdf")) if REAL.is_dir() else [])
+    sets = [("62", "samples", samples, 1), ("500", "samples+real", middle, 1),
+            ("2000", f"(samples+real)x{copies}", middle, copies)]
+    out = []
+    for size, name, sources, repeat in sets:
+        if size in sizes:
+            folder = workdir / f"pdfs-{size}"
+            make_corpus(folder, sources, repeat)
+            out.append((name, folder))
+    return out
+
+
+def icsdocs_ingest(folder: Path, db: Path, workers: int, *, force: bool = False) -> Timed:
+    """The real `icsdocs ingest` command (start-up, workers, store, exit), quiet."""
+    command = [sys.executable, "-m", "pipeline", "ingest", str(folder), "--db", str(db),
+               "--workers", str(workers), "-q"]
+    return run_timed(command + (["--force"] if force else []))
+
+
+def pages_in(db: Path) -> int:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return int(con.execute("SELECT coalesce(sum(n_pages), 0) FROM documents").fetchone()[0])
+    finally:
+        con.close()
+
+
+def bench_floor(sets: list[tuple[str, Path]], workers: int, workdir: Path) -> dict[str, dict]:
+    """Whole ingest against pdfplumber and pypdfium2 over the same PDFs; returns each set's figures."""
+    print(f"\nwhole ingest ({workers} workers) against PDF text extraction alone, same PDFs "
+          "(pages/s; CPU seconds in brackets):")
+    print(f"  {'set':<22} {'files':>5} {'pages':>6} {'pdfplumber':>16} {'pypdfium2':>16} "
+          f"{'icsdocs ingest':>16} {'vs pdfplumber':>13} {'vs pypdfium2':>12} {'CPU ms/page':>11}")
+    figures = {}
+    for name, folder in sets:
+        files = [str(f) for f in sorted(folder.glob("*.pdf"))]
+        plumber = run_timed([sys.executable, "-c", PDFPLUMBER, *files])
+        pdfium = run_timed([sys.executable, "-c", PYPDFIUM, *files])
+        db = workdir / f"{folder.name}-w{workers}.duckdb"
+        ingest = icsdocs_ingest(folder, db, workers)
+        pages = pages_in(db)
+        figures[name] = {"folder": folder, "db": db, "pages": pages, "ingest": ingest}
+        rate = {k: pages / r.wall for k, r in (("plumber", plumber), ("pdfium", pdfium), ("ingest", ingest))}
+        print(f"  {name:<22} {len(files):>5} {pages:>6} "
+              + " ".join(f"{rate[k]:>8.1f} ({r.cpu:5.1f})" for k, r in
+                         (("plumber", plumber), ("pdfium", pdfium), ("ingest", ingest)))
+              + f" {rate['ingest'] / rate['plumber']:>12.2f}x {rate['pdfium'] / rate['ingest']:>8.1f}x slower"
+              f" {1000 * ingest.cpu / pages:>8.1f}")
+    return figures
+
+
+def bench_workers_and_reruns(figure: dict, workers: int, workdir: Path) -> None:
+    """At one set: 1 against `workers` workers, then an unchanged and a one-file-changed re-run of the
+    `workers` database as a share of its full run."""
+    folder, db, full, pages = figure["folder"], figure["db"], figure["ingest"], figure["pages"]
+    one = icsdocs_ingest(folder, workdir / f"{folder.name}-w1.duckdb", 1)
+    print(f"\nworkers at {pages} pages: 1 worker {one.wall:.1f} s wall ({one.cpu:.1f} s CPU), "
+          f"{workers} workers {full.wall:.1f} s ({full.cpu:.1f} s CPU): {one.wall / full.wall:.2f}x")
+    unchanged = icsdocs_ingest(folder, db, workers)
+    changed = _change_one_file(folder)
+    one_changed = icsdocs_ingest(folder, db, workers)
+    print(f"re-runs of the {workers}-worker database (share of its full run, wall; CPU):")
+    print(f"  unchanged            {unchanged.wall:6.2f} s = {100 * unchanged.wall / full.wall:4.1f}%; "
+          f"CPU {unchanged.cpu:.2f} s = {100 * unchanged.cpu / full.cpu:4.1f}%")
+    print(f"  one file changed     {one_changed.wall:6.2f} s = {100 * one_changed.wall / full.wall:4.1f}%; "
+          f"CPU {one_changed.cpu:.2f} s = {100 * one_changed.cpu / full.cpu:4.1f}%  ({changed})")
+
+
+def _change_one_file(folder: Path) -> str:
+    """Append a PDF comment to the smallest PDF of more than one page: new bytes, the same pages."""
+    import pypdfium2
+
+    def n_pages(path: Path) -> int:
+        pdf = pypdfium2.PdfDocument(str(path))
+        try:
+            return len(pdf)
+        finally:
+            pdf.close()
+
+    candidates = [(n_pages(p), p) for p in sorted(folder.glob("*.pdf"))]
+    pages, path = min((c for c in candidates if c[0] > 1), default=candidates[0])
+    with open(path, "ab") as handle:
+        handle.write(b"\n% changed by bench.py\n")
+    return f"{path.name}, {pages} pages"
+
+
+STAGES = """
+import json, os, sys, time
+from pipeline.ingest import ingest
+clock, cpu = time.perf_counter(), time.process_time()
+summary = ingest([sys.argv[2]], db_path=sys.argv[1], workers=1)
+print(json.dumps({"pages": summary.n_pages, "stages": dict(summary.stage_seconds),
+                  "wall": time.perf_counter() - clock}), flush=True)
+os._exit(0)
+"""
+
+
+def print_stages(folder: Path, workdir: Path) -> None:
+    """Each stage's milliseconds per page, one worker (so worker seconds are about CPU seconds)."""
+    db = workdir / f"{folder.name}-stages.duckdb"
+    run = run_timed([sys.executable, "-c", STAGES, str(db), str(folder)])
+    info = json.loads(run.stdout.strip().splitlines()[-1])
+    pages, stages = info["pages"], info["stages"]
+    print(f"\nstages at {pages} pages, 1 worker (ms per page; store is the parent's):")
+    print("  " + ", ".join(f"{k} {1000 * v / pages:.2f}" for k, v in stages.items()))
+    print(f"  stages together {1000 * sum(stages.values()) / pages:.2f} ms/page; whole process "
+          f"{run.wall:.1f} s wall, {1000 * run.cpu / pages:.2f} ms CPU/page (start-up included)")
+
+
+def bench_ingest_speed(options: argparse.Namespace, workdir: Path) -> None:
+    """The issue-14 figures in one run: start-up, ingest vs the PDF text floor, stages, workers, re-runs."""
+    print_startup_parts()
+    sets = corpus_sets(workdir, options.copies, set(options.sizes.split(",")))
+    figures = bench_floor(sets, options.workers, workdir)
+    middle = figures.get("samples+real") or next(iter(figures.values()))
+    print_stages(middle["folder"], workdir)
+    bench_workers_and_reruns(middle, options.workers, workdir)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=8, help="copies of the samples in the larger corpus")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--query-copies", type=int, default=60, help="copies of each sample document")
-    parser.add_argument("--real", action="store_true", help="also run on ../shared/corpus/real PDFs")
+    parser.add_argument("--copies", type=int, default=4, help="copies of samples+real in the largest set")
+    parser.add_argument("--sizes", default="62,500,2000", help="which sets (~pages) to run")
+    parser.add_argument("--variants", action="store_true",
+                        help="also time ingest without extraction / classification, with peak memory")
+    parser.add_argument("--repeat", type=int, default=8, help="--variants: copies of the samples")
+    parser.add_argument("--queries", action="store_true", help="also time the views and the HTML report")
+    parser.add_argument("--query-copies", type=int, default=60, help="--queries: copies of each sample")
     options = parser.parse_args()
     samples = sorted(SAMPLES.glob("*.pdf"))
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        rows = bench_corpus("samples", samples, options.workers, workdir)
-        repeated = make_corpus(workdir / "repeated", samples, options.repeat)
-        rows += bench_corpus(f"samples×{options.repeat}", repeated, options.workers, workdir)
-        if options.real and REAL.is_dir():
-            rows += bench_corpus("real", sorted(REAL.glob("*.pdf")), options.workers, workdir)
-        print_table(rows)
-        print_overheads(rows)
-        print_startup()
-        bench_queries(workdir / "samples-11.duckdb", options.query_copies)
+        bench_ingest_speed(options, workdir)
+        if options.variants or options.queries:
+            rows = bench_corpus("samples", samples, options.workers, workdir)
+            if options.variants:
+                repeated = make_corpus(workdir / "repeated", samples, options.repeat)
+                rows += bench_corpus(f"samples×{options.repeat}", repeated, options.workers, workdir)
+                print_table(rows)
+                print_overheads(rows)
+            if options.queries:
+                bench_queries(workdir / "samples-11.duckdb", options.query_copies)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import time
@@ -89,7 +90,8 @@ def main() -> None:
 @click.option("--no-classify", is_flag=True, help="Skip principle classification.")
 @models_option
 @quiet_option
-def ingest(paths, db, workers, timeout, manifest, force, ocr, strict, no_extract, no_classify, models,
+@click.pass_context
+def ingest(ctx, paths, db, workers, timeout, manifest, force, ocr, strict, no_extract, no_classify, models,
            quiet) -> None:
     """Ingest PDF, DOCX, text and HTML files (folders are walked recursively;
     CSV and TSV files in them are taken for data, not papers, unless named).
@@ -119,11 +121,24 @@ def ingest(paths, db, workers, timeout, manifest, force, ocr, strict, no_extract
     if summary.interrupted:
         click.echo("icsdocs: interrupted; finished documents are kept. Run the same command again to "
                    "finish the batch.", err=True)
-        sys.exit(130)
+        _leave(ctx, 130)
     if strict and (summary.n_failed or not summary.n_found):
         if not summary.n_found:
             click.echo("icsdocs: no files found to ingest.", err=True)
-        sys.exit(1)
+        _leave(ctx, 1)
+    _leave(ctx, 0)
+
+
+def _leave(ctx: click.Context, code: int) -> None:
+    """Exit with `code`.  Run as the `icsdocs` program (`run`), once the database is written and the
+    workers are gone, without the interpreter's teardown (freeing spaCy's and the model's objects one
+    by one takes ~0.3 s); called in-process (tests, other Python code) it is an ordinary exit."""
+    if (ctx.find_root().obj or {}).get("fast_exit"):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    if code:
+        sys.exit(code)
 
 
 @main.command(context_settings=CONTEXT)
@@ -167,7 +182,10 @@ labels_option = click.option(
 @click.option("--learning-curve", is_flag=True,
               help="Also measure how the held-out ranking improves with each added fold of annotated "
                    "papers (about twice as long).")
-def train(labels, models, learning_curve) -> None:
+@click.option("--arrays-only", is_flag=True,
+              help="Do not train: write the plain-array copy ingest loads (principles.npz / .json) "
+                   "from the existing principles.skops.")
+def train(labels, models, learning_curve, arrays_only) -> None:
     """Train the design-principle classifier on the labels and write it with a model card.
 
     The labels are committed (`make labels` rebuilds them from ../shared), so training reads nothing
@@ -179,9 +197,16 @@ def train(labels, models, learning_curve) -> None:
       icsdocs train
       icsdocs train --models /tmp/trial && icsdocs ingest corpus/ --models /tmp/trial --db /tmp/trial.duckdb
       icsdocs train --learning-curve   # the card also shows whether more labelled papers would help
+      icsdocs train --arrays-only      # after a merge brought a principles.skops without its arrays
     """
-    from .classify.train import train as run_train
     from .paths import models_dir, require_dir
+
+    if arrays_only:
+        from .classify.arrays import export_model_dir
+
+        click.echo(f"wrote {export_model_dir(models_dir(models))}")
+        return
+    from .classify.train import train as run_train
 
     started = time.perf_counter()
     target = models_dir(models)
@@ -358,3 +383,8 @@ def search(db, words, limit) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def run() -> None:
+    """The `icsdocs` program (and `python -m pipeline`): `main`, allowed to end ingest by a fast exit."""
+    main(obj={"fast_exit": True})

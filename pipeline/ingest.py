@@ -12,7 +12,7 @@ import hashlib
 import json
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,7 +24,7 @@ from .locality import ManifestEntry, document_meta, lookup_manifest, read_manife
 from .locality import warm_up as warm_up_locality
 from .paths import models_dir
 from .read import DATA_SUFFIXES, read_document
-from .records import DocumentResult
+from .records import DocumentResult, ParsedDocument
 from .sections import build_sections
 from .store import Writer, writer_lock
 from .workers import run_tasks
@@ -88,23 +88,42 @@ class Stages:
 
     nlp: Any = None
     model: Any = None
+    extract: bool = False  # extraction is asked for (`nlp` is None until the pipeline is built)
 
 
 _STAGES = Stages()
 
 
-def load_stages(*, extract: bool = True, classify: bool = True,
-                model_dir: str | Path | None = None) -> Stages:
-    stages = Stages()
-    warm_up_locality()  # every document's metadata needs them
-    if extract:
+# The readers' own imports (pdfplumber and pypdfium2 take ~0.2 s), done once in the parent before the
+# workers fork rather than once in each worker; by file suffix, so a batch of text files pays for none.
+READER_IMPORTS = {".pdf": ("pipeline.read.pdf",), ".docx": ("docx", "lxml.etree")}
+
+
+def load_stages(*, extract: bool = True, classify: bool = True, suffixes: Iterable[str] = (),
+                defer_nlp: bool = False, model_dir: str | Path | None = None) -> Stages:
+    """The shared state of a batch: rules, readers for `suffixes`, classifier and (unless `defer_nlp`:
+    ingest builds it while the first files are read) the spaCy pipeline."""
+    import importlib
+
+    from .read.garbled import rules as garbled_rules
+    from .sections import load_rules as section_rules
+
+    stages = Stages(extract=extract)
+    # Every document needs these rules: read once here, not once in each worker.
+    warm_up_locality()
+    garbled_rules()
+    section_rules()
+    for module in dict.fromkeys(m for suffix in suffixes for m in READER_IMPORTS.get(suffix.lower(), ())):
+        importlib.import_module(module)
+    if extract and not defer_nlp:
         from .extract.nlp import build_nlp
 
         stages.nlp = build_nlp()
     if classify:
-        from .classify.model import load_model
+        from .classify.model import load_scorer, warm_up_classify
 
-        stages.model = load_model(models_dir(model_dir))
+        stages.model = load_scorer(models_dir(model_dir))
+        warm_up_classify()
     return stages
 
 
@@ -140,8 +159,24 @@ def check_model_dir(model_dir: str | Path | None) -> None:
 
 
 def process_document(task: Task, stages: Stages | None = None) -> DocumentResult:
-    """Read, section, extract and classify one file.  Document failures become a status, not an error."""
+    """Read, section, classify and extract one file.  Document failures become a status, not an error."""
     stages = stages or _STAGES
+    done = read_and_classify(task, stages)
+    return done if isinstance(done, DocumentResult) else finish_document(done, stages.nlp)
+
+
+@dataclass(frozen=True)
+class ReadDocument:
+    """A file read, sectioned, placed and classified, whose extraction is still to do (by a worker
+    forked before the spaCy pipeline was built; a worker that has it does the rest)."""
+
+    task: Task
+    result: DocumentResult
+    parsed: ParsedDocument
+
+
+def read_and_classify(task: Task, stages: Stages) -> DocumentResult | ReadDocument:
+    """Every stage but extraction; a DocumentResult when the file failed or gave no text."""
     path = Path(task.path)
     base = DocumentResult(doc_id=task.doc_id, path=task.path, filename=path.name, sha256=task.sha256,
                           format=path.suffix.lower().lstrip("."), status="ok", settings=task.settings)
@@ -162,17 +197,12 @@ def process_document(task: Task, stages: Stages | None = None) -> DocumentResult
     clock = time.perf_counter()
     sections = build_sections(task.doc_id, parsed)
     timings["sections"] = _lap(clock)
+    clock = time.perf_counter()
+    meta = document_meta(parsed.text, task.manifest)
+    timings["locality"] = _lap(clock)
     result = replace(base, format=parsed.format, n_pages=parsed.n_pages, text=parsed.text,
                      title=parsed.title, sections=sections, warnings=parsed.warnings, pages=parsed.pages,
-                     meta=document_meta(parsed.text, task.manifest))
-    if stages.nlp is not None:
-        from .extract import extract_document
-
-        clock = time.perf_counter()
-        extraction = extract_document(task.doc_id, parsed, sections, stages.nlp)
-        timings["extract"] = _lap(clock)
-        # the cover sheet's or meeting's title, when extraction found one, says more than the reader's
-        result = replace(result, extraction=extraction, title=extraction.title or result.title)
+                     meta=meta)
     if stages.model is not None:
         from .classify.model import assessment, classify_sections, domain_rate
 
@@ -182,7 +212,21 @@ def process_document(task: Task, stages: Stages | None = None) -> DocumentResult
         timings["classify"] = _lap(clock)
         result = replace(result, labels=labels, domain_rate=round(rate, 1),
                          principles_status=assessment(parsed, sections, paper_rate=rate))
-    return replace(result, timings=timings)
+    return ReadDocument(task, replace(result, timings=timings), parsed)
+
+
+def finish_document(done: ReadDocument, nlp: Any) -> DocumentResult:
+    """`done` with its entities, recommendations and the rest extracted (none when `nlp` is None)."""
+    if nlp is None:
+        return done.result
+    from .extract import extract_document
+
+    clock = time.perf_counter()
+    extraction = extract_document(done.task.doc_id, done.parsed, done.result.sections, nlp)
+    timings = {**done.result.timings, "extract": _lap(clock)}
+    # the cover sheet's or meeting's title, when extraction found one, says more than the reader's
+    return replace(done.result, extraction=extraction, title=extraction.title or done.result.title,
+                   timings=timings)
 
 
 def _os_reason(path: Path) -> str:
@@ -193,8 +237,20 @@ def _lap(start: float) -> float:
     return time.perf_counter() - start
 
 
-def _process_in_worker(task: Task) -> DocumentResult:
-    return process_document(task, _STAGES)
+def _process_in_worker(item: Task | ReadDocument) -> DocumentResult | ReadDocument:
+    if isinstance(item, ReadDocument):
+        return finish_document(item, _STAGES.nlp)
+    if _STAGES.extract and _STAGES.nlp is None:  # forked while the parent builds the pipeline
+        return read_and_classify(item, _STAGES)
+    return process_document(item, _STAGES)
+
+
+def _build_pipeline() -> None:
+    """Build the spaCy pipeline in the parent (while the first workers read their first files)."""
+    from .extract.nlp import build_nlp
+
+    _STAGES.nlp = build_nlp()
+    gc.freeze()  # as before the first fork: the workers forked next share it untouched
 
 
 def find_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -341,12 +397,13 @@ def failure_result(task: Task, status: str, error: str, reason: str | None = Non
 
 
 def _outcome_to_result(outcome: Any, timeout: float) -> DocumentResult:
+    task = outcome.task.task if isinstance(outcome.task, ReadDocument) else outcome.task
     if outcome.failure == "timeout":
-        return failure_result(outcome.task, "timeout",
+        return failure_result(task, "timeout",
                               f"Processing took longer than the {timeout:g} s limit and was stopped; "
                               "raise --timeout if the file is just large.", "timeout")
     if outcome.failure:
-        return failure_result(outcome.task, "error", f"The file could not be processed: {outcome.detail}",
+        return failure_result(task, "error", f"The file could not be processed: {outcome.detail}",
                               "crash")
     return outcome.value
 
@@ -391,7 +448,8 @@ def ingest(
         })
         if on_start:
             on_start(len(tasks))
-        _STAGES = load_stages(extract=extract, classify=classify, model_dir=model_dir) if tasks else Stages()
+        _STAGES = load_stages(extract=extract, classify=classify, defer_nlp=True, model_dir=model_dir,
+                              suffixes={Path(t.path).suffix for t in tasks}) if tasks else Stages()
         summary.model_missing = bool(tasks) and classify and _STAGES.model is None
         if _STAGES.model is not None:
             summary.untrained_principles = untrained_principles(_STAGES.model)
@@ -424,7 +482,9 @@ def _store_results(tasks: list[Task], writer: Writer, summary: BatchSummary, *, 
     gc.freeze()
     try:
         for result in _results(tasks, workers=workers, timeout=timeout, should_stop=stop):
+            clock = time.perf_counter()
             writer.write_document(result, summary.run_id)
+            summary.stage_seconds["store"] += _lap(clock)
             _count(summary, result)
             if on_result:
                 on_result(result)
@@ -442,9 +502,17 @@ def _store_results(tasks: list[Task], writer: Writer, summary: BatchSummary, *, 
 
 def _results(tasks: list[Task], *, workers: int, timeout: float,
              should_stop: Callable[[], bool]) -> Iterator[DocumentResult]:
-    outcomes = run_tasks(_process_in_worker, tasks, workers=workers, timeout=timeout,
-                         max_bytes=WORKER_MEMORY_BYTES, should_stop=should_stop)
+    """Each document's result.  The first workers fork before the spaCy pipeline is built and read their
+    first files meanwhile; a document they read goes back in the queue for its extraction."""
+    pending: deque[Task | ReadDocument] = deque(tasks)
+    deferred = _STAGES.extract and _STAGES.nlp is None
+    outcomes = run_tasks(_process_in_worker, pending, workers=workers, timeout=timeout,
+                         max_bytes=WORKER_MEMORY_BYTES, should_stop=should_stop,
+                         prepare=_build_pipeline if deferred else None)
     for outcome in outcomes:
+        if isinstance(outcome.value, ReadDocument):
+            pending.appendleft(outcome.value)
+            continue
         yield _outcome_to_result(outcome, timeout)
 
 

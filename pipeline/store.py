@@ -69,7 +69,14 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, _now()])
         con.execute("COMMIT")
         applied.append(version)
-    create_views(con)
+    # One transaction: each view and COMMENT on its own commits (and syncs) the catalog, ~1 s per open.
+    con.execute("BEGIN")
+    try:
+        create_views(con)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
     return applied
 
 

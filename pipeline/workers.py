@@ -108,6 +108,13 @@ class _Worker:
         self.task = None
         self._spawn()
 
+    def replace(self) -> None:
+        """Stop this (idle) worker and start a fresh fork of the parent as it is now in its place."""
+        self.stop()
+        self.conn.close()
+        self.task = None
+        self._spawn()
+
     def give(self, task: Any) -> None:
         self.task, self.started = task, time.monotonic()
         self.conn.send(task)
@@ -133,27 +140,40 @@ def run_tasks(
     timeout: float,
     max_bytes: int | None = None,
     should_stop: Callable[[], bool] | None = None,
+    prepare: Callable[[], None] | None = None,
 ) -> Iterator[Outcome[Task]]:
     """Yield an Outcome per task as each finishes (not in input order).
 
     `func` must be a module-level function.  Workers are forked, so state the parent built (a spaCy
-    pipeline, a classifier) is shared without rebuilding it in every worker.  When `should_stop()` turns
-    true the pool stops at its next poll: tasks under way are abandoned, not reported.
+    pipeline, a classifier) is shared without rebuilding it in every worker.  `prepare`, when given, is
+    run in the parent while the first workers work on their first tasks (building state that takes a
+    while); each of those workers is then replaced by a fresh fork, which has that state, as soon as its
+    task is done.  When `should_stop()` turns true the pool stops at its next poll: tasks under way are
+    abandoned, not reported.
     """
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    pending: deque[Task] = deque(tasks)
+    # A deque is used as it is: tasks the caller adds to it while the pool runs are picked up too.
+    pending: deque[Task] = tasks if isinstance(tasks, deque) else deque(tasks)
     pool = [_Worker(context, func, max_bytes) for _ in range(max(1, min(workers, len(pending) or 1)))]
+    stale: set[_Worker] = set()
     try:
         for worker in pool:
             if pending:
                 worker.give(pending.popleft())
+        if prepare is not None:
+            prepare()
+            stale = set(pool)
         while any(worker.task is not None for worker in pool):
             if should_stop is not None and should_stop():
                 return
             busy = {worker.conn: worker for worker in pool if worker.task is not None}
             for conn in wait(list(busy), timeout=POLL_SECONDS):
                 worker = busy[conn]
-                yield _collect(worker)
+                outcome = _collect(worker)
+                if worker in stale:  # forked before `prepare`: a fresh fork takes its place
+                    stale.discard(worker)
+                    worker.replace()
+                yield outcome
                 _next_task(worker, pending)
             for worker in pool:
                 if worker.task is not None and time.monotonic() - worker.started > timeout:

@@ -256,7 +256,8 @@ def test_train_on_a_small_subset(tmp_path):
         writer.writeheader()
         writer.writerows(row for row in reader if row["doc_id"] in keep)
     card = train(labels_dir, model_dir)  # no sections/ folder: cuts from the passages alone
-    assert sorted(p.name for p in model_dir.iterdir()) == ["MODEL_CARD.md", "model_card.json", MODEL_FILE]
+    assert sorted(p.name for p in model_dir.iterdir()) == ["MODEL_CARD.md", "model_card.json",
+                                                          "principles.json", "principles.npz", MODEL_FILE]
     assert card["training_data"]["documents"] == sorted(keep)
     assert set(card["thresholds"]) == CONTRACT_IDS
     assert load_model(model_dir).principle_ids == tuple(card["thresholds"])

@@ -54,3 +54,34 @@ def test_memory_limit_turns_a_balloon_into_a_failure():
     assert outcomes[("hog", 3 * 1024**3)].failure == "crash"
     assert "memory" in outcomes[("hog", 3 * 1024**3)].detail
     assert outcomes[("ok", 4)].value == 8
+
+
+_STATE = {"ready": False}
+
+
+def _sees_state(task):
+    return (task, _STATE["ready"], os.getpid())
+
+
+def test_workers_forked_before_prepare_are_replaced_after_their_first_task():
+    """`prepare` runs while the first workers work; only workers forked after it see what it built."""
+    from collections import deque
+
+    def prepare():
+        time.sleep(0.5)  # the first tasks are done meanwhile
+        _STATE["ready"] = True
+
+    pending = deque(range(6))
+    seen = []
+    try:
+        for outcome in run_tasks(_sees_state, pending, workers=2, timeout=10, prepare=prepare):
+            seen.append(outcome.value)
+            if outcome.value[0] == 0:
+                pending.appendleft(10)  # a task added while the pool runs is picked up
+    finally:
+        _STATE["ready"] = False
+    by_task = {task: (ready, pid) for task, ready, pid in seen}
+    assert sorted(by_task) == [0, 1, 2, 3, 4, 5, 10]
+    assert not by_task[0][0] and not by_task[1][0]
+    assert all(by_task[t][0] for t in (2, 3, 4, 5, 10))
+    assert {by_task[0][1], by_task[1][1]}.isdisjoint(by_task[t][1] for t in (2, 3, 4, 5, 10))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -32,6 +33,7 @@ def _stop_words() -> frozenset[str]:
     return ENGLISH_STOP_WORDS
 
 
+@lru_cache(maxsize=1 << 16)  # the same words recur passage after passage
 def stem(word: str) -> str:
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= MIN_WORD_CHARS:
@@ -68,13 +70,15 @@ def build_lexicon(principles: Sequence) -> Lexicon:
     return [{t: (PAIR_WEIGHT if "_" in t else 1.0) / shared[t] for t in sorted(found)} for found in vocab]
 
 
-def lexical_features(texts: Sequence[str], lexicon: Lexicon) -> np.ndarray:
-    """(n_texts, n_principles): log(1 + summed weights of each principle's terms found in the text)."""
+def lexical_features(texts: Sequence[str], lexicon: Lexicon, *, stop: frozenset[str] | None = None
+                     ) -> np.ndarray:
+    """(n_texts, n_principles): log(1 + summed weights of each principle's terms found in the text);
+    `stop` is the stop-word list when the caller has it (ingest does not import scikit-learn)."""
     index: dict[str, list[tuple[int, float]]] = {}
     for j, entries in enumerate(lexicon):
         for term, weight in entries.items():
             index.setdefault(term, []).append((j, weight))
-    stop = _stop_words()
+    stop = _stop_words() if stop is None else stop
     out = np.zeros((len(texts), len(lexicon)))
     for i, text in enumerate(texts):
         for term in terms(text, stop):

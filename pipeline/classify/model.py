@@ -200,12 +200,16 @@ class PrincipleModel:
 
 
 def save_model(model: PrincipleModel, path: Path) -> None:
+    """Write the skops archive and, beside it, the same model as plain arrays for ingest (`arrays.py`)."""
     import zipfile
 
     from skops.io import dump
 
+    from .arrays import export_arrays
+
     path.parent.mkdir(parents=True, exist_ok=True)
     dump(model.to_dict(), path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    export_arrays(model, path)
 
 
 def archive_types(path: Path) -> set[str]:
@@ -254,6 +258,19 @@ def load_model(model_dir: Path | str | None = None) -> PrincipleModel | None:
     return PrincipleModel.from_dict(data)
 
 
+def load_scorer(model_dir: Path | str | None = None):
+    """The model ingest scores with: the plain arrays (`arrays.py`: numpy only, no scikit-learn import)
+    when they were exported from the skops file as it is now, else the skops model itself; None when
+    there is no model."""
+    from .arrays import arrays_current, load_arrays
+
+    path = Path(model_dir) if model_dir is not None else MODEL_DIR
+    folder = path if path.is_dir() or path.suffix != ".skops" else path.parent
+    if arrays_current(folder, folder / MODEL_FILE):
+        return load_arrays(folder)
+    return load_model(model_dir)
+
+
 @dataclass(frozen=True)
 class Domain:
     terms: re.Pattern[str]
@@ -269,10 +286,34 @@ def domain() -> Domain:
     data = read_yaml("domain.yaml")
 
     def words(key: str) -> re.Pattern[str]:
-        return re.compile(rf"\b(?:{alternation(str(p) for p in data[key])})\b", re.IGNORECASE)
+        return phrase_pattern(sorted((str(p) for p in data[key]), key=len, reverse=True))
 
     return Domain(words("terms"), words("ignore"), float(data["min_per_1000_words"]), int(data["min_words"]),
                   int(data["min_section_terms"]), float(data["min_section_per_1000_words"]))
+
+
+def phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
+    """Whole-word, any-case alternation of `phrases` (a space matches any run of spaces), tried in the
+    given order.  The phrases are grouped under their first letter, so that at each position only those
+    that can start there are tried (four times faster than the flat alternation, and the same matches:
+    within a group the order is kept, and no phrase of another group can match at that position).  A
+    phrase that does not start with an ASCII letter or digit stays a group of its own."""
+    groups: dict[str, list[str]] = {}
+    for phrase in phrases:
+        first = phrase[:1]
+        groups.setdefault(first.lower() if first.isascii() and first.isalnum() else phrase, []).append(phrase)
+
+    def rest(phrase: str) -> str:
+        return re.escape(phrase[1:]).replace(r"\ ", r"\s+")
+
+    alternatives = "|".join(re.escape(group[0][:1]) + "(?:" + "|".join(map(rest, group)) + ")"
+                            for group in groups.values())
+    return re.compile(r"\b(?:" + alternatives + r")\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4)  # a paper's text: its rate, then whether it is in the domain, then its assessment
+def _paper_count(text: str) -> tuple[int, int]:
+    return _domain_count(text)
 
 
 def _domain_count(text: str) -> tuple[int, int]:
@@ -291,22 +332,29 @@ def _without_attendance(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not attendance_line(line))
 
 
+def warm_up_classify() -> None:
+    """Compile the domain and non-evidence rules now (ingest does it before the workers fork)."""
+    domain()
+    non_evidence()
+
+
 def _per_1000(terms: int, words: int) -> float:
     return 1000 * terms / words if words else 0.0
 
 
 def domain_rate(text: str) -> float:
     """Health and care words per 1000 words of `text`."""
-    return _per_1000(*_domain_count(text))
+    return _per_1000(*_paper_count(text))
 
 
 def in_domain(text: str, rate: float | None = None) -> bool:
     """Whether a paper is about health and care, as far as its words can tell (short papers always are);
     `rate` is its `domain_rate` when the caller has it already."""
     rules = domain()
-    if len(text.split()) < rules.min_words:
+    terms, words = _paper_count(text)
+    if words < rules.min_words:
         return True
-    return (domain_rate(text) if rate is None else rate) >= rules.min_per_1000_words
+    return (_per_1000(terms, words) if rate is None else rate) >= rules.min_per_1000_words
 
 
 def classifiable(section: Section) -> bool:
@@ -435,6 +483,7 @@ def evidence_passages(section: Section) -> tuple[tuple[int, int], ...]:
                  and not non_evidence_passage(section.text[start:end]))
 
 
+@lru_cache(maxsize=4096)  # classify_sections and then assessment ask for the same sections
 def _section_in_domain(section: Section) -> bool:
     """A section of a paper outside health and care that is itself about it (the health item of a
     council's minutes): enough health and care words, as densely as in a paper on the subject."""
