@@ -118,7 +118,20 @@ def test_model_round_trip(tmp_path, model):
     again = load_model(tmp_path)
     texts = ["Pooled budgets under a section 75 agreement.", "Saturday opening hours."]
     assert np.array_equal(again.scores(texts), model.scores(texts))
+    assert np.array_equal(again.scores(texts, [0, 0]), model.scores(texts, [0, 0]))
     assert again.principle_ids == model.principle_ids
+    assert again.context_weight == model.context_weight > 0
+
+
+def test_a_passage_is_read_with_its_neighbours_in_the_same_section_only():
+    from pipeline.classify.model import in_context
+
+    z = np.array([[2.0], [0.0], [-1.0], [4.0], [1.0]])
+    owners = [0, 0, 0, 1, 2]  # sections: three passages, then one, then one
+    out = in_context(z, owners, 0.5)
+    # the middle passage gains from its better neighbour (2.0), not from the next section's 4.0
+    assert out[:, 0].tolist() == [2.0, 1.0, -1.0, 6.0, 1.5]
+    assert np.array_equal(in_context(z, owners, 0.0), z)
 
 
 def test_model_file_with_untrusted_type_is_refused(tmp_path):

@@ -65,18 +65,22 @@ def fold_scores(data, principles, sections, folds: dict[str, int], fit: Callable
         test = np.flatnonzero(fold_of_row == f)
         rows[test] = model.decision([data.texts[i] for i in test])
         for doc in (d for d, fd in folds.items() if fd == f):
-            outer[doc] = model.decision(sections.passages[doc]) if sections.passages[doc] else _empty(data)
+            outer[doc] = _passage_z(model, sections, doc, data)
     for f, g in combinations(range(k), 2):
         model = fit(data, np.flatnonzero((fold_of_row != f) & (fold_of_row != g)), principles, seed=seed)
         for held, scored in ((f, g), (g, f)):
             for doc in (d for d, fd in folds.items() if fd == scored):
-                passages = sections.passages[doc]
-                inner[(held, doc)] = model.decision(passages) if passages else _empty(data)
+                inner[(held, doc)] = _passage_z(model, sections, doc, data)
     return Scores(folds, outer, inner, rows)
 
 
-def _empty(data) -> np.ndarray:
-    return np.zeros((0, data.y.shape[1]))
+def _passage_z(model, sections, doc: str, data) -> np.ndarray:
+    """`doc`'s passage decision values as ingest reads them: each passage in its section's context."""
+    from .model import in_context
+
+    if not sections.passages[doc]:
+        return np.zeros((0, data.y.shape[1]))
+    return in_context(model.decision(sections.passages[doc]), sections.owners[doc], model.context_weight)
 
 
 def choose_cuts(sec_z: dict[str, np.ndarray], sections, docs: Sequence[str], doc_weight: float) -> np.ndarray:
@@ -216,7 +220,7 @@ def learning_curve(data, principles, sections, folds: dict[str, int], fit: Calla
             model = fit(data, np.flatnonzero((fold_of_row == -1) | np.isin(fold_of_row, chosen)), principles,
                         seed=seed)
             for doc in (d for d, f in folds.items() if f == held and sections.passages[d]):
-                z = sections.section_z(doc, model.decision(sections.passages[doc]))
+                z = sections.section_z(doc, _passage_z(model, sections, doc, data))
                 scored, gold = np.isfinite(z[:, 0]), sections.gold[doc]
                 aps = [average_precision_score(gold[scored, j], z[scored, j])
                        for j in range(z.shape[1]) if gold[scored, j].any()]

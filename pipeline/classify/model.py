@@ -3,14 +3,16 @@
 A section is split into passages (paragraphs; long paragraphs into groups of sentences of at most
 ~400 characters, the size of the gold evidence passages).  Every passage of a document is vectorised in
 one call; a passage's decision value is a linear model over its TF-IDF features plus, per principle, a
-weighted lexical score of the codebook's own vocabulary (`lexicon.py`); a section's score for a principle
-is its best passage's calibrated probability, and that passage is the label's evidence.  A document is
+weighted lexical score of the codebook's own vocabulary (`lexicon.py`), read in context: plus a share
+(`context_weight`) of the better of its neighbours' values in the same section (`in_context`); a
+section's score for a principle is its best passage's calibrated probability, and that passage is the
+label's evidence.  A document is
 then decided from its strongest section (the `doc_principles` view), so a one-page minute is judged by
 the same rule as a 60-page report.
 
 The model file is a skops archive of plain data: the fitted TF-IDF `FeatureUnion`, the stacked linear
-weights, the codebook lexicon (lists of {term: weight}) and its weights, Platt calibration and
-per-principle thresholds.  It is loaded with an explicit list of trusted
+weights, the codebook lexicon (lists of {term: weight}) and its weights, the context weight, Platt
+calibration and per-principle thresholds.  It is loaded with an explicit list of trusted
 types, never as a pickle.
 """
 
@@ -131,6 +133,7 @@ class PrincipleModel:
     floor: float = FLOOR
     lexicon: tuple[dict[str, float], ...] = ()  # per principle {codebook term: weight}; () = no lexical part
     lexical_weights: np.ndarray | None = None  # (n_principles,): weight of each principle's lexical score
+    context_weight: float = 0.0  # share of the best neighbouring passage's value added (`in_context`)
 
     def decision(self, texts: Sequence[str]) -> np.ndarray:
         texts = [normalise(t) for t in texts]
@@ -141,10 +144,14 @@ class PrincipleModel:
             z = z + lexical_features(texts, list(self.lexicon)) * self.lexical_weights
         return z
 
-    def scores(self, texts: Sequence[str]) -> np.ndarray:
+    def scores(self, texts: Sequence[str], owners: Sequence[int] | None = None) -> np.ndarray:
+        """Calibrated scores; with `owners` (each passage's section, passages in document order) each
+        passage is read in its context (`in_context`)."""
         if not texts:
             return np.zeros((0, len(self.principle_ids)))
         z = self.decision(texts)
+        if owners is not None:
+            z = in_context(z, owners, self.context_weight)
         return 1.0 / (1.0 + np.exp(-(z * self.platt[:, 0] + self.platt[:, 1])))
 
     def threshold(self, principle_id: str) -> float:
@@ -173,6 +180,7 @@ class PrincipleModel:
             "lexicon": [dict(entries) for entries in self.lexicon],
             "lexical_weights": np.asarray(self.lexical_weights if self.lexical_weights is not None
                                           else np.zeros(len(self.principle_ids)), dtype=np.float64),
+            "context_weight": float(self.context_weight),
         }
 
     @classmethod
@@ -193,10 +201,28 @@ class PrincipleModel:
                 lexicon=tuple({str(k): float(v) for k, v in entries.items()}
                               for entries in data.get("lexicon", [])),
                 lexical_weights=np.asarray(data["lexical_weights"]) if "lexical_weights" in data else None,
+                context_weight=float(data.get("context_weight", 0.0)),
             )
         except (KeyError, TypeError) as exc:
             raise ModelError(f"model file is incomplete or from another version ({exc}); "
                              "run `icsdocs train`") from exc
+
+
+def in_context(z: np.ndarray, owners: Sequence[int], weight: float) -> np.ndarray:
+    """Passage decision values read in context: z + weight * the better of the passages just before and
+    after it in the same section (its own value when it stands alone).  An evidence sentence whose
+    neighbours speak of the same thing outranks a stray match in a list of unrelated items.
+
+    `z` is (n_passages, n_principles) in document order, `owners` each passage's section."""
+    if not weight or len(z) == 0:
+        return z
+    own = np.asarray(owners)
+    edge = np.full((1, z.shape[1]), -np.inf)
+    before, after = np.vstack([edge, z[:-1]]), np.vstack([z[1:], edge])
+    before[np.r_[True, own[1:] != own[:-1]]] = -np.inf
+    after[np.r_[own[:-1] != own[1:], True]] = -np.inf
+    near = np.maximum(before, after)
+    return z + weight * np.where(np.isneginf(near), z, near)
 
 
 def save_model(model: PrincipleModel, path: Path) -> None:
@@ -531,7 +557,7 @@ def classify_sections(
             texts.append(section.text[start:end])
     if not texts:
         return []
-    scores = model.scores(texts)
+    scores = model.scores(texts, owners)
     owner_arr = np.asarray(owners)
     labels: list[SectionLabel] = []
     for i in dict.fromkeys(owners):
