@@ -406,8 +406,16 @@ def _store_results(tasks: list[Task], writer: Writer, summary: BatchSummary, *, 
 
 def _results(tasks: list[Task], *, workers: int, timeout: float,
              should_stop: Callable[[], bool]) -> Iterator[DocumentResult]:
-    outcomes = run_tasks(_process_in_worker, tasks, workers=workers, timeout=timeout,
-                         max_bytes=WORKER_MEMORY_BYTES, should_stop=should_stop)
+    return guarded_results(_process_in_worker, tasks, workers=workers, timeout=timeout,
+                           should_stop=should_stop)
+
+
+def guarded_results(func: Callable[[Task], DocumentResult], tasks: list[Task], *, workers: int,
+                    timeout: float, should_stop: Callable[[], bool] | None = None) -> Iterator[DocumentResult]:
+    """`func` over the tasks in worker processes under the per-document guard (time and memory limits):
+    a hung, crashed or memory-hungry document becomes its failure row.  Both engines run documents so."""
+    outcomes = run_tasks(func, tasks, workers=workers, timeout=timeout, max_bytes=WORKER_MEMORY_BYTES,
+                         should_stop=should_stop)
     for outcome in outcomes:
         yield _outcome_to_result(outcome, timeout)
 

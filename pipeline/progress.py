@@ -55,6 +55,8 @@ def summary_lines(summary: BatchSummary, db: Path) -> list[str]:
     if summary.model_missing:
         lines.append("No trained classifier in models/: design principles were not classified. Run "
                      "`icsdocs train` (or `make train`), then ingest again.")
+    if getattr(summary, "worker_peak_mib", None):  # the Dask engine's workers
+        lines.append(summary.cluster_line())
     if not summary.n_found:
         lines.append("no files found")
     lines += [f"  {name}: {status}: {error}" for name, status, error in summary.failures]
