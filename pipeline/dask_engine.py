@@ -45,9 +45,9 @@ from .ingest import (
     find_named,
     guarded_results,
     load_stages,
+    plan_tasks,
     principle_rows,
     process_document,
-    plan_tasks,
     rules_fingerprint,
     run_settings,
 )
@@ -93,7 +93,8 @@ class DaskSummary(BatchSummary):
 
     def cluster_line(self) -> str:
         peaks = sorted(self.worker_peak_mib.values())
-        return (f"Dask workers: {len(peaks)} at the end, peak memory {peaks[0]:.0f}-{peaks[-1]:.0f} MiB each, "
+        return (f"Dask workers: {len(peaks)} at the end, peak memory {peaks[0]:.0f}-{peaks[-1]:.0f} MiB "
+                f"each, "
                 f"CPU {sum(self.worker_cpu_seconds.values()):.1f} s in all")
 
 

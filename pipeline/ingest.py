@@ -411,7 +411,8 @@ def _results(tasks: list[Task], *, workers: int, timeout: float,
 
 
 def guarded_results(func: Callable[[Task], DocumentResult], tasks: list[Task], *, workers: int,
-                    timeout: float, should_stop: Callable[[], bool] | None = None) -> Iterator[DocumentResult]:
+                    timeout: float, should_stop: Callable[[], bool] | None = None,
+                    ) -> Iterator[DocumentResult]:
     """`func` over the tasks in worker processes under the per-document guard (time and memory limits):
     a hung, crashed or memory-hungry document becomes its failure row.  Both engines run documents so."""
     outcomes = run_tasks(func, tasks, workers=workers, timeout=timeout, max_bytes=WORKER_MEMORY_BYTES,
