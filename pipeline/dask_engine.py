@@ -291,15 +291,8 @@ def ingest_dask(
         if on_start:
             on_start(len(tasks))
         if tasks:
-            if scheduler is None:  # the LocalCluster's workers are forked: they share these, as local ones do
-                _use_stages(extract, classify)
-            _write_principles(writer, summary, classify, local=scheduler is None)
-            with dask_client(scheduler, workers) as client:
-                run.on_cluster(client, tasks, shard_dir, on_cluster)
-                run.merge(client, writer, batches_of(
-                    tasks, batch_size, sum(client.nthreads().values()), shard_dir=str(shard_dir),
-                    timeout=timeout, extract=extract, classify=classify, reuse=not force))
-                run.measure_workers(client)
+            run.execute(writer, tasks, shard_dir, scheduler=scheduler, workers=workers,
+                        batch_size=batch_size, on_cluster=on_cluster)
         summary.seconds = time.perf_counter() - started
         if summary.interrupted:
             writer.abandon()
@@ -330,6 +323,18 @@ class _Run:
         self.summary, self.timeout, self.extract, self.classify = summary, timeout, extract, classify
         self.force, self.stop, self.on_result = force, stop, on_result
         self.merged: list[Path] = []
+
+    def execute(self, writer: Writer, tasks: Sequence[Task], shard_dir: Path, *, scheduler: str | None,
+                workers: int, batch_size: int | None, on_cluster: Callable[[DaskSummary], None] | None) -> None:
+        if scheduler is None:  # the LocalCluster's workers are forked: they share these, as local ones do
+            _use_stages(self.extract, self.classify)
+        _write_principles(writer, self.summary, self.classify, local=scheduler is None)
+        with dask_client(scheduler, workers) as client:
+            self.on_cluster(client, tasks, shard_dir, on_cluster)
+            self.merge(client, writer, batches_of(
+                tasks, batch_size, sum(client.nthreads().values()), shard_dir=str(shard_dir),
+                timeout=self.timeout, extract=self.extract, classify=self.classify, reuse=not self.force))
+            self.measure_workers(client)
 
     def on_cluster(self, client: Any, tasks: Sequence[Task], shard_dir: Path,
                    callback: Callable[[DaskSummary], None] | None) -> None:
