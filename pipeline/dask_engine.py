@@ -325,7 +325,8 @@ class _Run:
         self.merged: list[Path] = []
 
     def execute(self, writer: Writer, tasks: Sequence[Task], shard_dir: Path, *, scheduler: str | None,
-                workers: int, batch_size: int | None, on_cluster: Callable[[DaskSummary], None] | None) -> None:
+                workers: int, batch_size: int | None,
+                on_cluster: Callable[[DaskSummary], None] | None) -> None:
         if scheduler is None:  # the LocalCluster's workers are forked: they share these, as local ones do
             _use_stages(self.extract, self.classify)
         _write_principles(writer, self.summary, self.classify, local=scheduler is None)
