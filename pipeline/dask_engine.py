@@ -60,6 +60,7 @@ MAX_BATCH = 32  # documents per batch when --batch-size is not given
 BATCHES_PER_THREAD = 4  # enough batches that a slow one does not leave the other workers idle
 POLL_SECONDS = 0.2
 PATHS_CHECKED = 200  # files whose visibility each worker checks: the first of each folder
+CONNECT_TIMEOUT = "20s"
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,7 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
                           "distributed.worker.multiprocessing-method": method}):
         if scheduler:
             try:
-                client = Client(scheduler, timeout="20s")
+                client = Client(scheduler, timeout=CONNECT_TIMEOUT)
             except (OSError, TimeoutError) as exc:
                 raise ClusterError(f"Cannot reach the Dask scheduler at {scheduler} ({exc}). Check the "
                                    "address, or leave out --scheduler to start a local cluster.") from None
@@ -283,16 +284,20 @@ def ingest_dask(
         tasks, summary.n_skipped = plan_tasks(files, writer, manifest, force=force, settings=settings,
                                               named=find_named(paths), ocr=ocr,
                                               ocr_seconds=OCR_SHARE * timeout)
-        writer.start_run(summary.run_id, __version__, {
-            "paths": [str(p) for p in paths], "engine": "dask", "scheduler": scheduler,
-            "workers": workers, "batch_size": batch_size, "timeout": timeout, "force": force, "ocr": ocr,
-            "manifest": str(manifest_path) if manifest_path else None,
-        })
-        if on_start:
-            on_start(len(tasks))
-        if tasks:
-            run.execute(writer, tasks, shard_dir, scheduler=scheduler, workers=workers,
-                        batch_size=batch_size, on_cluster=on_cluster)
+        # The cluster first: a scheduler out of reach or a worker that cannot see the papers stops the
+        # run before it starts.
+        with run.cluster(tasks, shard_dir, scheduler=scheduler, workers=workers,
+                         on_cluster=on_cluster) as client:
+            writer.start_run(summary.run_id, __version__, {
+                "paths": [str(p) for p in paths], "engine": "dask", "scheduler": scheduler,
+                "workers": workers, "batch_size": batch_size, "timeout": timeout, "force": force,
+                "ocr": ocr, "manifest": str(manifest_path) if manifest_path else None,
+            })
+            if on_start:
+                on_start(len(tasks))
+            if client is not None:
+                run.execute(client, writer, tasks, shard_dir, batch_size=batch_size,
+                            local=scheduler is None)
         summary.seconds = time.perf_counter() - started
         if summary.interrupted:
             writer.abandon()
@@ -324,18 +329,26 @@ class _Run:
         self.force, self.stop, self.on_result = force, stop, on_result
         self.merged: list[Path] = []
 
-    def execute(self, writer: Writer, tasks: Sequence[Task], shard_dir: Path, *, scheduler: str | None,
-                workers: int, batch_size: int | None,
-                on_cluster: Callable[[DaskSummary], None] | None) -> None:
+    @contextmanager
+    def cluster(self, tasks: Sequence[Task], shard_dir: Path, *, scheduler: str | None, workers: int,
+                on_cluster: Callable[[DaskSummary], None] | None) -> Iterator[Any]:
+        """A checked client of the cluster, or None when there is nothing to do."""
+        if not tasks:
+            yield None
+            return
         if scheduler is None:  # the LocalCluster's workers are forked: they share these, as local ones do
             _use_stages(self.extract, self.classify)
-        _write_principles(writer, self.summary, self.classify, local=scheduler is None)
         with dask_client(scheduler, workers) as client:
             self.on_cluster(client, tasks, shard_dir, on_cluster)
-            self.merge(client, writer, batches_of(
-                tasks, batch_size, sum(client.nthreads().values()), shard_dir=str(shard_dir),
-                timeout=self.timeout, extract=self.extract, classify=self.classify, reuse=not self.force))
-            self.measure_workers(client)
+            yield client
+
+    def execute(self, client: Any, writer: Writer, tasks: Sequence[Task], shard_dir: Path, *,
+                batch_size: int | None, local: bool) -> None:
+        _write_principles(writer, self.summary, self.classify, local=local)
+        self.merge(client, writer, batches_of(
+            tasks, batch_size, sum(client.nthreads().values()), shard_dir=str(shard_dir),
+            timeout=self.timeout, extract=self.extract, classify=self.classify, reuse=not self.force))
+        self.measure_workers(client)
 
     def on_cluster(self, client: Any, tasks: Sequence[Task], shard_dir: Path,
                    callback: Callable[[DaskSummary], None] | None) -> None:
@@ -403,10 +416,11 @@ class _Run:
 
     def remove_merged_shards(self, shard_dir: Path) -> None:
         """Shards are only a hand-over: once their rows are in the database they go."""
-        for shard in self.merged:
+        # with what a worker lost mid-write left (the lock keeps any other run off this folder)
+        for shard in [*self.merged, *shard_dir.glob("*/*.partial")]:
             with suppress(OSError):
                 shard.unlink()
-        for folder in sorted({s.parent for s in self.merged}) + [shard_dir]:
+        for folder in [*sorted({s.parent for s in self.merged}), shard_dir]:
             with suppress(OSError):
                 folder.rmdir()  # only when empty: another run's shards stay
 
