@@ -17,6 +17,7 @@ cluster before it submits anything.
 
 from __future__ import annotations
 
+import gc
 import math
 import multiprocessing
 import os
@@ -53,7 +54,7 @@ from .ingest import (
 )
 from .locality import read_manifest
 from .records import DocumentResult
-from .shards import ShardWriter, merge_shard, shard_path, shard_summary
+from .shards import ShardRef, ShardWriter, merge_shards, shard_path, shard_summary
 from .store import Writer, writer_lock
 
 MAX_BATCH = 32  # documents per batch when --batch-size is not given
@@ -138,10 +139,16 @@ def run_batch(batch: Batch) -> list[Done]:
         return done
     _use_stages(batch.extract, batch.classify)
     by_id = {task.doc_id: task for task in todo}
-    for result in guarded_results(_process, todo, workers=1, timeout=batch.timeout):
-        target = shard_path(folder, by_id[result.doc_id])
-        _SHARDS.write(result, target)
-        done.append(Done(str(target), _summary_of(result)))
+    # The guard's child shares the pipeline and model; frozen, its collector never walks (or copies) them.
+    gc.freeze()
+    try:
+        for result in guarded_results(_process, todo, workers=1, timeout=batch.timeout):
+            target = shard_path(folder, by_id[result.doc_id])
+            _SHARDS.add(result, target)
+            done.append(Done(str(target), _summary_of(result)))
+    finally:
+        gc.unfreeze()
+    _SHARDS.flush()
     return done
 
 
@@ -393,11 +400,14 @@ class _Run:
             for task in batch.tasks:
                 self._record(writer, failure_result(task, "error", lost, "crash"))
             return
-        for item in done:
-            merge_shard(writer, Path(item.shard), doc_id=item.result.doc_id, path=item.result.path,
-                        run_id=self.summary.run_id)
-            self.merged.append(Path(item.shard))
-            self._count(item.result)
+        results = {item.shard: item.result for item in done}
+
+        def merged(ref: ShardRef) -> None:
+            self.merged.append(Path(ref.shard))
+            self._count(results[ref.shard])
+
+        merge_shards(writer, [ShardRef(item.shard, item.result.doc_id, item.result.path) for item in done],
+                     run_id=self.summary.run_id, on_merged=merged)
 
     def _record(self, writer: Writer, result: DocumentResult) -> None:
         writer.write_document(result, self.summary.run_id)

@@ -15,7 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -47,12 +50,15 @@ def _quoted(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-# One row: each table's rows of the document as a list of structs (NULL when it has none).
-_EXPORT = "SELECT " + ", ".join(f"(SELECT list(t) FROM {table} t) AS {table}" for table in DOCUMENT_TABLES)
+# One row per document: each table's rows of the document as a list of structs (NULL when it has none),
+# and the shard file it goes to (the partition, so not a column of the file).
+_EXPORT = ("SELECT s.shard, " + ", ".join(
+    f"(SELECT list(t) FROM {table} t WHERE t.doc_id = d.doc_id) AS {table}" for table in DOCUMENT_TABLES)
+    + " FROM documents d JOIN shard_names s USING (doc_id)")
 
 
 class ShardWriter:
-    """Writes documents' shards on a worker; one in-memory database per thread, emptied after each."""
+    """Writes a batch's shards on a worker; one in-memory database per thread, emptied after each batch."""
 
     def __init__(self) -> None:
         self._local = threading.local()
@@ -61,21 +67,37 @@ class ShardWriter:
         writer = getattr(self._local, "writer", None)
         if writer is None:
             writer = self._local.writer = Writer.in_memory()
+            writer.con.execute("CREATE TEMP TABLE shard_names (doc_id VARCHAR, shard VARCHAR)")
         return writer
 
-    def write(self, result: DocumentResult, target: Path) -> None:
+    def add(self, result: DocumentResult, target: Path) -> None:
+        """Make the document's rows now (the result's text and objects can go); write them in `flush`."""
         writer = self._writer()
         writer.write_document(result, run_id="")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f"{target.name}.{os.getpid()}-{threading.get_ident()}.partial")
+        writer.con.execute("INSERT INTO shard_names VALUES (?, ?)", [result.doc_id, str(target)])
+
+    def flush(self) -> None:
+        """One Parquet file per document added since the last flush, each renamed into place whole."""
+        con = self._writer().con
+        names = [name for (name,) in con.execute("SELECT shard FROM shard_names").fetchall()]
+        if not names:
+            return
+        con.execute("UPDATE shard_names SET shard = md5(shard)")
+        folder = Path(names[0]).parent.parent / f".batch-{os.getpid()}-{threading.get_ident()}"
+        folder.parent.mkdir(parents=True, exist_ok=True)
         try:
-            writer.con.execute(f"COPY ({_EXPORT}) TO {_quoted(partial)} (FORMAT parquet)")
-            os.replace(partial, target)  # a reader never sees half a shard
+            con.execute(f"COPY ({_EXPORT}) TO {_quoted(folder)} "
+                        "(FORMAT parquet, PARTITION_BY (shard), OVERWRITE_OR_IGNORE)")
+            for name in names:
+                target = Path(name)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                # a reader never sees half a shard; a retried batch replaces it by the same rows
+                os.replace(folder / f"shard={hashlib.md5(name.encode()).hexdigest()}" / "data_0.parquet",
+                           target)
         finally:
-            for table in DOCUMENT_TABLES:
-                writer.con.execute(f"DELETE FROM {table}")
-            if partial.exists():
-                partial.unlink()
+            for table in (*DOCUMENT_TABLES, "shard_names"):
+                con.execute(f"DELETE FROM {table}")
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 _SUMMARY_COLUMNS = ("doc_id", "path", "filename", "sha256", "format", "status", "error", "n_pages", "reason",
@@ -96,16 +118,49 @@ def shard_summary(shard: Path) -> DocumentResult:
     return DocumentResult(**values)
 
 
-def merge_shard(writer: Writer, shard: Path, *, doc_id: str, path: str, run_id: str) -> None:
-    """Replace the document's rows by the shard's, in one transaction; the run is this merge's."""
-    now = datetime.now(UTC).replace(tzinfo=None)
-    with writer.replacing_document(doc_id, path) as con:
-        con.execute("CREATE OR REPLACE TEMP TABLE shard AS SELECT * FROM read_parquet(?)", [str(shard)])
+@dataclass(frozen=True)
+class ShardRef:
+    """A shard to merge and the document it holds."""
+
+    shard: str
+    doc_id: str
+    path: str
+
+
+def merge_shards(writer: Writer, shards: Sequence[ShardRef], *, run_id: str,
+                 on_merged: Callable[[ShardRef], None] | None = None) -> None:
+    """Replace each document's rows by its shard's, one transaction per document; the run is this one.
+
+    The shards of a batch are read and unnested once, into a staging table per table; each document's
+    transaction then inserts its own rows from them, into the tables where it has any."""
+    if not shards:
+        return
+    con = writer.con
+    con.execute("CREATE OR REPLACE TEMP TABLE shard AS SELECT * FROM read_parquet(?, filename = true)",
+                [[ref.shard for ref in shards]])
+    try:
         for table in DOCUMENT_TABLES:
-            rows = f"(SELECT unnest({table}) AS r FROM shard)"
+            con.execute(f"CREATE OR REPLACE TEMP TABLE staged_{table} AS SELECT filename AS shard_file, r.* "
+                        f"FROM (SELECT filename, unnest({table}) AS r FROM shard)")
+        counts = ", ".join(f"len({table})" for table in DOCUMENT_TABLES)
+        present = {name: [table for table, n in zip(DOCUMENT_TABLES, row, strict=True) if n]
+                   for name, *row in con.execute(f"SELECT filename, {counts} FROM shard").fetchall()}
+        for ref in shards:
+            _merge_one(writer, ref, present[ref.shard], run_id)
+            if on_merged:
+                on_merged(ref)
+    finally:
+        for table in ("shard", *(f"staged_{t}" for t in DOCUMENT_TABLES)):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _merge_one(writer: Writer, ref: ShardRef, tables: list[str], run_id: str) -> None:
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with writer.replacing_document(ref.doc_id, ref.path) as con:
+        for table in tables:
+            rows = f"SELECT * EXCLUDE (shard_file) FROM staged_{table} WHERE shard_file = ?"
             if table == "documents":
                 con.execute(f"INSERT INTO documents BY NAME SELECT * REPLACE (? AS run_id, ? AS ingested_at) "
-                            f"FROM (SELECT r.* FROM {rows})", [run_id, now])
+                            f"FROM ({rows})", [run_id, now, ref.shard])
             else:
-                con.execute(f"INSERT INTO {table} BY NAME SELECT r.* FROM {rows}")
-        con.execute("DROP TABLE shard")
+                con.execute(f"INSERT INTO {table} BY NAME {rows}", [ref.shard])

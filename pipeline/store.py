@@ -259,9 +259,12 @@ class Writer:
         with storage_errors(self.build_path):
             con.execute("BEGIN")
             try:
-                for table in DOCUMENT_TABLES:
-                    con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
-                con.execute("DELETE FROM documents WHERE path = ? AND doc_id <> ?", [path, doc_id])
+                # A document's rows are only ever written with its documents row: a new one has none.
+                if con.execute("SELECT count(*) FROM documents WHERE doc_id = ? OR path = ?",
+                               [doc_id, path]).fetchone()[0]:
+                    for table in DOCUMENT_TABLES:
+                        con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+                    con.execute("DELETE FROM documents WHERE path = ? AND doc_id <> ?", [path, doc_id])
                 yield con
                 con.execute("COMMIT")
             except Exception:
