@@ -58,7 +58,7 @@ from .shards import ShardRef, ShardWriter, merge_shards, shard_path, shard_summa
 from .store import Writer, writer_lock
 
 MAX_BATCH = 32  # documents per batch when --batch-size is not given
-BATCHES_PER_THREAD = 4  # enough batches that a slow one does not leave the other workers idle
+BATCHES_PER_THREAD = 8  # enough batches that a slow one does not leave the other workers idle
 POLL_SECONDS = 0.2
 PATHS_CHECKED = 200  # files whose visibility each worker checks: the first of each folder
 CONNECT_TIMEOUT = "20s"
@@ -251,9 +251,19 @@ def _sample_paths(tasks: Sequence[Task]) -> list[str]:
 
 
 def batches_of(tasks: Sequence[Task], size: int | None, threads: int, **common: Any) -> list[Batch]:
+    """Batches of `size` documents, the largest files first, so that the run does not end waiting on
+    one worker's long batch while the others are idle."""
     if size is None:
         size = max(1, min(MAX_BATCH, math.ceil(len(tasks) / (BATCHES_PER_THREAD * max(threads, 1)))))
-    return [Batch(tuple(tasks[i:i + size]), **common) for i in range(0, len(tasks), size)]
+    ordered = sorted(tasks, key=_file_size, reverse=True)
+    return [Batch(tuple(ordered[i:i + size]), **common) for i in range(0, len(ordered), size)]
+
+
+def _file_size(task: Task) -> int:
+    try:
+        return os.path.getsize(task.path)
+    except OSError:
+        return 0
 
 
 def ingest_dask(
