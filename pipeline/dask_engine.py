@@ -22,6 +22,7 @@ import math
 import multiprocessing
 import os
 import resource
+import shutil
 import threading
 import time
 import uuid
@@ -107,7 +108,6 @@ class DaskSummary(BatchSummary):
 _STAGES: dict[tuple[bool, bool], Stages] = {}
 _ACTIVE = Stages()  # the stages the guard's forked child runs with
 _STAGES_LOCK = threading.Lock()
-_SHARDS = ShardWriter()
 
 
 def _use_stages(extract: bool, classify: bool) -> None:
@@ -139,16 +139,17 @@ def run_batch(batch: Batch) -> list[Done]:
         return done
     _use_stages(batch.extract, batch.classify)
     by_id = {task.doc_id: task for task in todo}
+    shards = ShardWriter()
     # The guard's child shares the pipeline and model; frozen, its collector never walks (or copies) them.
     gc.freeze()
     try:
         for result in guarded_results(_process, todo, workers=1, timeout=batch.timeout):
             target = shard_path(folder, by_id[result.doc_id])
-            _SHARDS.add(result, target)
+            shards.add(result, target)
             done.append(Done(str(target), _summary_of(result)))
     finally:
         gc.unfreeze()
-    _SHARDS.flush()
+    shards.flush()
     return done
 
 
@@ -318,11 +319,12 @@ def ingest_dask(
         summary.seconds = time.perf_counter() - started
         if summary.interrupted:
             writer.abandon()
+            run.clear_shards(shard_dir, complete=False)
             return summary
         writer.finish_run(summary.run_id, summary.n_processed, summary.by_status.get("ok", 0),
                           summary.n_failed)
         writer.finish()
-    run.remove_merged_shards(shard_dir)
+        run.clear_shards(shard_dir, complete=True)
     return summary
 
 
@@ -434,15 +436,15 @@ class _Run:
                 self.summary.worker_peak_mib[address] = usage["peak_mib"]
                 self.summary.worker_cpu_seconds[address] = usage["cpu_seconds"]
 
-    def remove_merged_shards(self, shard_dir: Path) -> None:
-        """Shards are only a hand-over: once their rows are in the database they go."""
-        # with what a worker lost mid-write left (the lock keeps any other run off this folder)
-        for shard in [*self.merged, *shard_dir.glob("*/*.partial")]:
+    def clear_shards(self, shard_dir: Path, *, complete: bool) -> None:
+        """Shards are only a hand-over: merged ones go; after a complete run the whole folder goes, with
+        whatever a worker lost mid-batch left there (the database's lock keeps other runs off it)."""
+        if complete:
+            shutil.rmtree(shard_dir, ignore_errors=True)
+            return
+        for shard in self.merged:
             with suppress(OSError):
                 shard.unlink()
-        for folder in [*sorted({s.parent for s in self.merged}), shard_dir]:
-            with suppress(OSError):
-                folder.rmdir()  # only when empty: another run's shards stay
 
 
 def _has_dashboard(client: Any) -> bool:

@@ -58,46 +58,47 @@ _EXPORT = ("SELECT s.shard, " + ", ".join(
 
 
 class ShardWriter:
-    """Writes a batch's shards on a worker; one in-memory database per thread, emptied after each batch."""
+    """Collects a batch's results on a worker, then writes one shard per document in `flush`.
+
+    The in-memory database lives only inside `flush`: a process holding a used DuckDB database could
+    crash a child it forks (the guard's, or a worker restarted by a nanny), seen with forked workers."""
 
     def __init__(self) -> None:
-        self._local = threading.local()
-
-    def _writer(self) -> Writer:
-        writer = getattr(self._local, "writer", None)
-        if writer is None:
-            writer = self._local.writer = Writer.in_memory()
-            writer.con.execute("CREATE TEMP TABLE shard_names (doc_id VARCHAR, shard VARCHAR)")
-        return writer
+        self.pending: list[tuple[DocumentResult, Path]] = []
 
     def add(self, result: DocumentResult, target: Path) -> None:
-        """Make the document's rows now (the result's text and objects can go); write them in `flush`."""
-        writer = self._writer()
-        writer.write_document(result, run_id="")
-        writer.con.execute("INSERT INTO shard_names VALUES (?, ?)", [result.doc_id, str(target)])
+        self.pending.append((result, target))
 
     def flush(self) -> None:
         """One Parquet file per document added since the last flush, each renamed into place whole."""
-        con = self._writer().con
-        names = [name for (name,) in con.execute("SELECT shard FROM shard_names").fetchall()]
-        if not names:
+        pending, self.pending = self.pending, []
+        if not pending:
             return
-        con.execute("UPDATE shard_names SET shard = md5(shard)")
-        folder = Path(names[0]).parent.parent / f".batch-{os.getpid()}-{threading.get_ident()}"
-        folder.parent.mkdir(parents=True, exist_ok=True)
+        writer = Writer.in_memory()
+        con = writer.con
         try:
-            con.execute(f"COPY ({_EXPORT}) TO {_quoted(folder)} "
-                        "(FORMAT parquet, PARTITION_BY (shard), OVERWRITE_OR_IGNORE)")
-            for name in names:
-                target = Path(name)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                # a reader never sees half a shard; a retried batch replaces it by the same rows
-                os.replace(folder / f"shard={hashlib.md5(name.encode()).hexdigest()}" / "data_0.parquet",
-                           target)
+            con.execute("CREATE TEMP TABLE shard_names (doc_id VARCHAR, shard VARCHAR)")
+            for result, target in pending:
+                writer.write_document(result, run_id="")
+                con.execute("INSERT INTO shard_names VALUES (?, md5(?))", [result.doc_id, str(target)])
+            _write_partitions(con, [target for _, target in pending])
         finally:
-            for table in (*DOCUMENT_TABLES, "shard_names"):
-                con.execute(f"DELETE FROM {table}")
-            shutil.rmtree(folder, ignore_errors=True)
+            con.close()
+
+
+def _write_partitions(con: duckdb.DuckDBPyConnection, targets: list[Path]) -> None:
+    folder = targets[0].parent.parent / f".batch-{os.getpid()}-{threading.get_ident()}"
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con.execute(f"COPY ({_EXPORT}) TO {_quoted(folder)} "
+                    "(FORMAT parquet, PARTITION_BY (shard), OVERWRITE_OR_IGNORE)")
+        for target in targets:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # a reader never sees half a shard; a retried batch replaces it by the same rows
+            os.replace(folder / f"shard={hashlib.md5(str(target).encode()).hexdigest()}" / "data_0.parquet",
+                       target)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 _SUMMARY_COLUMNS = ("doc_id", "path", "filename", "sha256", "format", "status", "error", "n_pages", "reason",

@@ -5,10 +5,12 @@ Each test starts a LocalCluster of two worker processes in-process (forked, so a
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -21,8 +23,8 @@ from distributed import default_client  # noqa: E402
 
 from pipeline import dask_engine  # noqa: E402
 from pipeline.cli import main  # noqa: E402
-from pipeline.dask_engine import ingest_dask, worker_problem  # noqa: E402
-from pipeline.ingest import ingest, rules_fingerprint  # noqa: E402
+from pipeline.dask_engine import Batch, ingest_dask, run_batch, worker_problem  # noqa: E402
+from pipeline.ingest import Task, file_sha256, ingest, rules_fingerprint, run_settings  # noqa: E402
 from pipeline.store import DOCUMENT_TABLES  # noqa: E402
 from tests.badfiles import BODY, make_corpus  # noqa: E402
 from tests.test_golden import SAMPLES, snapshot  # noqa: E402
@@ -143,6 +145,49 @@ def test_a_repeated_run_skips_unchanged_files_and_a_forced_one_redoes_them(tmp_p
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
     con.close()
+
+
+def test_an_interrupted_run_keeps_the_last_database_and_the_next_run_finishes_from_its_shards(tmp_path):
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    for i in range(6):
+        (papers / f"p{i}.txt").write_text(f"Paper {i}\n\n" + "\n\n".join(BODY), encoding="utf-8")
+    db = tmp_path / "stop.duckdb"
+    seen: list[str] = []
+    first = ingest_dask([papers], db_path=db, workers=1, batch_size=2, extract=False, classify=False,
+                        on_result=lambda result: seen.append(result.filename), should_stop=lambda: bool(seen))
+    assert first.interrupted and not db.exists()  # readers keep the last complete database: none yet
+    assert 2 <= first.n_processed < 6
+    second = ingest_dask([papers], db_path=db, workers=1, batch_size=2, extract=False, classify=False)
+    assert (second.n_skipped, second.n_processed, second.interrupted) == (first.n_processed,
+                                                                         6 - first.n_processed, False)
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*), count(DISTINCT path) FROM documents").fetchone() == (6, 6)
+    con.close()
+    assert not (tmp_path / "stop.duckdb.shards").exists()
+
+
+def test_a_batch_run_again_writes_the_same_shards_or_takes_them_as_they_are(tmp_path):
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    tasks = []
+    settings = run_settings(timeout=30, ocr="auto", extract=False, classify=False)
+    for i in range(3):
+        path = papers / f"p{i}.txt"
+        path.write_text(f"Paper {i}\n\n" + "\n\n".join(BODY), encoding="utf-8")
+        tasks.append(Task(str(path), path.name, file_sha256(path), None, settings))
+    batch = Batch(tuple(tasks), str(tmp_path / "shards"), 30, False, False, reuse=False)
+    first = run_batch(batch)
+    again = run_batch(batch)
+    files = sorted((tmp_path / "shards").rglob("*"))
+    assert sorted(d.shard for d in first) == sorted(d.shard for d in again) == [str(f) for f in files
+                                                                                if f.is_file()]
+    assert all(d.result.timings for d in again)  # processed again: same names, files replaced whole
+    reused = run_batch(replace(batch, reuse=True))
+    assert [(d.shard, d.result.status, d.result.timings) for d in reused] == [
+        (d.shard, "ok", {}) for d in first]
+    assert all(Path(d.shard).name.startswith(f"{task.sha256[:24]}-{json.loads(settings)['rules']}-")
+               for d, task in zip(first, tasks, strict=True))
 
 
 def test_a_worker_that_cannot_see_the_papers_says_so(tmp_path):
