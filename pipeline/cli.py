@@ -71,7 +71,7 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @db_option
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="Worker processes.")
+              help="Worker processes (with --engine dask and no --scheduler: of the local Dask cluster).")
 @click.option("--timeout", type=click.FloatRange(1), default=120.0, show_default=True,
               help="Seconds allowed per document before its worker is stopped.")
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),

@@ -97,8 +97,7 @@ class DaskSummary(BatchSummary):
     def cluster_line(self) -> str:
         peaks = sorted(self.worker_peak_mib.values())
         return (f"Dask workers: {len(peaks)} at the end, peak memory {peaks[0]:.0f}-{peaks[-1]:.0f} MiB "
-                f"each, "
-                f"CPU {sum(self.worker_cpu_seconds.values()):.1f} s in all")
+                f"each, CPU {sum(self.worker_cpu_seconds.values()):.1f} s in all")
 
 
 # ---------------------------------------------------------------------------------------------------
