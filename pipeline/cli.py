@@ -88,7 +88,7 @@ def main() -> None:
 @click.option("--scheduler", metavar="ADDRESS",
               help="With --engine dask: the address of a running Dask scheduler, e.g. tcp://host:8786.")
 @click.option("--batch-size", type=click.IntRange(1), metavar="N",
-              help="With --engine dask: documents per Dask task (default: about eight tasks per worker "
+              help="With --engine dask: documents per Dask task (default: about two tasks per worker "
                    "thread, at most 32 documents).")
 @quiet_option
 def ingest(paths, db, workers, timeout, manifest, force, ocr, strict, no_extract, no_classify, engine,
