@@ -274,15 +274,22 @@ def bench_dask(files: list[Path], workers: int, counts: list[int], workdir: Path
     previous = None
     for count in counts:
         row = run_engine("dask", small_documents(workdir / f"small-{count}", count), workers, workdir)
-        cpu = row["client_cpu"] + row["worker_cpu"]
         marginal = ""
         if previous:
             extra = (row["seconds"] - previous["seconds"]) / (count - previous["docs"])
             marginal = f"  next {count - previous['docs']}: {1000 * extra:.1f} ms/doc"
-        print(f"  {count:>6} docs {row['seconds']:>7.1f} s {1000 * row['seconds'] / count:>6.1f} ms/doc wall "
-              f"{1000 * cpu / count:>6.1f} ms/doc CPU  peak per worker {row['worker_peak_mib']:.0f} MiB"
-              f"{marginal}")
+        print(_per_document(count, row) + f"  peak per worker {row['worker_peak_mib']:.0f} MiB{marginal}")
         previous = {**row, "docs": count}
+    if counts:
+        row = run_engine("local", small_documents(workdir / f"small-{counts[-1]}", counts[-1]), workers,
+                         workdir)
+        print(_per_document(counts[-1], row) + "  (the local engine, for scale)")
+
+
+def _per_document(count: int, row: dict) -> str:
+    cpu = row["client_cpu"] + row["worker_cpu"]
+    return (f"  {count:>6} docs {row['seconds']:>7.1f} s {1000 * row['seconds'] / count:>6.1f} ms/doc wall "
+            f"{1000 * cpu / count:>6.1f} ms/doc CPU")
 
 
 def main() -> None:
