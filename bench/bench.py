@@ -382,6 +382,96 @@ def bench_ingest_speed(options: argparse.Namespace, workdir: Path) -> None:
     bench_workers_and_reruns(middle, options.workers, workdir)
 
 
+ENGINE_RUN = """
+import json, resource, sys, time
+started, cpu = time.perf_counter(), time.process_time()
+engine, db, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+if engine == "dask":
+    from pipeline.dask_engine import ingest_dask as run
+else:
+    from pipeline.ingest import ingest as run
+summary = run(sys.argv[4:], db_path=db, workers=workers, force=True)
+children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers (and their guards), once reaped
+print(json.dumps({"seconds": time.perf_counter() - started, "client_cpu": time.process_time() - cpu,
+                  "worker_cpu": children.ru_utime + children.ru_stime, "pages": summary.n_pages,
+                  "docs": summary.n_processed, "status": dict(summary.by_status),
+                  "worker_peak_mib": max(getattr(summary, "worker_peak_mib", {}).values(), default=None)}))
+"""
+
+
+def run_engine(engine: str, files: list[Path], workers: int, workdir: Path) -> dict:
+    """One ingest of `files` by `engine` in a fresh process: wall and CPU seconds, pages, peaks."""
+    db = workdir / f"engine-{engine}-{len(files)}.duckdb"
+    seconds, peak, out = run_measured(ENGINE_RUN, [engine, str(db), str(workers), *map(str, files)])
+    return {**json.loads(out), "peak_mib": peak}
+
+
+def small_documents(folder: Path, count: int) -> list[Path]:
+    """`count` short text papers, each a different draw of board-minute sentences (seeded)."""
+    import random
+
+    rng = random.Random(count)
+    places = ["Rochdale", "Bury", "Wigan", "Salford", "Stockport", "Trafford", "Bolton", "Oldham"]
+    lines = ["The {p} Locality Board met at {p} Town Hall on {d} March 2024.",
+             "Members considered the winter pressures report from the community services lead.",
+             "The board agreed that the discharge to assess pilot should continue at a cost of £{m}m.",
+             "The Director of Public Health for {p} presented the joint strategic needs assessment.",
+             "It asked the finance director to bring the revised budget to the next meeting.",
+             "Residents of {p} had raised concerns about waiting times for district nursing visits.",
+             "The board recommended that the integrated neighbourhood teams share one care record."]
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i in range(count):
+        place = rng.choice(places)
+        body = [line.format(p=place, d=rng.randint(1, 28), m=rng.randint(1, 9))
+                for line in rng.sample(lines, 5)]
+        path = folder / f"paper-{i:05d}.txt"
+        path.write_text(f"{place} Locality Board: minutes {i}\n\n" + "\n\n".join(body) + "\n",
+                        encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def bench_dask(files: list[Path], workers: int, counts: list[int], workdir: Path) -> None:
+    """The Dask engine (a LocalCluster of `workers` processes) beside the local engine on the same files,
+    then on thousands of small generated papers: the cost per document as their number grows."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        print("\nDask engine: not measured (pip install 'icsdocs[dask]')")
+        return
+    print(f"\nDask engine (LocalCluster, {workers} workers) against the local engine ({workers} workers), "
+          f"{len(files)} files; CPU = client + workers:")
+    rates = {}
+    for engine in ("local", "dask"):
+        row = run_engine(engine, files, workers, workdir)
+        rates[engine] = row["pages"] / row["seconds"]
+        print(f"  {engine:<6} {row['pages']:>5} pages {row['seconds']:>7.1f} s "
+              f"{rates[engine]:>7.1f} pages/s  CPU {row['client_cpu'] + row['worker_cpu']:>6.1f} s  "
+              f"peak {row['peak_mib']:.0f} MiB")
+    print(f"  dask / local pages per second: {rates['dask'] / rates['local']:.2f}")
+    print("\nDask engine on small generated papers (cost per document as the corpus grows):")
+    previous = None
+    for count in counts:
+        row = run_engine("dask", small_documents(workdir / f"small-{count}", count), workers, workdir)
+        marginal = ""
+        if previous:
+            extra = (row["seconds"] - previous["seconds"]) / (count - previous["docs"])
+            marginal = f"  next {count - previous['docs']}: {1000 * extra:.1f} ms/doc"
+        print(_per_document(count, row) + f"  peak per worker {row['worker_peak_mib']:.0f} MiB{marginal}")
+        previous = {**row, "docs": count}
+    if counts:
+        row = run_engine("local", small_documents(workdir / f"small-{counts[-1]}", counts[-1]), workers,
+                         workdir)
+        print(_per_document(counts[-1], row) + "  (the local engine, for scale)")
+
+
+def _per_document(count: int, row: dict) -> str:
+    cpu = row["client_cpu"] + row["worker_cpu"]
+    return (f"  {count:>6} docs {row['seconds']:>7.1f} s {1000 * row['seconds'] / count:>6.1f} ms/doc wall "
+            f"{1000 * cpu / count:>6.1f} ms/doc CPU")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -390,18 +480,28 @@ def main() -> None:
     parser.add_argument("--sizes", default="62,500,2000", help="which sets (~pages) to run")
     parser.add_argument("--variants", action="store_true",
                         help="also time ingest without extraction / classification, with peak memory")
-    parser.add_argument("--repeat", type=int, default=8, help="--variants: copies of the samples")
+    parser.add_argument("--repeat", type=int, default=8,
+                        help="copies of the samples (--variants, and the Dask engine's PDF run)")
     parser.add_argument("--queries", action="store_true", help="also time the views and the HTML report")
     parser.add_argument("--query-copies", type=int, default=60, help="--queries: copies of each sample")
+    parser.add_argument("--dask-counts", default="500,1000,2000",
+                        help="sizes of the generated corpora the Dask engine runs ('' for none)")
+    parser.add_argument("--dask-only", action="store_true", help="only the Dask engine's figures")
+    parser.add_argument("--no-dask", action="store_true", help="skip the Dask engine's figures")
     options = parser.parse_args()
     samples = sorted(SAMPLES.glob("*.pdf"))
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
+        repeated = make_corpus(workdir / "repeated", samples, options.repeat)
+        if not options.no_dask:
+            counts = [int(n) for n in options.dask_counts.split(",") if n.strip()]
+            bench_dask(repeated, options.workers, counts, workdir)
+        if options.dask_only:
+            return
         bench_ingest_speed(options, workdir)
         if options.variants or options.queries:
             rows = bench_corpus("samples", samples, options.workers, workdir)
             if options.variants:
-                repeated = make_corpus(workdir / "repeated", samples, options.repeat)
                 rows += bench_corpus(f"samples×{options.repeat}", repeated, options.workers, workdir)
                 print_table(rows)
                 print_overheads(rows)

@@ -77,7 +77,7 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @db_option
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="Worker processes.")
+              help="Worker processes (with --engine dask and no --scheduler: of the local Dask cluster).")
 @click.option("--timeout", type=click.FloatRange(1), default=120.0, show_default=True,
               help="Seconds allowed per document before its worker is stopped.")
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -88,11 +88,19 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any file failed, or none was found.")
 @click.option("--no-extract", is_flag=True, help="Skip entity extraction.")
 @click.option("--no-classify", is_flag=True, help="Skip principle classification.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: worker processes on this machine; dask: a Dask cluster (pip install "
+                   "'icsdocs[dask]'), a local one of --workers processes unless --scheduler is given.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --engine dask: the address of a running Dask scheduler, e.g. tcp://host:8786.")
+@click.option("--batch-size", type=click.IntRange(1), metavar="N",
+              help="With --engine dask: documents per Dask task (default: about two tasks per worker "
+                   "thread, at most 32 documents).")
 @models_option
 @quiet_option
 @click.pass_context
-def ingest(ctx, paths, db, workers, timeout, manifest, force, ocr, strict, no_extract, no_classify, models,
-           quiet) -> None:
+def ingest(ctx, paths, db, workers, timeout, manifest, force, ocr, strict, no_extract, no_classify, engine,
+           scheduler, batch_size, models, quiet) -> None:
     """Ingest PDF, DOCX, text and HTML files (folders are walked recursively;
     CSV and TSV files in them are taken for data, not papers, unless named).
 
@@ -102,9 +110,11 @@ def ingest(ctx, paths, db, workers, timeout, manifest, force, ocr, strict, no_ex
     \b
     Example:
       icsdocs ingest corpus/ --db outputs/icsdocs.duckdb --workers 2 --timeout 60
+      icsdocs ingest /shared/papers --db /shared/icsdocs.duckdb --engine dask --scheduler tcp://head:8786
     """
-    from .ingest import ingest as run_ingest
     from .progress import Progress, print_summary
+
+    run_ingest = _engine(engine, scheduler, batch_size, quiet)
 
     # Ctrl-C and `kill` stop the batch between documents: finished ones kept, the next run resumes.
     stop = StopRequest()
@@ -139,6 +149,27 @@ def _leave(ctx: click.Context, code: int) -> None:
         os._exit(code)
     if code:
         sys.exit(code)
+
+
+def _engine(engine: str, scheduler: str | None, batch_size: int | None, quiet: bool):
+    """The ingest function of the chosen engine, its own options bound."""
+    if engine == "local":
+        if scheduler or batch_size:
+            raise click.UsageError("--scheduler and --batch-size go with --engine dask.")
+        from .ingest import ingest as run_local
+
+        return run_local
+    from functools import partial
+
+    from .dask_engine import ingest_dask
+
+    return partial(ingest_dask, scheduler=scheduler, batch_size=batch_size,
+                   on_cluster=None if quiet else _say_cluster)
+
+
+def _say_cluster(summary) -> None:
+    where = f"; dashboard {summary.dashboard}" if summary.dashboard else ""
+    click.echo(f"Dask cluster: {summary.n_workers} workers{where}", err=True)
 
 
 @main.command(context_settings=CONTEXT)

@@ -87,3 +87,8 @@ class UnsupportedOutput(IcsdocsError):
 
 class DataFileError(IcsdocsError):
     """A data file (pattern, gazetteer, vocabulary) is malformed; the message names the file and line."""
+
+
+class ClusterError(IcsdocsError):
+    """The Dask engine cannot run: distributed is missing, the scheduler is unreachable, or a worker
+    cannot see the papers or the shard folder, or runs other rules."""

@@ -504,11 +504,20 @@ def _results(tasks: list[Task], *, workers: int, timeout: float,
              should_stop: Callable[[], bool]) -> Iterator[DocumentResult]:
     """Each document's result.  The first workers fork before the spaCy pipeline is built and read their
     first files meanwhile; a document they read goes back in the queue for its extraction."""
-    pending: deque[Task | ReadDocument] = deque(tasks)
     deferred = _STAGES.extract and _STAGES.nlp is None
-    outcomes = run_tasks(_process_in_worker, pending, workers=workers, timeout=timeout,
-                         max_bytes=WORKER_MEMORY_BYTES, should_stop=should_stop,
-                         prepare=_build_pipeline if deferred else None)
+    return guarded_results(_process_in_worker, tasks, workers=workers, timeout=timeout,
+                           should_stop=should_stop, prepare=_build_pipeline if deferred else None)
+
+
+def guarded_results(func: Callable[[Any], Any], tasks: Iterable[Task], *, workers: int,
+                    timeout: float, should_stop: Callable[[], bool] | None = None,
+                    prepare: Callable[[], None] | None = None) -> Iterator[DocumentResult]:
+    """`func` over the tasks in worker processes under the per-document guard (time and memory limits):
+    a hung, crashed or memory-hungry document becomes its failure row.  Both engines run documents so.
+    A `ReadDocument` that `func` hands back (read before the pipeline was built) goes back in the queue."""
+    pending: deque[Task | ReadDocument] = deque(tasks)
+    outcomes = run_tasks(func, pending, workers=workers, timeout=timeout, max_bytes=WORKER_MEMORY_BYTES,
+                         should_stop=should_stop, prepare=prepare)
     for outcome in outcomes:
         if isinstance(outcome.value, ReadDocument):
             pending.appendleft(outcome.value)

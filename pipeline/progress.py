@@ -60,6 +60,8 @@ def summary_lines(summary: BatchSummary, db: Path) -> list[str]:
         lines.append(f"The model does not know {len(summary.untrained_principles)} principle(s) of the "
                      f"codebook ({', '.join(summary.untrained_principles)}): they were not classified. Run "
                      "`icsdocs train` to learn them, then ingest again.")
+    if getattr(summary, "worker_peak_mib", None):  # the Dask engine's workers
+        lines.append(summary.cluster_line())
     if not summary.n_found:
         lines.append("no files found")
     lines += [f"  {name}: {status}: {error}" for name, status, error in summary.failures]

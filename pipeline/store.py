@@ -248,19 +248,36 @@ class Writer:
         row = self.con.execute("SELECT path FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
         return row is not None and row[0] != path
 
+    @classmethod
+    def in_memory(cls) -> Writer:
+        """A writer over a private in-memory database with the full schema, never swapped in: the Dask
+        engine builds a document's rows with it (the very inserts of a local run) to write a shard."""
+        writer = cls.__new__(cls)
+        writer.db_path = writer.build_path = Path(":memory:")
+        writer.con = duckdb.connect(":memory:")
+        migrate(writer.con)
+        return writer
+
     def write_document(self, result: DocumentResult, run_id: str) -> None:
         """Replace every row of this document in one transaction."""
+        with self.replacing_document(result.doc_id, result.path):
+            self._insert_document(result, run_id)
+            self._insert_children(result)
+
+    @contextmanager
+    def replacing_document(self, doc_id: str, path: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction that deletes the document's rows, then lets the caller insert the new ones."""
         con = self.con
         with storage_errors(self.build_path):
             con.execute("BEGIN")
             try:
-                for table in DOCUMENT_TABLES:
-                    con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [result.doc_id])
-                con.execute(
-                    "DELETE FROM documents WHERE path = ? AND doc_id <> ?", [result.path, result.doc_id]
-                )
-                self._insert_document(result, run_id)
-                self._insert_children(result)
+                # A document's rows are only ever written with its documents row: a new one has none.
+                if con.execute("SELECT count(*) FROM documents WHERE doc_id = ? OR path = ?",
+                               [doc_id, path]).fetchone()[0]:
+                    for table in DOCUMENT_TABLES:
+                        con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+                    con.execute("DELETE FROM documents WHERE path = ? AND doc_id <> ?", [path, doc_id])
+                yield con
                 con.execute("COMMIT")
             except Exception:
                 # A failed write (full disk) may already have ended the transaction; the first error

@@ -14,8 +14,8 @@ import pytest
 
 from pipeline.classify.arrays import ARRAYS_FILE, SETTINGS_FILE, arrays_current, export_arrays, load_arrays
 from pipeline.classify.model import MODEL_DIR, MODEL_FILE, evidence_passages, load_model, save_model
-from pipeline.devset import devset_pages
 from pipeline.errors import ModelError
+from pipeline.evaluation.devset import devset_pages
 from pipeline.read import read_document
 from pipeline.sections import build_sections
 

@@ -39,7 +39,7 @@ print(json.dumps(result))
 
 def _files(tmp_path: Path) -> list[Path]:
     """Every sample file, and every devset page as a text file without its SOURCE line."""
-    from pipeline.devset import devset_pages
+    from pipeline.evaluation.devset import devset_pages
 
     files = sorted(p for p in SAMPLES.rglob("*") if p.is_file() and p.suffix in (".pdf", ".docx", ".txt"))
     if DEVSET.is_dir():

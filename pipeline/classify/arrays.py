@@ -141,6 +141,7 @@ def export_arrays(model: object, source: Path, model_dir: Path | None = None) ->
         "principle_ids": list(model.principle_ids), "frameworks": list(model.frameworks),  # type: ignore
         "names": list(model.names), "definitions": list(model.definitions),  # type: ignore[attr-defined]
         "vectorizers": vectorizers, "lexicon": has_lexicon,
+        "context_weight": float(getattr(model, "context_weight", 0.0)),
     }, indent=1) + "\n", encoding="utf-8")
     return settings_path
 
@@ -280,6 +281,7 @@ class ArrayModel:
     lexicon: tuple[dict[str, float], ...] = ()
     lexical_weights: np.ndarray | None = None
     lexicon_stop_words: frozenset[str] = frozenset()
+    context_weight: float = 0.0  # as PrincipleModel's: the share of the best neighbour's value added
 
     def decision(self, texts: Sequence[str]) -> np.ndarray:
         texts = [normalise(t) for t in texts]
@@ -289,10 +291,14 @@ class ArrayModel:
                 * self.lexical_weights
         return z
 
-    def scores(self, texts: Sequence[str]) -> np.ndarray:
+    def scores(self, texts: Sequence[str], owners: Sequence[int] | None = None) -> np.ndarray:
         if not texts:
             return np.zeros((0, len(self.principle_ids)))
         z = self.decision(texts)
+        if owners is not None:
+            from .model import in_context
+
+            z = in_context(z, owners, self.context_weight)
         return 1.0 / (1.0 + np.exp(-(z * self.platt[:, 0] + self.platt[:, 1])))
 
     def threshold(self, principle_id: str) -> float:
@@ -345,7 +351,8 @@ def load_arrays(model_dir: Path) -> ArrayModel:
             lexicon=_lexicon(data, n_p) if settings["lexicon"] else (),
             lexical_weights=data["lexical_weights"] if settings["lexicon"] else None,
             lexicon_stop_words=frozenset(_get_strings(data, "lexicon.stop_words")) if settings["lexicon"]
-            else frozenset())
+            else frozenset(),
+            context_weight=float(settings.get("context_weight", 0.0)))
     except (KeyError, ValueError, OSError) as exc:
         raise ModelError(f"{model_dir / ARRAYS_FILE}: unusable model arrays ({exc}); run `icsdocs train`") \
             from exc

@@ -29,7 +29,6 @@ import numpy as np
 from ..datafiles import read_yaml
 from ..errors import ModelError
 from ..records import ParsedDocument, Section, SectionLabel
-from ..textutil import alternation
 
 MODEL_DIR = Path(__file__).parents[2] / "models"
 MODEL_FILE = "principles.skops"
