@@ -43,6 +43,7 @@ from .ingest import (
     Task,
     _count,
     _papers,
+    check_model_dir,
     failure_result,
     find_named,
     guarded_results,
@@ -54,6 +55,7 @@ from .ingest import (
     run_settings,
 )
 from .locality import read_manifest
+from .paths import MODELS_ENV
 from .records import DocumentResult
 from .shards import ShardRef, ShardWriter, merge_shards, shard_path, shard_summary
 from .store import Writer, writer_lock
@@ -283,11 +285,18 @@ def ingest_dask(
     on_result: Callable[[DocumentResult], None] | None = None,
     on_cluster: Callable[[DaskSummary], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    model_dir: str | Path | None = None,
 ) -> DaskSummary:
-    """`ingest()` on a Dask cluster: same arguments and the same database, plus the cluster's own."""
+    """`ingest()` on a Dask cluster: same arguments and the same database, plus the cluster's own.
+
+    `model_dir` is handed to the workers as $ICSDOCS_MODELS (a local cluster's workers are forked after
+    it is set; a remote worker must see the same folder, which the rules check before the run proves)."""
     started = time.perf_counter()
     if ocr not in OCR_MODES:
         raise ValueError(f"--ocr must be one of {', '.join(OCR_MODES)}, not {ocr!r}")
+    if model_dir is not None:
+        check_model_dir(model_dir)
+        os.environ[MODELS_ENV] = str(Path(model_dir).absolute())
     db_path = Path(db_path).absolute()
     shard_dir = shard_folder(db_path)
     files = [f for f in _papers(paths, db_path, manifest_path) if not f.is_relative_to(shard_dir)]
