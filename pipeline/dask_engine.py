@@ -268,6 +268,14 @@ def _file_size(task: Task) -> int:
         return 0
 
 
+def _hand_models_to_workers(model_dir: str | Path | None) -> None:
+    """`model_dir` (--models) reaches the workers as $ICSDOCS_MODELS: a local cluster's workers are forked
+    after it is set; a remote worker must see the same folder, which the rules check before the run proves."""
+    if model_dir is not None:
+        check_model_dir(model_dir)
+        os.environ[MODELS_ENV] = str(Path(model_dir).absolute())
+
+
 def ingest_dask(
     paths: Sequence[str | Path],
     *,
@@ -287,16 +295,11 @@ def ingest_dask(
     should_stop: Callable[[], bool] | None = None,
     model_dir: str | Path | None = None,
 ) -> DaskSummary:
-    """`ingest()` on a Dask cluster: same arguments and the same database, plus the cluster's own.
-
-    `model_dir` is handed to the workers as $ICSDOCS_MODELS (a local cluster's workers are forked after
-    it is set; a remote worker must see the same folder, which the rules check before the run proves)."""
+    """`ingest()` on a Dask cluster: same arguments and the same database, plus the cluster's own."""
     started = time.perf_counter()
     if ocr not in OCR_MODES:
         raise ValueError(f"--ocr must be one of {', '.join(OCR_MODES)}, not {ocr!r}")
-    if model_dir is not None:
-        check_model_dir(model_dir)
-        os.environ[MODELS_ENV] = str(Path(model_dir).absolute())
+    _hand_models_to_workers(model_dir)
     db_path = Path(db_path).absolute()
     shard_dir = shard_folder(db_path)
     files = [f for f in _papers(paths, db_path, manifest_path) if not f.is_relative_to(shard_dir)]

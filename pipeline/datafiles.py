@@ -70,6 +70,27 @@ def _checked_row(path: Path, line: int, row: dict, required: tuple[str, ...]) ->
     return values
 
 
+def read_jsonl(name: str) -> list[dict[str, Any]]:
+    """The objects of a JSON-lines data file; blank lines and `#` comments left out.  A line that is not
+    a JSON object is a DataFileError naming the file and line."""
+    import json
+
+    path = data_path(name)
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataFileError(f"{path}:{number}: not JSON ({exc.msg}). Fix that line of the data file.") \
+                from None
+        if not isinstance(row, dict):
+            raise DataFileError(f"{path}:{number}: not a JSON object. Fix that line of the data file.")
+        rows.append(row)
+    return rows
+
+
 def compile_pattern(pattern: str, name: str, where: str, flags: int = 0) -> re.Pattern[str]:
     """A regular expression from a data file, or a DataFileError naming the file and the entry."""
     try:

@@ -25,8 +25,6 @@ are speed-ups: they live in `pipeline/extract/fast.py`, and `ICSDOCS_REFERENCE=1
 
 from __future__ import annotations
 
-import csv
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,7 +37,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
-from pipeline.datafiles import data_path, read_yaml
+from pipeline.datafiles import read_csv_rows, read_jsonl, read_lines, read_yaml
 from pipeline.extract import fast
 from pipeline.textutil import collapse
 
@@ -125,16 +123,6 @@ class BodyGrammar:
     kind_nouns: frozenset[str]
 
 
-def _read_csv(name: str) -> list[dict[str, str]]:
-    with data_path(name).open(encoding="utf-8", newline="") as handle:
-        return [{key: (value or "").strip() for key, value in row.items()} for row in csv.DictReader(handle)]
-
-
-def _read_jsonl(name: str) -> list[dict[str, Any]]:
-    lines = data_path(name).read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip() and not line.lstrip().startswith("#")]
-
-
 # Memoised: the resolver and the body grammar fold and normalise the same few hundred names over and over
 # (the gazetteers these read are loaded once and never change).
 NORM_CACHE = 16_384
@@ -153,26 +141,23 @@ def _fold(text: str) -> str:
 def gazetteers() -> Gazetteers:
     body_alias: dict[str, str] = {}
     body_kind: dict[str, str] = {}
-    for row in _read_csv("bodies.csv"):
+    for row in read_csv_rows("bodies.csv", required=("alias", "canonical", "kind")):
         body_alias[row["alias"]] = row["canonical"]
         body_kind[row["canonical"]] = row["kind"]
     role_alias: dict[str, str] = {}
     acronyms = set()
-    for row in _read_csv("roles.csv"):
+    for row in read_csv_rows("roles.csv", required=("alias", "canonical")):
         role_alias[row["alias"].lower()] = row["canonical"]
         if ACRONYM.match(row["alias"]) and " " not in row["alias"]:
             acronyms.add(row["alias"])
-    ambiguous = {
-        line.strip() for line in data_path("place_ambiguous.txt").read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    }
+    ambiguous = set(read_lines("place_ambiguous.txt"))
     return Gazetteers(
         body_alias=body_alias,
         body_alias_folded={_fold(alias): canonical for alias, canonical in body_alias.items()},
         body_kind=body_kind,
         role_alias=role_alias,
         role_acronyms=frozenset(acronyms),
-        places={row["name"]: row["kind"] for row in _read_csv("places.csv")},
+        places={row["name"]: row["kind"] for row in read_csv_rows("places.csv", required=("name", "kind"))},
         ambiguous_places=frozenset(ambiguous),
     )
 
@@ -336,14 +321,14 @@ def body_patterns() -> list[dict[str, Any]]:
     gaz = gazetteers()
     phrases = [{"label": "BODY", "pattern": alias, "id": canonical}
                for alias, canonical in gaz.body_alias.items()]
-    return phrases + _read_jsonl("body_patterns.jsonl")
+    return phrases + read_jsonl("body_patterns.jsonl")
 
 
 def role_patterns() -> list[dict[str, Any]]:
     vocab = read_yaml("role_vocab.yaml")
     phrases = [{"label": "ROLE", "pattern": alias, "id": canonical}
                for alias, canonical in gazetteers().role_alias.items()]
-    lines = _read_jsonl("role_patterns.jsonl")
+    lines = read_jsonl("role_patterns.jsonl")
     return phrases + [p for line in lines for p in fast.anchored(_expand(line, vocab))]
 
 
@@ -351,7 +336,7 @@ def place_patterns() -> list[dict[str, Any]]:
     phrases = [{"label": "PLACE", "pattern": name, "id": name} for name in gazetteers().places]
     capitals = [{"label": "PLACE", "pattern": upper, "id": name}
                 for upper, name in _places_by_capitals().items()]
-    return phrases + capitals + _read_jsonl("place_patterns.jsonl")
+    return phrases + capitals + read_jsonl("place_patterns.jsonl")
 
 
 # -------------------------------------------------------------------------------------- components

@@ -30,7 +30,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from pipeline.datafiles import data_path, read_yaml
+from pipeline.datafiles import read_lines, read_yaml
 from pipeline.extract import fast
 from pipeline.extract.fast import word_start_alternation as word_start
 from pipeline.extract.found import Found
@@ -158,8 +158,7 @@ class _Rules:
 
 
 def _given_names() -> frozenset[str]:
-    lines = data_path("given_names.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset(read_lines("given_names.txt"))
 
 
 def _title_words(data: dict[str, Any], role_heads: list[str]) -> frozenset[str]:
