@@ -55,7 +55,7 @@ from .ingest import (
     run_settings,
 )
 from .locality import read_manifest
-from .paths import MODELS_ENV
+from .paths import MODELS_ENV, models_dir
 from .records import DocumentResult
 from .shards import ShardRef, ShardWriter, merge_shards, shard_path, shard_summary
 from .store import Writer, writer_lock
@@ -268,9 +268,12 @@ def _file_size(task: Task) -> int:
         return 0
 
 
-def _hand_models_to_workers(model_dir: str | Path | None) -> None:
-    """`model_dir` (--models) reaches the workers as $ICSDOCS_MODELS: a local cluster's workers are forked
-    after it is set; a remote worker must see the same folder, which the rules check before the run proves."""
+def _check_options(ocr: str, model_dir: str | Path | None) -> None:
+    """The OCR mode is known; `model_dir` (--models) reaches the workers as $ICSDOCS_MODELS: a local
+    cluster's workers are forked after it is set; a remote worker must see the same folder, which the
+    rules check before the run proves."""
+    if ocr not in OCR_MODES:
+        raise ValueError(f"--ocr must be one of {', '.join(OCR_MODES)}, not {ocr!r}")
     if model_dir is not None:
         check_model_dir(model_dir)
         os.environ[MODELS_ENV] = str(Path(model_dir).absolute())
@@ -297,9 +300,7 @@ def ingest_dask(
 ) -> DaskSummary:
     """`ingest()` on a Dask cluster: same arguments and the same database, plus the cluster's own."""
     started = time.perf_counter()
-    if ocr not in OCR_MODES:
-        raise ValueError(f"--ocr must be one of {', '.join(OCR_MODES)}, not {ocr!r}")
-    _hand_models_to_workers(model_dir)
+    _check_options(ocr, model_dir)
     db_path = Path(db_path).absolute()
     shard_dir = shard_folder(db_path)
     files = [f for f in _papers(paths, db_path, manifest_path) if not f.is_relative_to(shard_dir)]
@@ -344,7 +345,7 @@ def _write_principles(writer: Writer, summary: DaskSummary, classify: bool, *, l
         return
     from .classify.model import load_model
 
-    model = _ACTIVE.model if local else load_model()
+    model = _ACTIVE.model if local else load_model(models_dir())
     summary.model_missing = model is None
     if model is not None:
         writer.write_principles(principle_rows(model))
