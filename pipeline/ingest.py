@@ -22,6 +22,7 @@ from . import __version__
 from .errors import DocumentError, ModelError, StorageError
 from .locality import ManifestEntry, document_meta, lookup_manifest, read_manifest
 from .locality import warm_up as warm_up_locality
+from .paths import file_sha256 as sha256_of
 from .paths import models_dir
 from .read import DATA_SUFFIXES, read_document
 from .records import DocumentResult, ParsedDocument
@@ -302,17 +303,9 @@ def _wanted(path: Path) -> bool:
 def file_sha256(path: Path) -> str:
     """The file's SHA-256, or "" when it cannot be read (a dangling link): its row says why."""
     try:
-        return _sha256(path)
+        return sha256_of(path)
     except OSError:
         return ""
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @dataclass

@@ -7,6 +7,7 @@ run from another folder use the same files as `make` does; options and `ICSDOCS_
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -41,3 +42,12 @@ def require_dir(path: Path, what: str, option: str) -> Path:
     if not path.is_dir():
         raise InputMissing(f"No {what} at {path}. Pass {option} DIR with the folder that holds them.")
     return path
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

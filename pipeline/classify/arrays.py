@@ -17,7 +17,6 @@ archive never meets stale arrays.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -27,8 +26,9 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError
+from ..paths import file_sha256
 from .lexicon import lexical_features
-from .model import normalise
+from .model import calibrated, normalise
 
 ARRAYS_FILE = "principles.npz"
 SETTINGS_FILE = "principles.json"
@@ -39,14 +39,6 @@ FIXED_SETTINGS = {"input": "content", "preprocessor": None, "tokenizer": None, "
                   "binary": False, "vocabulary": None}
 WORD_CACHE = 200_000
 _WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's own, before char n-grams
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------- export
@@ -294,12 +286,7 @@ class ArrayModel:
     def scores(self, texts: Sequence[str], owners: Sequence[int] | None = None) -> np.ndarray:
         if not texts:
             return np.zeros((0, len(self.principle_ids)))
-        z = self.decision(texts)
-        if owners is not None:
-            from .model import in_context
-
-            z = in_context(z, owners, self.context_weight)
-        return 1.0 / (1.0 + np.exp(-(z * self.platt[:, 0] + self.platt[:, 1])))
+        return calibrated(self.decision(texts), owners, self.context_weight, self.platt)
 
     def threshold(self, principle_id: str) -> float:
         return float(self.thresholds[self.principle_ids.index(principle_id)])

@@ -148,10 +148,7 @@ class PrincipleModel:
         passage is read in its context (`in_context`)."""
         if not texts:
             return np.zeros((0, len(self.principle_ids)))
-        z = self.decision(texts)
-        if owners is not None:
-            z = in_context(z, owners, self.context_weight)
-        return 1.0 / (1.0 + np.exp(-(z * self.platt[:, 0] + self.platt[:, 1])))
+        return calibrated(self.decision(texts), owners, self.context_weight, self.platt)
 
     def threshold(self, principle_id: str) -> float:
         return float(self.thresholds[self.principle_ids.index(principle_id)])
@@ -205,6 +202,15 @@ class PrincipleModel:
         except (KeyError, TypeError) as exc:
             raise ModelError(f"model file is incomplete or from another version ({exc}); "
                              "run `icsdocs train`") from exc
+
+
+def calibrated(z: np.ndarray, owners: Sequence[int] | None, context_weight: float,
+               platt: np.ndarray) -> np.ndarray:
+    """Decision values `z` read in context (when `owners` is given) and Platt-calibrated to scores; shared
+    by the skops model and the plain-array one so both score alike."""
+    if owners is not None:
+        z = in_context(z, owners, context_weight)
+    return 1.0 / (1.0 + np.exp(-(z * platt[:, 0] + platt[:, 1])))
 
 
 def in_context(z: np.ndarray, owners: Sequence[int], weight: float) -> np.ndarray:
