@@ -17,8 +17,9 @@ The speed-ups, and what a rule writer needs to know about each:
   (`word_start_alternation`, `by_first_letter`, `literal`, `names_alternation`, `acronym_alternation`,
   `place_names`, and `choose` for the patterns rewritten by hand beside their plain form);
 - `starts_scan`: a case-insensitive phrase pattern tried only where one of its phrases starts;
-- the tokenizer (`speed_up_tokenizer`): no prefix/suffix/infix search on words of ASCII letters, and the
-  lexical attributes no rule reads not computed (`unread_getters`, `drop_getters`).
+- the tokenizer (`speed_up_tokenizer`): no prefix/suffix/infix search on words of ASCII letters, a cache of
+  `TOKENIZER_CACHE` chunks rather than spaCy's 10,000, and the lexical attributes no rule reads not
+  computed (`unread_getters`, `drop_getters`).
 """
 
 from __future__ import annotations
@@ -451,6 +452,12 @@ class _UnlessPlainWord:
         return self.no_match if text.isascii() and text.isalpha() else self.rule(text)  # PLAIN_WORD
 
 
+# Whitespace-separated chunks the tokenizer keeps the tokens of.  spaCy's default (10,000) fills within the
+# first few documents of a batch and then stops caching, so every later new word pays for the prefix,
+# suffix and infix search again; the cache keeps only token pointers per chunk (a few MB at this size).
+TOKENIZER_CACHE = 200_000
+
+
 def _skip_rules_for_plain_words(nlp: Language) -> None:
     # A new tokenizer with the same rules: setting each rule on the old one would reload its thousands
     # of special cases each time.
@@ -461,7 +468,7 @@ def _skip_rules_for_plain_words(nlp: Language) -> None:
         suffix_search=_UnlessPlainWord(old.suffix_search, None),
         infix_finditer=_UnlessPlainWord(old.infix_finditer, ()),
         url_match=_UnlessPlainWord(old.url_match, None),
-        faster_heuristics=old.faster_heuristics, max_cache_size=old.max_cache_size,
+        faster_heuristics=old.faster_heuristics, max_cache_size=max(old.max_cache_size, TOKENIZER_CACHE),
     )
 
 
@@ -494,8 +501,8 @@ def unread_getters(vocab: Vocab) -> list[int]:
 
 
 def speed_up_tokenizer(nlp: Language) -> None:
-    """The tokenizer skipping its rules for plain words (same tokens); as spaCy makes it on the
-    reference path."""
+    """The tokenizer skipping its rules for plain words, with a larger cache (same tokens); as spaCy makes
+    it on the reference path."""
     if ENABLED:
         _skip_rules_for_plain_words(nlp)
 
