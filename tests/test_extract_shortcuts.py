@@ -44,6 +44,7 @@ from pipeline.extract.fast import (
     literal,
     names_alternation,
     pattern_anchor,
+    phrase_gate,
     starts_scan,
     word_start_alternation,
 )
@@ -55,7 +56,7 @@ from pipeline.extract.people import (
     NAME,
     WORD,
     _given_name_pairs,
-    _opening_cue_words,
+    _has_appositive,
     _place_name_pattern,
     _rules,
     _words,
@@ -186,6 +187,48 @@ def test_after_phrase_gate_never_blocks_an_after_match(text):
     rules = _rules()
     if rules.after.search(text):
         assert rules.after_phrase.search(text)
+        assert rules.after_gate.allows(_words(text).cased)
+
+
+def _people_data() -> dict:
+    return yaml.safe_load(data_path("people.yaml").read_text(encoding="utf-8"))
+
+
+def test_every_after_phrase_passes_its_own_gate():
+    """A phrase an analyst adds to `after_phrases` is gated by its own words: a name before it is found."""
+    rules = _rules()
+    for phrase in _people_data()["after_phrases"]:
+        text = f"Ann Lee {phrase} the Board."
+        assert rules.after.search(text), phrase
+        assert rules.after_gate.allows(_words(text).cased), phrase
+
+
+def test_every_list_lead_passes_its_own_gate():
+    rules = _rules()
+    for lead in _people_data()["list_leads"]:
+        text = f"The Chair said that {lead.upper()} Ann Lee and Raj Patel."
+        assert rules.list_lead.search(text.lower()), lead
+        assert rules.list_lead_gate.allows(_words(text).lower), lead
+
+
+def test_after_phrase_gate_needs_every_word_of_one_phrase():
+    gate = phrase_gate(["will lead", "is leading", "thanked"])
+    assert gate.allows(frozenset({"Su", "Long", "will", "lead"}))
+    assert gate.allows(frozenset({"lead", "The", "will", "work"}))  # both words anywhere: the regex decides
+    assert gate.allows(frozenset({"Board", "thanked"}))
+    assert not gate.allows(frozenset({"Su", "Long", "will", "be", "there"}))  # "will" alone
+    assert not gate.allows(frozenset({"leading", "the", "work"}))  # "leading" without "is"
+    assert not gate.allows(frozenset({"Will", "Lead"}))  # the phrases are matched as written
+    assert not gate.allows(frozenset())
+
+
+def test_open_ended_phrase_gate_does_not_need_the_last_word():
+    """`list_lead` has no boundary after a lead, so its last word may run on ("together withdrawn")."""
+    gate = phrase_gate(["together with", "sent their apologies"], open_end=True)
+    assert gate.allows(frozenset({"together", "withdrawn"}))
+    assert gate.allows(frozenset({"sent", "their", "regrets"}))
+    assert not gate.allows(frozenset({"with", "their", "apologies"}))
+    assert phrase_gate(["present", "attended by"], open_end=True).allows(frozenset())  # one word: no gate
 
 
 @pytest.mark.parametrize(
@@ -207,10 +250,11 @@ def test_word_gates_never_block_a_list_or_label_match(text):
     text they match holds one."""
     rules = _rules()
     words = _words(text)
+    if rules.list_lead.search(text.lower()):
+        assert rules.list_lead_gate.allows(words.lower)
     gated = [
         (rules.list_label, rules.list_label_words, words.lower),
         (rules.inline_list_label, rules.list_label_words, words.lower),
-        (rules.list_lead, rules.list_lead_words, words.lower),
         (rules.plural_lead, rules.plural_words, words.cased),
         (rules.field, rules.field_words, words.lower),
         (rules.inline_field, rules.inline_field_words, words.cased),
@@ -220,8 +264,6 @@ def test_word_gates_never_block_a_list_or_label_match(text):
             assert not cues.isdisjoint(section_words), pattern.pattern[:60]
     assert not rules.list_label_words.isdisjoint(_words("Board members present: Ann Lee").lower)
     assert rules.list_label_words.isdisjoint(_words("The Board noted the report.").lower)
-    assert _opening_cue_words(["together with", "sent their apologies"]) == {"together", "their"}
-    assert _opening_cue_words(["present", "attended by"]) is None  # a one-word phrase: no cue word
 
 
 @pytest.mark.parametrize(
@@ -431,6 +473,26 @@ def test_the_post_after_a_name_is_searched_before_the_name(text):
         assert rules.appositive.search(text)
     if rules.bracket_role.search(text):
         assert rules.post_in_brackets.search(text)
+
+
+@pytest.mark.parametrize("text", [
+    *LEADING_NAMES,
+    "Priya Shah, the interim Deputy Director of Housing, presented the plan.",
+    "Tom Kerr – Head of Waste Services; Lin Wu - Finance Lead",
+    "Lin Wu - Finance Lead",
+    "-x Lin Wu\t- Finance Lead",
+    "Lin Wu\n-Finance Lead",
+    "Signed: Ruth Adams (3rd March 2023)",
+    "Jo Bell — Chief Officer",
+    "The Board, having noted the report, agreed it.",
+    "Director of Finance and no separator at all",
+    "",
+])
+def test_appositive_searched_from_the_first_separator_finds_what_a_full_search_finds(text):
+    rules = _rules()
+    full = rules.appositive.search(text)
+    found = _has_appositive(rules, text)
+    assert (found and found.span()) == (full and full.span())
 
 
 def test_what_follows_a_name_in_apposition_or_brackets():

@@ -13,6 +13,8 @@ The speed-ups, and what a rule writer needs to know about each:
 - gates (`gate_for`): a regular expression from the data files is tried only on texts holding a literal
   that every match of it holds, read from the pattern itself (so a new cue is gated by its own words);
   `holds` / `worth`: the same for the cue word sets and pre-searches the people rules declare;
+  `phrase_gate`: a pattern of phrases from a data file tried only on texts holding every word of one of
+  them (built from the phrases, so a new phrase gates itself);
 - regular expressions rewritten to open with literals or a character class, which `re` skips to quickly
   (`word_start_alternation`, `by_first_letter`, `literal`, `names_alternation`, `acronym_alternation`,
   `place_names`, and `choose` for the patterns rewritten by hand beside their plain form);
@@ -198,6 +200,49 @@ def gate_for(pattern: re.Pattern[str]) -> Gate:
         (tuple(sorted(t for t, ci in options if not ci)), tuple(sorted(t for t, ci in options if ci)))
         for options in required[:MAX_NEEDS]
     ))
+
+
+WORD_RUN = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class PhraseGate:
+    """`gate.allows(words)` is False only when a text whose words are `words` holds none of the phrases a
+    pattern is built from: each phrase needs all of its words (not just one), so a section holding "will"
+    and "lead" far apart passes, one holding only "will" does not.  Built from the phrases themselves
+    (`phrase_gate`), never from a list of its own, so a phrase added to a data file gates itself.
+    """
+
+    by_cue: dict[str, tuple[frozenset[str], ...]]  # a phrase's longest word -> the words of such phrases
+    cues: frozenset[str]
+    always: bool  # a phrase with no word it must hold whole: no gate
+
+    def allows(self, words: frozenset[str] | set[str]) -> bool:
+        if not ENABLED or self.always:
+            return True
+        for cue in self.cues & words:
+            for needed in self.by_cue[cue]:
+                if needed <= words:
+                    return True
+        return False
+
+
+def phrase_gate(phrases: Iterable[str], *, open_end: bool = False) -> PhraseGate:
+    """The gate of a pattern matching any of `phrases` as whole words (each word a whole word of the text:
+    a word boundary before the phrase, whitespace between its words, a boundary after it).  With
+    `open_end` the pattern has no boundary after a phrase, so its last word may run on ("together
+    withdrawn") and is not required.
+    """
+    by_cue: dict[str, list[frozenset[str]]] = {}
+    always = False
+    for phrase in phrases:
+        words = WORD_RUN.findall(phrase)
+        needed = frozenset(words[:-1] if open_end else words)
+        if not needed:
+            always = True
+            continue
+        by_cue.setdefault(max(sorted(needed), key=len), []).append(needed)
+    return PhraseGate({cue: tuple(sets) for cue, sets in by_cue.items()}, frozenset(by_cue), always)
 
 
 # ------------------------------------------------------------------------------------- token patterns

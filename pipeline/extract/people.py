@@ -90,15 +90,6 @@ def _cue_words(phrases: list[str]) -> frozenset[str]:
     return frozenset(_cue_word(phrase) for phrase in phrases)
 
 
-def _opening_cue_words(phrases: list[str]) -> frozenset[str] | None:
-    """`_cue_words` for a pattern with no word boundary after its phrases (`list_lead`): the last word of
-    a phrase may run on ("together withdrawn"), so the longest of the others; None (no such cue) when a
-    phrase is one word.
-    """
-    words = [WORD.findall(phrase)[:-1] for phrase in phrases]
-    return frozenset(max(w, key=len) for w in words) if all(words) else None
-
-
 @dataclass(frozen=True)
 class _Rules:
     honorific: re.Pattern[str]
@@ -125,7 +116,7 @@ class _Rules:
     # phrase (`_cue_words`) among the section's words, a contact detail, a date.
     honorific_words: frozenset[str]
     before_words: frozenset[str]  # lower-cased
-    after_words: frozenset[str]
+    after_gate: fast.PhraseGate  # all the words of an `after` phrase, as written
     after_phrase: re.Pattern[str]  # an `after` phrase after a space ("will lead"; "will" alone is common)
     role_words: frozenset[str]
     role_words_lower: frozenset[str]
@@ -153,7 +144,7 @@ class _Rules:
     field_words: frozenset[str]  # lower-cased
     inline_field_words: frozenset[str]
     list_label_words: frozenset[str]  # lower-cased; `list_label` is case-insensitive, `inline_list_label` not
-    list_lead_words: frozenset[str] | None  # lower-cased; None: always scan
+    list_lead_gate: fast.PhraseGate  # lower-cased; the words of a lead but its last, which may run on
     plural_words: frozenset[str]
 
 
@@ -210,7 +201,7 @@ def _rules() -> _Rules:
         collective_after=re.compile(rf"[ \t]+(?:{alternation(data['collective_nouns'])})\b"),
         honorific_words=_cue_words(data["honorifics"]),
         before_words=_cue_words([p.lower() for p in data["before_phrases"]]),
-        after_words=_cue_words(data["after_phrases"]),
+        after_gate=fast.phrase_gate(data["after_phrases"]),
         after_phrase=re.compile(rf"[ \t](?:{alternation(data['after_phrases'])})\b"),
         role_words=_cue_words(data["role_heads"]),
         role_words_lower=_cue_words([r.lower() for r in data["role_heads"]]),
@@ -247,7 +238,7 @@ def _label_cue_words(data: dict[str, Any]) -> dict[str, Any]:
         "field_words": _cue_words([label.lower() for label in data["field_labels"]]),
         "inline_field_words": _cue_words(data["inline_field_labels"]),
         "list_label_words": _cue_words([label.lower() for label in data["list_labels"]]),
-        "list_lead_words": _opening_cue_words([lead.lower() for lead in data["list_leads"]]),
+        "list_lead_gate": fast.phrase_gate([lead.lower() for lead in data["list_leads"]], open_end=True),
         "plural_words": _cue_words(data["plural_honorifics"]),
     }
 
@@ -350,7 +341,7 @@ def _list_blocks(rules: _Rules, text: str, words: _Words) -> Iterator[tuple[int,
         block_end = text.find("\n\n", start)
         yield label.end(), len(text) if block_end < 0 else block_end
     leads: Iterable[re.Match[str]] = ()
-    if rules.list_lead_words is None or fast.holds(rules.list_lead_words, words.lower):
+    if rules.list_lead_gate.allows(words.lower):
         lower = text.lower()
         leads = rules.list_lead.finditer(lower if len(lower) == len(text) else text)
     plurals = rules.plural_lead.finditer(text) if fast.holds(rules.plural_words, words.cased) else ()
@@ -541,9 +532,9 @@ def _cued_names(
             yield match.start("name"), match.end("name"), 1 if match.group("hon") else 2
     span_ends = {s.end_char for s in spans if s.label_ in ("BODY", "ROLE")}
     led = (
-        (rules.after, not rules.after_words.isdisjoint(words) and rules.after_phrase.search(text)),
+        (rules.after, rules.after_gate.allows(words) and rules.after_phrase.search(text)),
         (rules.apposition, (not rules.role_words_lower.isdisjoint(lower_words) or rules.has_date.search(text))
-         and rules.appositive.search(text)),
+         and _has_appositive(rules, text)),
         (rules.bracket_role, "(" in text and not rules.role_words_lower.isdisjoint(lower_words)
          and rules.post_in_brackets.search(text)),
         (rules.contact, "@" in text or rules.has_contact.search(text)),
@@ -564,6 +555,20 @@ def _cued_names(
         yield start, end, 2
     for start, end, has_hon in _list_items(rules, text, blocks):
         yield start, end, 1 if has_hon else 2
+
+
+# What opens an appositive (`_appositive`): a comma, a dash, a bracket, or whitespace before a hyphen.
+APPOSITIVE_OPENERS = (",", "–", "—", "(")
+
+
+def _has_appositive(rules: _Rules, text: str) -> re.Match[str] | None:
+    """`rules.appositive.search(text)`, searched from the first character that can open one (an
+    appositive is rare, and most of a section's text lies before its first comma or dash)."""
+    found = [at for at in (text.find(opener) for opener in APPOSITIVE_OPENERS) if at >= 0]
+    hyphen = text.find("-")
+    if hyphen >= 0:
+        found.append(max(0, hyphen - 1))  # "\s-": the whitespace before the hyphen opens it
+    return rules.appositive.search(text, min(found)) if found else None
 
 
 def _past_stopwords(rules: _Rules, text: str, start: int, end: int) -> int:
