@@ -739,7 +739,7 @@ class BodyGrammarComponent:
         found: list[Span] = []
         flagged = doc.to_array([self.head_flag]).reshape(-1)
         # A head has the flag (a word of the heads): `_is_head` runs only on the few tokens that have it.
-        possible = [bool(flag) for flag in flagged.tolist()] + [False, False]
+        possible = (flagged != 0).tolist() + [False, False]  # plain bools, made by numpy
         for i in fast.choose(flagged.nonzero()[0].tolist(), range(len(doc))):
             if i in role_tokens or not self._is_head(doc, i) or not self._head_ends_here(doc, i, possible):
                 continue
