@@ -150,7 +150,7 @@ def _document_bodies(chunks: Sequence[_Chunk], founds: list[list[Found]]) -> lis
                 acronyms.setdefault(acronym, item.norm)
     if not variants and not acronyms:
         return [[] for _ in chunks]
-    for found in founds:
+    for found in founds if acronyms else ():  # only a defined acronym is cut off a body's front
         _drop_leading_acronyms(found, acronyms)
     # names are matched in the lower-cased text (same length: same offsets)
     acronym_re = name_re = None
