@@ -170,7 +170,7 @@ def _rules() -> _Rules:
     word_hon = rf"(?P<hon>(?:{word_start(data['honorifics'])}){more_hon})"  # `\b{hon}`
     post = rf"(?:,?[ \t]+(?:{alternation(data['post_nominals'])})\b)+"
     roles = fast.by_first_letter(data["role_heads"])
-    appositive = _appositive(roles)
+    appositive = _appositive(roles, APPOSITIVE_OPENER)
     in_brackets = rf"\((?=[^()\n]{{0,80}}?\b(?i:{roles})\b)"
     return _Rules(
         honorific=re.compile(
@@ -193,7 +193,7 @@ def _rules() -> _Rules:
         ),
         list_label=re.compile(rf"(?im)^[ \t]*(?:{alternation(data['list_labels'])})[ \t]*(?::|\t)[ \t]*"),
         apposition=re.compile(rf"(?P<name>{LEADING_NAME})(?:{post})?[ \t]*{appositive}"),
-        appositive=re.compile(appositive),
+        appositive=re.compile(_appositive(roles, fast.choose(OPENER_FIRST, APPOSITIVE_OPENER))),
         role_before=re.compile(rf"(?:{word_start(data['role_heads'])})[ \t]+(?P<name>{NAME})"),
         contact=re.compile(rf"(?P<name>{LEADING_NAME}){CONTACT_AFTER}"),
         post_cue=re.compile(rf"(?P<name>{LEADING_NAME}){post}(?![\w-])"),
@@ -223,10 +223,18 @@ def _rules() -> _Rules:
     )
 
 
-def _appositive(roles: str) -> str:
-    """What follows a name in apposition: a post or a date after a comma, dash or bracket."""
+# What opens an appositive: a comma, a dash, whitespace before a hyphen, a bracket.
+APPOSITIVE_OPENER = r"(?:,|–|—|\s-|\()"
+# The same, each alternative opening with its own character ("\s-" as "-" after whitespace), for the
+# search that only asks whether a section holds an appositive: `re` then skips to those few characters
+# instead of trying every whitespace.  A match starts one character later, never at another place.
+OPENER_FIRST = r"(?:,|–|—|-(?<=\s-)|\()"
+
+
+def _appositive(roles: str, opener: str) -> str:
+    """What follows a name in apposition: a post or a date after `opener` (a comma, dash or bracket)."""
     return (
-        rf"(?:,|–|—|\s-|\()[ \t]*(?i:the\s+)?"
+        rf"{opener}[ \t]*(?i:the\s+)?"
         rf"(?i:former|interim|acting|joint|deputy|vice|statutory|independent|new|incoming|outgoing|\s)*"
         rf"(?:(?i:(?:[A-Za-z&]+[ \t]+){{0,4}}?(?:{roles}))\b"
         rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+[A-Z][a-z]+[ \t]+\d{{4}})"
@@ -534,7 +542,7 @@ def _cued_names(
     led = (
         (rules.after, rules.after_gate.allows(words) and rules.after_phrase.search(text)),
         (rules.apposition, (not rules.role_words_lower.isdisjoint(lower_words) or rules.has_date.search(text))
-         and _has_appositive(rules, text)),
+         and rules.appositive.search(text)),
         (rules.bracket_role, "(" in text and not rules.role_words_lower.isdisjoint(lower_words)
          and rules.post_in_brackets.search(text)),
         (rules.contact, "@" in text or rules.has_contact.search(text)),
@@ -555,20 +563,6 @@ def _cued_names(
         yield start, end, 2
     for start, end, has_hon in _list_items(rules, text, blocks):
         yield start, end, 1 if has_hon else 2
-
-
-# What opens an appositive (`_appositive`): a comma, a dash, a bracket, or whitespace before a hyphen.
-APPOSITIVE_OPENERS = (",", "–", "—", "(")
-
-
-def _has_appositive(rules: _Rules, text: str) -> re.Match[str] | None:
-    """`rules.appositive.search(text)`, searched from the first character that can open one (an
-    appositive is rare, and most of a section's text lies before its first comma or dash)."""
-    found = [at for at in (text.find(opener) for opener in APPOSITIVE_OPENERS) if at >= 0]
-    hyphen = text.find("-")
-    if hyphen >= 0:
-        found.append(max(0, hyphen - 1))  # "\s-": the whitespace before the hyphen opens it
-    return rules.appositive.search(text, min(found)) if found else None
 
 
 def _past_stopwords(rules: _Rules, text: str, start: int, end: int) -> int:
