@@ -20,6 +20,7 @@
 
 import dataclasses
 import itertools
+import random
 import re
 import string
 from pathlib import Path
@@ -46,6 +47,7 @@ from pipeline.extract.fast import (
     pattern_anchor,
     phrase_gate,
     starts_scan,
+    whole_occurrences,
     word_start_alternation,
 )
 from pipeline.extract.memberships import _cues
@@ -498,6 +500,29 @@ def test_appositive_gate_opening_with_its_characters_finds_what_the_written_open
     assert bool(found) == bool(full)
     if full:
         assert found.span() in (full.span(), (full.start() + 1, full.end()))
+
+
+@pytest.mark.parametrize("name", ["Ann Lee", "Ann Ann", "A A", "Zoë Ng", "O'Neil Roy"])
+@pytest.mark.parametrize("text", [
+    "Ann Lee, Ann Lee-Smith, xAnn Lee, Ann Lees, _Ann Lee, Ann Lee_, -Ann Lee, Ann Lee2, ²Ann Lee, Ann Lee.",
+    "Ann Ann Ann Ann Ann, A A A A, A A",
+    "Zoë Ng Zoë Ngé ÉZoë Ng (Zoë Ng)\nZoë Ng",
+    "O'Neil Roy O'Neil Royal ''O'Neil Roy",
+    "",
+])
+def test_whole_occurrences_are_those_of_the_pattern_with_lookarounds(name, text):
+    written = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+    assert whole_occurrences(text, name) == [m.span() for m in written.finditer(text)]
+
+
+def test_whole_occurrences_match_the_pattern_on_random_text():
+    rng = random.Random(7)
+    pieces = ["Ann", "Lee", " ", "-", "_", "x", "2", "é", "²", ".", "\n", "Ann Lee"]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        for name in ("Ann Lee", "Ann", "Lee Ann"):
+            written = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+            assert whole_occurrences(text, name) == [m.span() for m in written.finditer(text)], (text, name)
 
 
 def test_what_follows_a_name_in_apposition_or_brackets():

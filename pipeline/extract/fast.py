@@ -593,6 +593,31 @@ def literal(text: str, not_before: str, after: str) -> re.Pattern[str]:
     return re.compile(rf"{first}(?<!{not_before}{first}){re.escape(text[1:])}{after}")
 
 
+def _word_or_hyphen(char: str) -> bool:
+    r"""Whether `char` is in re's `[\w-]` (re's `\w` is `str.isalnum` and the underscore)."""
+    return char.isalnum() or char == "_" or char == "-"
+
+
+def whole_occurrences(text: str, name: str) -> list[tuple[int, int]]:
+    r"""(start, end) of each occurrence of `name` in `text` with no word character or hyphen either side,
+    as `re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)` finds them: left to right, none
+    overlapping.  Fast: `str.find`, no pattern to compile (each name is looked for in one text only).
+    """
+    if not ENABLED:
+        return [m.span() for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)]
+    found = []
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        whole_before = at == 0 or not _word_or_hyphen(text[at - 1])
+        if whole_before and (end == len(text) or not _word_or_hyphen(text[end])):
+            found.append((at, end))
+            at = text.find(name, end) if name else -1
+        else:
+            at = text.find(name, at + 1)
+    return found
+
+
 def names_alternation(names: list[str]) -> str:
     """Any of `names` (of two words or more, any whitespace between words) as whole words (no word
     character or hyphen either side), the first in the list where several match at one place.  Fast:

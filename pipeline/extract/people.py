@@ -445,8 +445,7 @@ def find_people(
     exempt = {(s, e) for s, e in listed if not any(s < be and bs < e for bs, be in roles)}
     names = {text[s:e] for s, e in confirmed + list(exempt) if " " in text[s:e].strip()}
     for name in names:
-        elsewhere = fast.literal(name, r"[\w-]", r"(?![\w-])")
-        confirmed.extend((m.start(), m.end()) for m in elsewhere.finditer(text))
+        confirmed.extend(fast.whole_occurrences(text, name))
     return _to_found(rules, text, confirmed + list(exempt), blocked, exempt)
 
 
