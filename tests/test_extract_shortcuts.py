@@ -44,6 +44,7 @@ from pipeline.extract.fast import (
     gate_for,
     literal,
     names_alternation,
+    names_finder,
     pattern_anchor,
     phrase_gate,
     starts_scan,
@@ -380,6 +381,26 @@ def test_names_grouped_by_first_word_match_as_a_flat_alternation():
             "gm health and care partnership-x, health  and\ncare partnership")
     grouped = re.compile(names_alternation(names))
     assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in flat.finditer(text)]
+    assert names_finder(names)(text) == [m.span() for m in flat.finditer(text)]
+
+
+def test_names_finder_matches_the_alternation_on_random_text():
+    """`names_finder` finds by `str.find` what `names_alternation` finds, edges, whitespace runs and
+    names sharing a first word included."""
+    names = sorted(["nhs fenby ccg", "nhs fenby ccg board", "fenby care board", "fenby care", "a b c",
+                    "care (icp) board", "nhs.x y"], key=len, reverse=True)
+    flat = re.compile(rf"(?<![\w-])(?:{alternation(names)})(?![\w-])")
+    rng = random.Random(11)
+    words = ["nhs", "fenby", "ccg", "board", "care", "(icp)", "a", "b", "c", "nhs.x", "y", "é", "", *names]
+    gaps = [" ", " ", " ", "  ", "\n", " \t", "-", "_", "x", "", "."]
+    finder = names_finder(names)
+    matched = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(words) + rng.choice(gaps) for _ in range(rng.randint(0, 12)))
+        expected = [m.span() for m in flat.finditer(text)]
+        assert finder(text) == expected, text
+        matched += bool(expected)
+    assert matched > 300  # the texts do hold names
 
 
 

@@ -152,31 +152,32 @@ def _document_bodies(chunks: Sequence[_Chunk], founds: list[list[Found]]) -> lis
         return [[] for _ in chunks]
     for found in founds if acronyms else ():  # only a defined acronym is cut off a body's front
         _drop_leading_acronyms(found, acronyms)
-    # names are matched in the lower-cased text (same length: same offsets)
-    acronym_re = name_re = None
-    if acronyms:
-        acronym_re = re.compile(fast.whole_alternation(acronyms, r"\w&/-"))
-    name_source = fast.names_alternation(sorted(variants, key=len, reverse=True))
-    if variants:
-        name_re = re.compile(name_source)
+    acronym_re = re.compile(fast.whole_alternation(acronyms, r"\w&/-")) if acronyms else None
+    ordered = sorted(variants, key=len, reverse=True)
+    find_names = fast.names_finder(ordered) if variants else None
 
     def variant_norm(text: str) -> str | None:
         return variants.get(collapse(text).lower())
+
+    def acronym_spans(text: str) -> list[tuple[int, int]]:
+        return [m.span() for m in acronym_re.finditer(text)] if acronym_re else []
+
+    def name_spans(text: str) -> list[tuple[int, int]]:
+        if find_names is None:
+            return []
+        lower = text.lower()  # names are matched in the lower-cased text (same length: same offsets)
+        if len(lower) == len(text):
+            return find_names(lower)
+        # case folding changed the length: the names in any case, in the text as written
+        pattern = re.compile(fast.names_alternation(ordered), re.IGNORECASE)
+        return [m.span() for m in pattern.finditer(text)]
 
     added: list[list[Found]] = []
     for chunk, found in zip(chunks, founds, strict=True):
         taken = [(f.start, f.end) for f in found]
         extra: list[Found] = []
-        lower = chunk.text.lower()
-        names = name_re
-        if len(lower) != len(chunk.text) and name_re is not None:  # case folding changed the length
-            lower, names = chunk.text, re.compile(name_source, re.IGNORECASE)
-        searches = ((acronym_re, chunk.text, acronyms.get), (names, lower, variant_norm))
-        for pattern, haystack, norm_of in searches:
-            if pattern is None:
-                continue
-            for match in pattern.finditer(haystack):
-                start, end = match.span()
+        for spans, norm_of in ((acronym_spans, acronyms.get), (name_spans, variant_norm)):
+            for start, end in spans(chunk.text):
                 if any(a < end and start < b for a, b in taken):
                     continue
                 taken.append((start, end))
