@@ -156,7 +156,10 @@ def alternate(other: Path, rounds: int, passes: int) -> None:
     for key in ("first", "median_later"):
         this = statistics.median(r[key] for r in runs["this"])
         that = statistics.median(r[key] for r in runs["other"])
-        print(f"{key:<13} this {this:.3f} s  other ({other}) {that:.3f} s  ratio {this / that:.3f}")
+        # each round's ratio too: the two runs of a round share the machine's load of the moment
+        paired = statistics.median(a[key] / b[key] for a, b in zip(runs["this"], runs["other"], strict=True))
+        print(f"{key:<13} this {this:.3f} s  other ({other}) {that:.3f} s  ratio of medians {this / that:.3f}"
+              f"  median ratio per round {paired:.3f}")
 
 
 def main() -> None:
