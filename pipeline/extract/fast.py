@@ -19,6 +19,8 @@ The speed-ups, and what a rule writer needs to know about each:
   (`word_start_alternation`, `by_first_letter`, `literal`, `names_alternation`, `acronym_alternation`,
   `place_names`, and `choose` for the patterns rewritten by hand beside their plain form);
 - `starts_scan`: a case-insensitive phrase pattern tried only where one of its phrases starts;
+- literal names looked for once per document by `str.find` rather than a pattern compiled for them
+  (`whole_occurrences`, `names_finder`): compiling costs more than the search;
 - the tokenizer (`speed_up_tokenizer`): no prefix/suffix/infix search on words of ASCII letters, a cache of
   `TOKENIZER_CACHE` chunks rather than spaCy's 10,000, and the lexical attributes no rule reads not
   computed (`unread_getters`, `drop_getters`).
