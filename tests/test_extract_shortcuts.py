@@ -226,6 +226,12 @@ def test_after_phrase_gate_needs_every_word_of_one_phrase():
     assert not gate.allows(frozenset())
 
 
+def test_phrase_gate_is_open_on_the_reference_path(monkeypatch):
+    gate = phrase_gate(["will lead"])
+    monkeypatch.setattr("pipeline.extract.fast.ENABLED", False)
+    assert gate.allows(frozenset())
+
+
 def test_open_ended_phrase_gate_does_not_need_the_last_word():
     """`list_lead` has no boundary after a lead, so its last word may run on ("together withdrawn")."""
     gate = phrase_gate(["together with", "sent their apologies"], open_end=True)
