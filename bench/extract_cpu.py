@@ -158,8 +158,10 @@ def alternate(other: Path, rounds: int, passes: int) -> None:
         that = statistics.median(r[key] for r in runs["other"])
         # each round's ratio too: the two runs of a round share the machine's load of the moment
         paired = statistics.median(a[key] / b[key] for a, b in zip(runs["this"], runs["other"], strict=True))
+        # and the least of each: the run least slowed by other work on the machine
+        least = min(r[key] for r in runs["this"]) / min(r[key] for r in runs["other"])
         print(f"{key:<13} this {this:.3f} s  other ({other}) {that:.3f} s  ratio of medians {this / that:.3f}"
-              f"  median ratio per round {paired:.3f}")
+              f"  median ratio per round {paired:.3f}  ratio of minima {least:.3f}")
 
 
 def main() -> None:
