@@ -7,12 +7,13 @@ reported apart: spaCy's vocabulary and tokenizer cache and the extractors' cache
 an ingest worker sees each document once.  Wall time is not measured (the machine is shared).
 
     python bench/extract_cpu.py [--passes 3] [--save SNAPSHOT.json | --compare SNAPSHOT.json]
-    python bench/extract_cpu.py --rounds 4 --tree /path/to/other/checkout   # alternate two code trees
+    python bench/extract_cpu.py --rounds 4 --tree /path/to/other/checkout [--together]  # two code trees
 
 `--save` writes every extracted record (the `repr` of each, per document and field) as JSON; `--compare`
 reports the first document and field that differ from a saved snapshot and exits 1.  With `--tree`, each
-round runs this checkout and the other one in fresh processes, alternating, and prints the medians of
-both side by side (same corpus cache, same machine load): the honest way to compare two versions.
+round runs this checkout and the other one in fresh processes, alternating (or both at once with
+`--together`, so that they meet the same load from the rest of a shared machine), and prints the medians
+of both side by side: the honest way to compare two versions.
 
 A benchmark, not a test: it asserts nothing about speed.
 """
@@ -131,25 +132,37 @@ def _summary(times: list[list[float]]) -> dict[str, float]:
     return {"first": totals[0], "median_later": statistics.median(later), "docs": len(times[0])}
 
 
-def _run_tree(tree: Path, passes: int) -> dict:
-    """One fresh process of `measure` with `tree`'s `pipeline` package first on the path."""
+def _start_tree(tree: Path, passes: int) -> subprocess.Popen:
+    """A fresh process of `measure` with `tree`'s `pipeline` package first on the path."""
     env = dict(os.environ, PYTHONPATH=str(tree))
     env.pop("ICSDOCS_REFERENCE", None)
-    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--passes", str(passes), "--json"],
-                          capture_output=True, text=True, env=env, cwd=tree, check=False)
-    if done.returncode:
-        raise SystemExit(done.stderr)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    command = [sys.executable, str(Path(__file__).resolve()), "--passes", str(passes), "--json"]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            cwd=tree)
 
 
-def alternate(other: Path, rounds: int, passes: int) -> None:
-    """Rounds of this checkout and `other`, alternating which goes first; medians side by side."""
+def _times(process: subprocess.Popen) -> list[list[float]]:
+    out, err = process.communicate()
+    if process.returncode:
+        raise SystemExit(err)
+    return json.loads(out.strip().splitlines()[-1])["times"]
+
+
+def alternate(other: Path, rounds: int, passes: int, *, together: bool = False) -> None:
+    """Rounds of this checkout and `other`, alternating which goes first (or, `together`, both at once, so
+    that both meet the same load from the rest of the machine); medians side by side."""
     runs: dict[str, list[dict]] = {"this": [], "other": []}
     _read_corpus()  # the cache, before the timed processes
     for number in range(rounds):
         order = [("this", ROOT), ("other", other)]
-        for name, tree in order if number % 2 == 0 else order[::-1]:
-            result = _summary(_run_tree(tree, passes)["times"])
+        if number % 2:
+            order.reverse()
+        if together:
+            started = [(name, _start_tree(tree, passes)) for name, tree in order]
+            results = [(name, _summary(_times(process))) for name, process in started]
+        else:
+            results = [(name, _summary(_times(_start_tree(tree, passes)))) for name, tree in order]
+        for name, result in results:
             runs[name].append(result)
             print(f"round {number + 1} {name:<5} first {result['first']:.2f} s  "
                   f"later median {result['median_later']:.2f} s", file=sys.stderr)
@@ -171,10 +184,11 @@ def main() -> None:
     parser.add_argument("--compare", type=Path, help="compare the records with this saved snapshot")
     parser.add_argument("--tree", type=Path, help="another checkout to alternate with (see --rounds)")
     parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--together", action="store_true", help="with --tree: run both at once each round")
     parser.add_argument("--json", action="store_true", help="print the raw times as one JSON line")
     args = parser.parse_args()
     if args.tree:
-        alternate(args.tree.resolve(), args.rounds, args.passes)
+        alternate(args.tree.resolve(), args.rounds, args.passes, together=args.together)
         return
     result = measure(args.passes)
     if args.json:
