@@ -18,7 +18,7 @@ The speed-ups, and what a rule writer needs to know about each:
   `place_names`, and `choose` for the patterns rewritten by hand beside their plain form);
 - `starts_scan`: a case-insensitive phrase pattern tried only where one of its phrases starts;
 - the tokenizer (`speed_up_tokenizer`): no prefix/suffix/infix search on words of ASCII letters, and the
-  lexical attributes no rule reads not computed (`unread_getters`, `drop_getters`).
+  lexical attributes no rule reads not computed (`unread_getters`, `drop_getters`, `refuse_unread_tests`).
 """
 
 from __future__ import annotations
@@ -420,17 +420,20 @@ def _unread_getters(vocab: Vocab) -> list[int]:
     return [attrs.IDS[name] for name in UNREAD_LEXEME_ATTRS if attrs.IDS[name] in vocab.lex_attr_getters]
 
 
-def drop_getters(nlp: Language, ids: list[int]) -> None:
-    """Stop computing the attributes `ids` for new words; refused if a ruler's token patterns test one of
-    `UNREAD_LEXEME_ATTRS` (it would never match).
-    """
+def drop_getters(vocab: Vocab, ids: list[int]) -> None:
+    """Stop computing the attributes `ids` for new words: `build_nlp` does it before adding the rulers,
+    whose patterns make a few thousand words, and then checks them (`refuse_unread_tests`)."""
+    for getter_id in ids:
+        del vocab.lex_attr_getters[getter_id]
+
+
+def refuse_unread_tests(nlp: Language) -> None:
+    """ValueError if a ruler's token patterns test one of `UNREAD_LEXEME_ATTRS` (it would never match)."""
     tested = {name for _, component in nlp.pipeline for name in getattr(component, "tested_attrs", ())}
     unread = sorted(tested & set(UNREAD_LEXEME_ATTRS))
     if unread:
         raise ValueError(f"token patterns test {', '.join(unread)}: remove them from UNREAD_LEXEME_ATTRS in "
                          "pipeline/extract/fast.py")
-    for getter_id in ids:
-        del nlp.vocab.lex_attr_getters[getter_id]
 
 
 # A word of ASCII letters only ("Board", "transformation"): most of the words new to a worker.
