@@ -522,9 +522,19 @@ def guarded_results(func: Callable[[Any], Any], tasks: Iterable[Task], *, worker
                          should_stop=should_stop, prepare=prepare, needs_prepare=needs_prepare)
     for outcome in outcomes:
         if isinstance(outcome.value, ReadDocument):
-            pending.appendleft(outcome.value)
+            _requeue(pending, outcome.value)
             continue
         yield _outcome_to_result(outcome, timeout)
+
+
+def _requeue(pending: deque[Task | ReadDocument], done: ReadDocument) -> None:
+    """`done` back at the head of the queue for its extraction, the documents read so far longest text
+    first: the batch then ends on a short extraction rather than waiting for a long one."""
+    index = 0
+    while (index < len(pending) and isinstance(pending[index], ReadDocument)
+           and len(pending[index].result.text) >= len(done.result.text)):
+        index += 1
+    pending.insert(index, done)
 
 
 def _count(summary: BatchSummary, result: DocumentResult) -> None:

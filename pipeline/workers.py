@@ -233,9 +233,10 @@ def run_tasks(
             if not busy and ready:
                 return
             waiting = [*busy, preparation.wake] if preparation.running else list(busy)
-            for conn in wait(waiting, timeout=POLL_SECONDS):
-                if conn in busy:
-                    yield _collect(busy[conn])
+            finished = [_collect(busy[conn]) for conn in wait(waiting, timeout=POLL_SECONDS) if conn in busy]
+            # the freed workers start on their next tasks before the caller takes (and stores) the results
+            _hand_out(pool, pending, preparation.done(), needs_prepare or _needs_nothing)
+            yield from finished
             yield from _stop_overdue(pool, timeout)
     finally:
         for worker in pool:
