@@ -17,7 +17,7 @@ The speed-ups, and what a rule writer needs to know about each:
   (`word_start_alternation`, `by_first_letter`, `literal`, `names_alternation`, `acronym_alternation`,
   `place_names`, and `choose` for the patterns rewritten by hand beside their plain form);
 - `starts_scan`: a case-insensitive phrase pattern tried only where one of its phrases starts;
-- the tokenizer (`speed_up_tokenizer`): no prefix/suffix/infix search on words of ASCII letters, and the
+- the tokenizer (`blank_english`): no prefix/suffix/infix search on words of ASCII letters, and the
   lexical attributes no rule reads not computed (`unread_getters`, `drop_getters`, `refuse_unread_tests`).
 """
 
@@ -29,11 +29,13 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import spacy
 from spacy import attrs
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 from spacy.vocab import Vocab
 
 from pipeline.textutil import alternation
@@ -454,18 +456,25 @@ class _UnlessPlainWord:
         return self.no_match if text.isascii() and text.isalpha() else self.rule(text)  # PLAIN_WORD
 
 
-def _skip_rules_for_plain_words(nlp: Language) -> None:
-    # A new tokenizer with the same rules: setting each rule on the old one would reload its thousands
-    # of special cases each time.
-    old = nlp.tokenizer
-    nlp.tokenizer = Tokenizer(
-        nlp.vocab, rules=old.rules, token_match=old.token_match,
-        prefix_search=_UnlessPlainWord(old.prefix_search, None),
-        suffix_search=_UnlessPlainWord(old.suffix_search, None),
-        infix_finditer=_UnlessPlainWord(old.infix_finditer, ()),
-        url_match=_UnlessPlainWord(old.url_match, None),
-        faster_heuristics=old.faster_heuristics, max_cache_size=old.max_cache_size,
-    )
+# spaCy's own tokenizer (`spacy.Tokenizer.v1`: the language's defaults), its rules skipped for plain words.
+PLAIN_WORDS_TOKENIZER = "icsdocs_plain_words_tokenizer_v1"
+
+
+@registry.tokenizers(PLAIN_WORDS_TOKENIZER)
+def make_plain_words_tokenizer() -> Callable[[Language], Tokenizer]:
+    # Made with the wrapped rules at once: a rule changed on a tokenizer already made reloads its
+    # thousands of special cases.
+    def make(nlp: Language) -> Tokenizer:
+        defaults = nlp.Defaults
+        return Tokenizer(
+            nlp.vocab, rules=defaults.tokenizer_exceptions, token_match=defaults.token_match,
+            prefix_search=_UnlessPlainWord(compile_prefix_regex(defaults.prefixes).search, None),
+            suffix_search=_UnlessPlainWord(compile_suffix_regex(defaults.suffixes).search, None),
+            infix_finditer=_UnlessPlainWord(compile_infix_regex(defaults.infixes).finditer, ()),
+            url_match=_UnlessPlainWord(defaults.url_match, None),
+        )
+
+    return make
 
 
 class _TextKeepingTokenizer:
@@ -496,11 +505,12 @@ def unread_getters(vocab: Vocab) -> list[int]:
     return _unread_getters(vocab) if ENABLED else []
 
 
-def speed_up_tokenizer(nlp: Language) -> None:
-    """The tokenizer skipping its rules for plain words (same tokens); as spaCy makes it on the
-    reference path."""
-    if ENABLED:
-        _skip_rules_for_plain_words(nlp)
+def blank_english() -> Language:
+    """`spacy.blank("en")`, its tokenizer skipping its rules for plain words (the same tokens); as spaCy
+    makes it on the reference path."""
+    if not ENABLED:
+        return spacy.blank("en")
+    return spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": PLAIN_WORDS_TOKENIZER}}})
 
 
 # -------------------------------------------------------------------------------- regular expressions

@@ -1068,11 +1068,10 @@ def build_nlp(*, use_model: bool = False) -> Language:
 
 
 def _build_nlp(use_model: bool) -> Language:
-    nlp = _blank() if use_model else spacy.blank("en")
-    if not use_model:  # a statistical model's components read the attributes, its tokenizer has its own rules
+    nlp = _blank() if use_model else fast.blank_english()
+    if not use_model:  # a statistical model's components read the attributes
         # dropped before the rulers are added: the few thousand words of their patterns skip them too
         fast.drop_getters(nlp.vocab, fast.unread_getters(nlp.vocab))
-        fast.speed_up_tokenizer(nlp)
     nlp.max_length = 2_000_000
     fast.keep_text(nlp, TEXT_KEY)
     if not Span.has_extension("icsdocs_norm"):
