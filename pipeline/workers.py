@@ -253,7 +253,7 @@ def _hand_out(pool: list[_Worker], pending: deque, ready: bool, needs_prepare: C
         if worker.prepared or ready:
             if not worker.prepared:
                 worker.replace()
-            worker.give(pending.popleft())
+            _next_task(worker, pending)
             continue
         index = next((i for i, task in enumerate(pending) if not needs_prepare(task)), None)
         if index is not None:
@@ -288,3 +288,8 @@ def _collect(worker: _Worker) -> Outcome:
     if status == "ok":
         return Outcome(task, value=payload, seconds=seconds)
     return Outcome(task, failure="crash", detail=payload, seconds=seconds)
+
+
+def _next_task(worker: _Worker, pending: deque) -> None:
+    if pending:
+        worker.give(pending.popleft())
