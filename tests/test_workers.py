@@ -97,3 +97,24 @@ def test_an_exception_in_prepare_is_raised_by_the_pool():
 
     with pytest.raises(RuntimeError, match="no pipeline"):
         list(run_tasks(_work, [("ok", 1), ("ok", 2)], workers=2, timeout=10, prepare=prepare))
+
+
+def _dies_or_sees_state(task):
+    if task == "die":
+        os._exit(3)
+    return _sees_state(task)
+
+
+def test_a_worker_that_dies_while_prepare_runs_is_replaced_by_a_fork_that_has_its_state():
+    """No fork while `prepare` runs: the dead worker's replacement waits for it, and so has its state."""
+    def prepare():
+        time.sleep(0.5)
+        _STATE["ready"] = True
+
+    try:
+        outcomes = _by_task(run_tasks(_dies_or_sees_state, ["die", 1], workers=1, timeout=10,
+                                      prepare=prepare))
+    finally:
+        _STATE["ready"] = False
+    assert outcomes["die"].detail == "the worker process died (exit code 3)"
+    assert outcomes[1].value[1] is True
