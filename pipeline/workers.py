@@ -212,31 +212,33 @@ def run_tasks(
     run in a thread of the parent while the first workers, forked before it, work (building state that
     takes a while): meanwhile they take only the tasks for which `needs_prepare(task)` is false (any task
     when it is not given), and once it is done each of them is replaced by a fresh fork, which has that
-    state, before its next task.  When `should_stop()` turns true the pool stops at its next poll: tasks under
-    way are abandoned, not reported.
+    state, before its next task.  When `should_stop()` turns true the pool stops at its next poll: tasks
+    under way are abandoned, not reported.
     """
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     # A deque is used as it is: tasks the caller adds to it while the pool runs are picked up too.
     pending: deque[Task] = tasks if isinstance(tasks, deque) else deque(tasks)
-    preparation = _Preparation(prepare)
+    preparation, needs = _Preparation(prepare), needs_prepare or _needs_nothing
     pool = [_Worker(context, func, max_bytes, preparation)
             for _ in range(max(1, min(workers, len(pending) or 1)))]
     try:
-        _hand_out(pool, pending, prepare is None, needs_prepare or _needs_nothing)
+        _hand_out(pool, pending, prepare is None, needs)
         preparation.start()
         while True:
             if should_stop is not None and should_stop():
                 return
             ready = preparation.done()
-            _hand_out(pool, pending, ready, needs_prepare or _needs_nothing)
+            _hand_out(pool, pending, ready, needs)
             busy = {worker.conn: worker for worker in pool if worker.task is not None}
             if not busy and ready:
                 return
             waiting = [*busy, preparation.wake] if preparation.running else list(busy)
-            finished = [_collect(busy[conn]) for conn in wait(waiting, timeout=POLL_SECONDS) if conn in busy]
-            # the freed workers start on their next tasks before the caller takes (and stores) the results
-            _hand_out(pool, pending, preparation.done(), needs_prepare or _needs_nothing)
-            yield from finished
+            finished = deque(_collect(busy[conn]) for conn in wait(waiting, POLL_SECONDS) if conn in busy)
+            while finished:
+                # the freed workers start on their next tasks before the caller takes (and stores) a result
+                _hand_out(pool, pending, preparation.done(), needs)
+                yield finished.popleft()
+                finished.extend(_collect_ready(pool))  # finished while the caller had the last one
             yield from _stop_overdue(pool, timeout)
     finally:
         for worker in pool:
@@ -259,6 +261,12 @@ def _hand_out(pool: list[_Worker], pending: deque, ready: bool, needs_prepare: C
         if index is not None:
             worker.give(pending[index])
             del pending[index]
+
+
+def _collect_ready(pool: list[_Worker]) -> list[Outcome]:
+    """The outcomes already sent, without waiting for any."""
+    busy = {worker.conn: worker for worker in pool if worker.task is not None}
+    return [_collect(busy[conn]) for conn in wait(list(busy), timeout=0)] if busy else []
 
 
 def _needs_nothing(task: Any) -> bool:
