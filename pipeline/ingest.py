@@ -20,6 +20,7 @@ from typing import Any
 
 from . import __version__
 from .errors import DocumentError, ModelError, StorageError
+from .gcpause import paused_gc
 from .locality import ManifestEntry, document_meta, lookup_manifest, read_manifest
 from .locality import warm_up as warm_up_locality
 from .paths import file_sha256 as sha256_of
@@ -247,10 +248,11 @@ def _process_in_worker(item: Task | ReadDocument) -> DocumentResult | ReadDocume
 
 
 def _build_pipeline() -> None:
-    """Build the spaCy pipeline in the parent (while the first workers read their first files)."""
-    from .extract.nlp import build_nlp
+    """Build the spaCy pipeline in the parent (in a thread, while the first workers read files)."""
+    with paused_gc():  # spaCy's import too: its objects all live on
+        from .extract.nlp import build_nlp
 
-    _STAGES.nlp = build_nlp()
+        _STAGES.nlp = build_nlp()
     gc.freeze()  # as before the first fork: the workers forked next share it untouched
 
 
@@ -495,27 +497,44 @@ def _store_results(tasks: list[Task], writer: Writer, summary: BatchSummary, *, 
 
 def _results(tasks: list[Task], *, workers: int, timeout: float,
              should_stop: Callable[[], bool]) -> Iterator[DocumentResult]:
-    """Each document's result.  The first workers fork before the spaCy pipeline is built and read their
-    first files meanwhile; a document they read goes back in the queue for its extraction."""
+    """Each document's result.  The first workers fork before the spaCy pipeline is built and read files
+    meanwhile; a document they read goes back in the queue for its extraction."""
     deferred = _STAGES.extract and _STAGES.nlp is None
     return guarded_results(_process_in_worker, tasks, workers=workers, timeout=timeout,
-                           should_stop=should_stop, prepare=_build_pipeline if deferred else None)
+                           should_stop=should_stop, prepare=_build_pipeline if deferred else None,
+                           needs_prepare=_needs_pipeline)
+
+
+def _needs_pipeline(item: Task | ReadDocument) -> bool:
+    """Only a document already read waits for the spaCy pipeline: a file is read without it."""
+    return isinstance(item, ReadDocument)
 
 
 def guarded_results(func: Callable[[Any], Any], tasks: Iterable[Task], *, workers: int,
                     timeout: float, should_stop: Callable[[], bool] | None = None,
-                    prepare: Callable[[], None] | None = None) -> Iterator[DocumentResult]:
+                    prepare: Callable[[], None] | None = None,
+                    needs_prepare: Callable[[Any], bool] | None = None) -> Iterator[DocumentResult]:
     """`func` over the tasks in worker processes under the per-document guard (time and memory limits):
     a hung, crashed or memory-hungry document becomes its failure row.  Both engines run documents so.
     A `ReadDocument` that `func` hands back (read before the pipeline was built) goes back in the queue."""
     pending: deque[Task | ReadDocument] = deque(tasks)
     outcomes = run_tasks(func, pending, workers=workers, timeout=timeout, max_bytes=WORKER_MEMORY_BYTES,
-                         should_stop=should_stop, prepare=prepare)
+                         should_stop=should_stop, prepare=prepare, needs_prepare=needs_prepare)
     for outcome in outcomes:
         if isinstance(outcome.value, ReadDocument):
-            pending.appendleft(outcome.value)
+            _requeue(pending, outcome.value)
             continue
         yield _outcome_to_result(outcome, timeout)
+
+
+def _requeue(pending: deque[Task | ReadDocument], done: ReadDocument) -> None:
+    """`done` back at the head of the queue for its extraction, the documents read so far longest text
+    first: the batch then ends on a short extraction rather than waiting for a long one."""
+    index = 0
+    while (index < len(pending) and isinstance(pending[index], ReadDocument)
+           and len(pending[index].result.text) >= len(done.result.text)):
+        index += 1
+    pending.insert(index, done)
 
 
 def _count(summary: BatchSummary, result: DocumentResult) -> None:

@@ -88,14 +88,76 @@ def _serve(conn: Connection, func: Callable[[Any], Any], max_bytes: int | None, 
             conn.send(("crash", f"{type(exc).__name__}: {exc}"))
 
 
+class _Preparation:
+    """`prepare` run in a thread of the parent while the first workers (forked before it) work.
+
+    No worker is forked while it runs: a fork copies the thread's locks as they are at that moment, held
+    ones too, and a child could wait on one for ever.  A byte on `wake` says it has ended.
+    """
+
+    def __init__(self, prepare: Callable[[], None] | None):
+        self.prepare = prepare
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+        self.wake, self._wake_write = -1, -1
+
+    def start(self) -> None:
+        if self.prepare is not None:
+            self.wake, self._wake_write = os.pipe()
+            self.thread = threading.Thread(target=self._run, name="prepare", daemon=True)
+            self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.prepare()  # type: ignore[misc]
+        except BaseException as exc:  # noqa: BLE001 - raised again in the pool's own thread
+            self.error = exc
+        finally:
+            os.write(self._wake_write, b"!")
+
+    @property
+    def running(self) -> bool:
+        return self.thread is not None
+
+    def done(self) -> bool:
+        """Whether `prepare` has run (or there is none); its exception, if it raised one, is raised here."""
+        if self.thread is not None and not self.thread.is_alive():
+            self.finish()
+        return self.prepare is None
+
+    def before_fork(self) -> bool:
+        """Wait for `prepare` if it is running; whether a fork made now has what it built."""
+        if self.thread is not None:
+            self.finish()
+        return self.prepare is None
+
+    def finish(self) -> None:
+        """Wait for `prepare` to end; raise its exception if it raised one."""
+        self.close()
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def close(self) -> None:
+        """Wait for `prepare` to end (a pool that stops early leaves no thread behind building state)."""
+        if self.thread is None:
+            return
+        self.thread.join()
+        self.thread, self.prepare = None, None
+        os.close(self.wake)
+        os.close(self._wake_write)
+
+
 class _Worker:
-    def __init__(self, context: Any, func: Callable[[Any], Any], max_bytes: int | None):
-        self.context, self.func, self.max_bytes = context, func, max_bytes
+    def __init__(self, context: Any, func: Callable[[Any], Any], max_bytes: int | None,
+                 preparation: _Preparation):
+        self.context, self.func, self.max_bytes, self.preparation = context, func, max_bytes, preparation
         self.task: Any = None
         self.started = 0.0
         self._spawn()
 
     def _spawn(self) -> None:
+        self.prepared = self.preparation.before_fork()  # forked after `prepare`: has its state
         self.conn, child = self.context.Pipe()
         self.process = self.context.Process(
             target=_serve, args=(child, self.func, self.max_bytes, os.getpid()), daemon=True)
@@ -141,50 +203,83 @@ def run_tasks(
     max_bytes: int | None = None,
     should_stop: Callable[[], bool] | None = None,
     prepare: Callable[[], None] | None = None,
+    needs_prepare: Callable[[Task], bool] | None = None,
 ) -> Iterator[Outcome[Task]]:
     """Yield an Outcome per task as each finishes (not in input order).
 
     `func` must be a module-level function.  Workers are forked, so state the parent built (a spaCy
     pipeline, a classifier) is shared without rebuilding it in every worker.  `prepare`, when given, is
-    run in the parent while the first workers work on their first tasks (building state that takes a
-    while); each of those workers is then replaced by a fresh fork, which has that state, as soon as its
-    task is done.  When `should_stop()` turns true the pool stops at its next poll: tasks under way are
-    abandoned, not reported.
+    run in a thread of the parent while the first workers, forked before it, work (building state that
+    takes a while): meanwhile they take only the tasks for which `needs_prepare(task)` is false (any task
+    when it is not given), and once it is done each of them is replaced by a fresh fork, which has that
+    state, before its next task.  When `should_stop()` turns true the pool stops at its next poll: tasks
+    under way are abandoned, not reported.
     """
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     # A deque is used as it is: tasks the caller adds to it while the pool runs are picked up too.
     pending: deque[Task] = tasks if isinstance(tasks, deque) else deque(tasks)
-    pool = [_Worker(context, func, max_bytes) for _ in range(max(1, min(workers, len(pending) or 1)))]
-    stale: set[_Worker] = set()
+    preparation, needs = _Preparation(prepare), needs_prepare or _needs_nothing
+    pool = [_Worker(context, func, max_bytes, preparation)
+            for _ in range(max(1, min(workers, len(pending) or 1)))]
     try:
-        for worker in pool:
-            if pending:
-                worker.give(pending.popleft())
-        if prepare is not None:
-            prepare()
-            stale = set(pool)
-        while any(worker.task is not None for worker in pool):
+        _hand_out(pool, pending, prepare is None, needs)
+        preparation.start()
+        while True:
             if should_stop is not None and should_stop():
                 return
+            ready = preparation.done()
+            _hand_out(pool, pending, ready, needs)
             busy = {worker.conn: worker for worker in pool if worker.task is not None}
-            for conn in wait(list(busy), timeout=POLL_SECONDS):
-                worker = busy[conn]
-                outcome = _collect(worker)
-                if worker in stale:  # forked before `prepare`: a fresh fork takes its place
-                    stale.discard(worker)
-                    worker.replace()
-                yield outcome
-                _next_task(worker, pending)
-            for worker in pool:
-                if worker.task is not None and time.monotonic() - worker.started > timeout:
-                    task, seconds = worker.task, time.monotonic() - worker.started
-                    worker.restart()
-                    yield Outcome(task, failure="timeout", detail=f"stopped after {seconds:.0f} s",
-                                  seconds=seconds)
-                    _next_task(worker, pending)
+            if not busy and ready:
+                return
+            waiting = [*busy, preparation.wake] if preparation.running else list(busy)
+            finished = deque(_collect(busy[conn]) for conn in wait(waiting, POLL_SECONDS) if conn in busy)
+            while finished:
+                # the freed workers start on their next tasks before the caller takes (and stores) a result
+                _hand_out(pool, pending, preparation.done(), needs)
+                yield finished.popleft()
+                finished.extend(_collect_ready(pool))  # finished while the caller had the last one
+            yield from _stop_overdue(pool, timeout)
     finally:
         for worker in pool:
             worker.stop()
+        preparation.close()
+
+
+def _hand_out(pool: list[_Worker], pending: deque, ready: bool, needs_prepare: Callable[[Any], bool]) -> None:
+    """A task for each idle worker: the next one; for a worker forked before `prepare`, while it runs the
+    next one that does not need it, and once it is done the next one after the worker is replaced."""
+    for worker in pool:
+        if worker.task is not None or not pending:
+            continue
+        if worker.prepared or ready:
+            if not worker.prepared:
+                worker.replace()
+            _next_task(worker, pending)
+            continue
+        index = next((i for i, task in enumerate(pending) if not needs_prepare(task)), None)
+        if index is not None:
+            worker.give(pending[index])
+            del pending[index]
+
+
+def _collect_ready(pool: list[_Worker]) -> list[Outcome]:
+    """The outcomes already sent, without waiting for any."""
+    busy = {worker.conn: worker for worker in pool if worker.task is not None}
+    return [_collect(busy[conn]) for conn in wait(list(busy), timeout=0)] if busy else []
+
+
+def _needs_nothing(task: Any) -> bool:
+    return False
+
+
+def _stop_overdue(pool: list[_Worker], timeout: float) -> Iterator[Outcome]:
+    """A timeout Outcome for each task running longer than `timeout`, its worker killed and restarted."""
+    for worker in pool:
+        if worker.task is not None and time.monotonic() - worker.started > timeout:
+            task, seconds = worker.task, time.monotonic() - worker.started
+            worker.restart()
+            yield Outcome(task, failure="timeout", detail=f"stopped after {seconds:.0f} s", seconds=seconds)
 
 
 def _collect(worker: _Worker) -> Outcome:

@@ -3,6 +3,8 @@
 import os
 import time
 
+import pytest
+
 from pipeline.workers import run_tasks
 
 
@@ -63,18 +65,20 @@ def _sees_state(task):
     return (task, _STATE["ready"], os.getpid())
 
 
-def test_workers_forked_before_prepare_are_replaced_after_their_first_task():
-    """`prepare` runs while the first workers work; only workers forked after it see what it built."""
+def test_workers_forked_before_prepare_take_only_tasks_that_do_not_need_it():
+    """`prepare` runs in a thread while the first workers work; they take tasks that do not need it (here
+    0, 1 and 2) meanwhile, skipping those that do; only workers forked after it see what it built."""
     from collections import deque
 
     def prepare():
-        time.sleep(0.5)  # the first tasks are done meanwhile
+        time.sleep(1.0)  # the first tasks are done meanwhile
         _STATE["ready"] = True
 
     pending = deque(range(6))
     seen = []
     try:
-        for outcome in run_tasks(_sees_state, pending, workers=2, timeout=10, prepare=prepare):
+        for outcome in run_tasks(_sees_state, pending, workers=2, timeout=10, prepare=prepare,
+                                 needs_prepare=lambda task: task >= 3):
             seen.append(outcome.value)
             if outcome.value[0] == 0:
                 pending.appendleft(10)  # a task added while the pool runs is picked up
@@ -82,6 +86,35 @@ def test_workers_forked_before_prepare_are_replaced_after_their_first_task():
         _STATE["ready"] = False
     by_task = {task: (ready, pid) for task, ready, pid in seen}
     assert sorted(by_task) == [0, 1, 2, 3, 4, 5, 10]
-    assert not by_task[0][0] and not by_task[1][0]
-    assert all(by_task[t][0] for t in (2, 3, 4, 5, 10))
-    assert {by_task[0][1], by_task[1][1]}.isdisjoint(by_task[t][1] for t in (2, 3, 4, 5, 10))
+    assert [task for task, (ready, _) in sorted(by_task.items()) if not ready] == [0, 1, 2]
+    before = {by_task[t][1] for t in (0, 1, 2)}
+    assert len(before) == 2 and before.isdisjoint(by_task[t][1] for t in (3, 4, 5, 10))
+
+
+def test_an_exception_in_prepare_is_raised_by_the_pool():
+    def prepare():
+        raise RuntimeError("no pipeline")
+
+    with pytest.raises(RuntimeError, match="no pipeline"):
+        list(run_tasks(_work, [("ok", 1), ("ok", 2)], workers=2, timeout=10, prepare=prepare))
+
+
+def _dies_or_sees_state(task):
+    if task == "die":
+        os._exit(3)
+    return _sees_state(task)
+
+
+def test_a_worker_that_dies_while_prepare_runs_is_replaced_by_a_fork_that_has_its_state():
+    """No fork while `prepare` runs: the dead worker's replacement waits for it, and so has its state."""
+    def prepare():
+        time.sleep(0.5)
+        _STATE["ready"] = True
+
+    try:
+        outcomes = _by_task(run_tasks(_dies_or_sees_state, ["die", 1], workers=1, timeout=10,
+                                      prepare=prepare))
+    finally:
+        _STATE["ready"] = False
+    assert outcomes["die"].detail == "the worker process died (exit code 3)"
+    assert outcomes[1].value[1] is True

@@ -21,9 +21,9 @@ The speed-ups, and what a rule writer needs to know about each:
 - `starts_scan`: a case-insensitive phrase pattern tried only where one of its phrases starts;
 - literal names looked for once per document by `str.find` rather than a pattern compiled for them
   (`whole_occurrences`, `names_finder`): compiling costs more than the search;
-- the tokenizer (`speed_up_tokenizer`): no prefix/suffix/infix search on words of ASCII letters, a cache of
+- the tokenizer (`blank_english`): no prefix/suffix/infix search on words of ASCII letters, a cache of
   `TOKENIZER_CACHE` chunks rather than spaCy's 10,000, and the lexical attributes no rule reads not
-  computed (`unread_getters`, `drop_getters`).
+  computed (`unread_getters`, `drop_getters`, `refuse_unread_tests`).
 """
 
 from __future__ import annotations
@@ -34,11 +34,13 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import spacy
 from spacy import attrs
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 from spacy.vocab import Vocab
 
 from pipeline.textutil import alternation
@@ -468,17 +470,20 @@ def _unread_getters(vocab: Vocab) -> list[int]:
     return [attrs.IDS[name] for name in UNREAD_LEXEME_ATTRS if attrs.IDS[name] in vocab.lex_attr_getters]
 
 
-def drop_getters(nlp: Language, ids: list[int]) -> None:
-    """Stop computing the attributes `ids` for new words; refused if a ruler's token patterns test one of
-    `UNREAD_LEXEME_ATTRS` (it would never match).
-    """
+def drop_getters(vocab: Vocab, ids: list[int]) -> None:
+    """Stop computing the attributes `ids` for new words: `build_nlp` does it before adding the rulers,
+    whose patterns make a few thousand words, and then checks them (`refuse_unread_tests`)."""
+    for getter_id in ids:
+        del vocab.lex_attr_getters[getter_id]
+
+
+def refuse_unread_tests(nlp: Language) -> None:
+    """ValueError if a ruler's token patterns test one of `UNREAD_LEXEME_ATTRS` (it would never match)."""
     tested = {name for _, component in nlp.pipeline for name in getattr(component, "tested_attrs", ())}
     unread = sorted(tested & set(UNREAD_LEXEME_ATTRS))
     if unread:
         raise ValueError(f"token patterns test {', '.join(unread)}: remove them from UNREAD_LEXEME_ATTRS in "
                          "pipeline/extract/fast.py")
-    for getter_id in ids:
-        del nlp.vocab.lex_attr_getters[getter_id]
 
 
 # A word of ASCII letters only ("Board", "transformation"): most of the words new to a worker.
@@ -505,18 +510,25 @@ class _UnlessPlainWord:
 TOKENIZER_CACHE = 200_000
 
 
-def _skip_rules_for_plain_words(nlp: Language) -> None:
-    # A new tokenizer with the same rules: setting each rule on the old one would reload its thousands
-    # of special cases each time.
-    old = nlp.tokenizer
-    nlp.tokenizer = Tokenizer(
-        nlp.vocab, rules=old.rules, token_match=old.token_match,
-        prefix_search=_UnlessPlainWord(old.prefix_search, None),
-        suffix_search=_UnlessPlainWord(old.suffix_search, None),
-        infix_finditer=_UnlessPlainWord(old.infix_finditer, ()),
-        url_match=_UnlessPlainWord(old.url_match, None),
-        faster_heuristics=old.faster_heuristics, max_cache_size=max(old.max_cache_size, TOKENIZER_CACHE),
-    )
+# spaCy's own tokenizer (`spacy.Tokenizer.v1`: the language's defaults), its rules skipped for plain words.
+PLAIN_WORDS_TOKENIZER = "icsdocs_plain_words_tokenizer_v1"
+
+
+@registry.tokenizers(PLAIN_WORDS_TOKENIZER)
+def make_plain_words_tokenizer() -> Callable[[Language], Tokenizer]:
+    # Made with the wrapped rules at once: a rule changed on a tokenizer already made reloads its
+    # thousands of special cases.
+    def make(nlp: Language) -> Tokenizer:
+        defaults = nlp.Defaults
+        return Tokenizer(
+            nlp.vocab, rules=defaults.tokenizer_exceptions, token_match=defaults.token_match,
+            prefix_search=_UnlessPlainWord(compile_prefix_regex(defaults.prefixes).search, None),
+            suffix_search=_UnlessPlainWord(compile_suffix_regex(defaults.suffixes).search, None),
+            infix_finditer=_UnlessPlainWord(compile_infix_regex(defaults.infixes).finditer, ()),
+            url_match=_UnlessPlainWord(defaults.url_match, None), max_cache_size=TOKENIZER_CACHE,
+        )
+
+    return make
 
 
 class _TextKeepingTokenizer:
@@ -547,11 +559,12 @@ def unread_getters(vocab: Vocab) -> list[int]:
     return _unread_getters(vocab) if ENABLED else []
 
 
-def speed_up_tokenizer(nlp: Language) -> None:
-    """The tokenizer skipping its rules for plain words, with a larger cache (same tokens); as spaCy makes
-    it on the reference path."""
-    if ENABLED:
-        _skip_rules_for_plain_words(nlp)
+def blank_english() -> Language:
+    """`spacy.blank("en")`, its tokenizer skipping its rules for plain words and a larger cache (the same tokens); as spaCy
+    makes it on the reference path."""
+    if not ENABLED:
+        return spacy.blank("en")
+    return spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": PLAIN_WORDS_TOKENIZER}}})
 
 
 # -------------------------------------------------------------------------------- regular expressions

@@ -39,6 +39,7 @@ from spacy.vocab import Vocab
 
 from pipeline.datafiles import read_csv_rows, read_jsonl, read_lines, read_yaml
 from pipeline.extract import fast
+from pipeline.gcpause import paused_gc
 from pipeline.textutil import collapse
 
 SPANS_KEY = "icsdocs"
@@ -1062,11 +1063,15 @@ def build_nlp(*, use_model: bool = False) -> Language:
     On the fast path the blank pipeline's tokens have no NORM, SHAPE, LIKE_NUM and the other
     `fast.UNREAD_LEXEME_ATTRS`.
     """
-    nlp = _blank() if use_model else spacy.blank("en")
-    unread: list[int] = []
-    if not use_model:  # a statistical model's components read the attributes, its tokenizer has its own rules
-        unread = fast.unread_getters(nlp.vocab)
-        fast.speed_up_tokenizer(nlp)
+    with paused_gc():
+        return _build_nlp(use_model)
+
+
+def _build_nlp(use_model: bool) -> Language:
+    nlp = _blank() if use_model else fast.blank_english()
+    if not use_model:  # a statistical model's components read the attributes
+        # dropped before the rulers are added: the few thousand words of their patterns skip them too
+        fast.drop_getters(nlp.vocab, fast.unread_getters(nlp.vocab))
     nlp.max_length = 2_000_000
     fast.keep_text(nlp, TEXT_KEY)
     if not Span.has_extension("icsdocs_norm"):
@@ -1076,7 +1081,7 @@ def build_nlp(*, use_model: bool = False) -> Language:
     nlp.add_pipe("icsdocs_place_layout_v1")
     nlp.add_pipe("icsdocs_body_grammar_v1")
     nlp.add_pipe("icsdocs_resolve_v1")
-    fast.drop_getters(nlp, unread)
+    fast.refuse_unread_tests(nlp)
     from pipeline.extract import warm_up  # the extractors import this module
 
     warm_up(nlp)
