@@ -78,9 +78,9 @@ class ShardWriter:
         con = writer.con
         try:
             con.execute("CREATE TEMP TABLE shard_names (doc_id VARCHAR, shard VARCHAR)")
-            for result, target in pending:
-                writer.write_document(result, run_id="")
-                con.execute("INSERT INTO shard_names VALUES (?, md5(?))", [result.doc_id, str(target)])
+            writer.insert_many([result for result, _ in pending], run_id="")
+            con.execute("INSERT INTO shard_names SELECT unnest(?::VARCHAR[]), md5(unnest(?::VARCHAR[]))",
+                        [[result.doc_id for result, _ in pending], [str(target) for _, target in pending]])
             _write_partitions(con, [target for _, target in pending])
         finally:
             con.close()

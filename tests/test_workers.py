@@ -3,7 +3,7 @@
 import os
 import time
 
-from pipeline.workers import run_tasks
+from pipeline.workers import Guard, run_tasks
 
 
 def _work(task):
@@ -85,3 +85,27 @@ def test_workers_forked_before_prepare_are_replaced_after_their_first_task():
     assert not by_task[0][0] and not by_task[1][0]
     assert all(by_task[t][0] for t in (2, 3, 4, 5, 10))
     assert {by_task[0][1], by_task[1][1]}.isdisjoint(by_task[t][1] for t in (2, 3, 4, 5, 10))
+
+
+def _pid(task):
+    _work(task)
+    return os.getpid()
+
+
+def test_a_guard_keeps_its_child_from_call_to_call_and_replaces_it_after_a_timeout_or_a_death():
+    guard = Guard(_pid, max_bytes=1024**3)
+    try:
+        first = [outcome.value for outcome in guard.run([("ok", 1), ("ok", 2)], timeout=10)]
+        again = list(guard.run([("sleep", 60), ("ok", 3), ("die", 0), ("hog", 3 * 1024**3), ("ok", 4)],
+                               timeout=1.5))
+        after = [outcome.value for outcome in guard.run([("ok", 5)], timeout=10)]
+    finally:
+        guard.close()
+    assert first[0] == first[1] != os.getpid()
+    assert [(o.task, o.failure) for o in again] == [(("sleep", 60), "timeout"), (("ok", 3), None),
+                                                    (("die", 0), "crash"), (("hog", 3 * 1024**3), "crash"),
+                                                    (("ok", 4), None)]
+    assert again[0].detail == "stopped after 2 s" and "memory" in again[3].detail
+    # a fresh child after the timeout, and after the death
+    assert len({first[0], again[1].value, again[4].value}) == 3
+    assert after == [again[4].value]
