@@ -159,10 +159,15 @@ def _guard(stages: tuple[bool, bool]) -> Guard:
     copy-on-write), and forked afresh when the stages, or the function it runs, are not the same."""
     key = (os.getpid(), _process, stages)
     if _GUARD.get("key") != key:
-        if _GUARD.get("key", (None,))[0] == os.getpid():
-            _GUARD["guard"].close()
+        _close_guard()
         _GUARD.update(key=key, guard=Guard(_process, max_bytes=WORKER_MEMORY_BYTES))
     return _GUARD["guard"]
+
+
+def _close_guard() -> None:
+    key, guard = _GUARD.pop("key", None), _GUARD.pop("guard", None)
+    if guard is not None and key[0] == os.getpid():
+        guard.refresh()
 
 
 def _summary_of(result: DocumentResult) -> DocumentResult:
@@ -199,7 +204,11 @@ def worker_problem(sample: list[str], shard_dir: str, version: str, rules: str, 
 
 
 def worker_usage() -> dict[str, float]:
-    """This worker's peak memory (its own and its largest guard child's, MiB) and CPU seconds so far."""
+    """This worker's peak memory (its own and its largest guard child's, MiB) and CPU seconds so far.
+
+    Run at the end of a run: the guard's child is stopped first, as a child's usage reaches its parent's
+    figures only once it has ended (and an idle child would hold its memory until the next run)."""
+    _close_guard()
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"peak_mib": max(own.ru_maxrss, children.ru_maxrss) / 1024,
