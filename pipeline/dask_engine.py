@@ -1,9 +1,10 @@
 """The Dask engine (`icsdocs ingest --engine dask`): the same ingest, its documents run on a Dask cluster.
 
 The client plans the run exactly as the local engine does (unchanged files skipped, doc ids kept) and
-submits the documents in batches.  A worker runs each document through the same guarded function as a
-local run (`ingest.guarded_results`: a child process with a wall-clock limit and a memory limit, so a
-hung or memory-hungry document is stopped and recorded with its reason) and writes its rows as a
+submits the documents in batches.  A worker runs each document through the same function, under the
+same guard, as a local run (`workers.Guard`: a child process with a wall-clock limit and a memory limit,
+kept from batch to batch and replaced when it overruns or dies, so a hung or memory-hungry document is
+stopped and recorded with its reason, as `ingest.guarded_results` records it) and writes its rows as a
 Parquet shard with a deterministic name (`pipeline/shards.py`).  As each batch finishes, the client
 merges its shards into `<db>.building`, one transaction per document, and swaps the database in at
 the end, as a local run does: readers keep the last complete database throughout.
