@@ -8,6 +8,7 @@ will ever write to.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import gc
@@ -223,7 +224,11 @@ class Guard:
         self.func, self.max_bytes = func, max_bytes
         self.context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         self.worker: _Worker | None = None
+        self.owner = os.getpid()  # a fork of the caller inherits this object, but not its child
         self.lock = threading.Lock()
+        # At exit multiprocessing joins its children after a SIGTERM, which a child forked from a
+        # process that handles SIGTERM (pytest, a Dask worker) only notes: the child is stopped first.
+        atexit.register(self.close)
 
     def run(self, tasks: Iterable[Task], *, timeout: float) -> Iterator[Outcome[Task]]:
         """Yield an Outcome per task, in order; a task added to `tasks` (a deque) meanwhile runs too."""
@@ -240,13 +245,15 @@ class Guard:
             self.close()
 
     def close(self) -> None:
-        if self.worker is not None:
+        if self.worker is not None and self.owner == os.getpid():
             self.worker.stop()
-            self.worker = None
+        self.worker = None
 
     def _ready(self) -> _Worker:
         """The live child, or a new one: forked with the caller's objects frozen, so that its collector
         never walks (and so copies) the pages it shares with the caller."""
+        if self.owner != os.getpid():  # forked from the caller: the child is another process's
+            self.worker, self.owner = None, os.getpid()
         if self.worker is not None and self.worker.process.is_alive():
             return self.worker
         if self.worker is not None:

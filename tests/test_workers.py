@@ -109,3 +109,24 @@ def test_a_guard_keeps_its_child_from_call_to_call_and_replaces_it_after_a_timeo
     # a fresh child after the timeout, and after the death
     assert len({first[0], again[1].value, again[4].value}) == 3
     assert after == [again[4].value]
+
+
+GUARD_LEFT_RUNNING = """
+import signal, sys
+from pipeline.workers import Guard
+from tests.test_workers import _pid
+signal.signal(signal.SIGTERM, lambda *_: None)  # as pytest and Dask workers do: a fork inherits it
+guard = Guard(_pid)
+print([outcome.value > 0 for outcome in guard.run([("ok", 1)], timeout=30)])
+"""
+
+
+def test_a_process_that_leaves_its_guard_running_still_exits():
+    """Multiprocessing joins its children at exit after a SIGTERM that this child would only note."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    done = subprocess.run([sys.executable, "-c", GUARD_LEFT_RUNNING], capture_output=True, text=True,
+                          timeout=60, cwd=Path(__file__).parent.parent)
+    assert (done.returncode, done.stdout.strip()) == (0, "[True]")
