@@ -1,9 +1,10 @@
 """The Dask engine (`icsdocs ingest --engine dask`): the same ingest, its documents run on a Dask cluster.
 
 The client plans the run exactly as the local engine does (unchanged files skipped, doc ids kept) and
-submits the documents in batches.  A worker runs each document through the same guarded function as a
-local run (`ingest.guarded_results`: a child process with a wall-clock limit and a memory limit, so a
-hung or memory-hungry document is stopped and recorded with its reason) and writes its rows as a
+submits the documents in batches.  A worker runs each document through the same function, under the
+same guard, as a local run (`workers.Guard`: a child process with a wall-clock limit and a memory limit,
+kept from batch to batch and replaced when it overruns or dies, so a hung or memory-hungry document is
+stopped and recorded with its reason, as `ingest.guarded_results` records it) and writes its rows as a
 Parquet shard with a deterministic name (`pipeline/shards.py`).  As each batch finishes, the client
 merges its shards into `<db>.building`, one transaction per document, and swaps the database in at
 the end, as a local run does: readers keep the last complete database throughout.
@@ -17,7 +18,6 @@ cluster before it submits anything.
 
 from __future__ import annotations
 
-import gc
 import math
 import multiprocessing
 import os
@@ -38,15 +38,16 @@ from .ingest import (
     DEFAULT_TIMEOUT,
     OCR_MODES,
     OCR_SHARE,
+    WORKER_MEMORY_BYTES,
     BatchSummary,
     Stages,
     Task,
     _count,
+    _outcome_to_result,
     _papers,
     check_model_dir,
     failure_result,
     find_named,
-    guarded_results,
     load_stages,
     plan_tasks,
     principle_rows,
@@ -59,9 +60,10 @@ from .paths import MODELS_ENV, models_dir
 from .records import DocumentResult
 from .shards import ShardRef, ShardWriter, merge_shards, shard_path, shard_summary
 from .store import Writer, writer_lock
+from .workers import Guard
 
 MAX_BATCH = 32  # documents per batch when --batch-size is not given
-BATCHES_PER_THREAD = 2  # each batch forks a fresh guard child (~0.25 s of copy-on-write); few but enough
+BATCHES_PER_THREAD = 4  # batches are cheap (the guard child is kept); more of them even out the run's end
 POLL_SECONDS = 0.2
 PATHS_CHECKED = 200  # files whose visibility each worker checks: the first of each folder
 CONNECT_TIMEOUT = "20s"
@@ -141,17 +143,32 @@ def run_batch(batch: Batch) -> list[Done]:
     _use_stages(batch.extract, batch.classify)
     by_id = {task.doc_id: task for task in todo}
     shards = ShardWriter()
-    # The guard's child shares the pipeline and model; frozen, its collector never walks (or copies) them.
-    gc.freeze()
-    try:
-        for result in guarded_results(_process, todo, workers=1, timeout=batch.timeout):
-            target = shard_path(folder, by_id[result.doc_id])
-            shards.add(result, target)
-            done.append(Done(str(target), _summary_of(result)))
-    finally:
-        gc.unfreeze()
+    for outcome in _guard((batch.extract, batch.classify)).run(todo, timeout=batch.timeout):
+        result = _outcome_to_result(outcome, batch.timeout)
+        target = shard_path(folder, by_id[result.doc_id])
+        shards.add(result, target)
+        done.append(Done(str(target), _summary_of(result)))
     shards.flush()
     return done
+
+
+_GUARD: dict[str, Any] = {}  # this worker's guard, and what its child was forked with
+
+
+def _guard(stages: tuple[bool, bool]) -> Guard:
+    """This worker's guard: its child is kept from batch to batch (a fork per batch cost ~0.25 s of
+    copy-on-write), and forked afresh when the stages, or the function it runs, are not the same."""
+    key = (os.getpid(), _process, stages)
+    if _GUARD.get("key") != key:
+        _close_guard()
+        _GUARD.update(key=key, guard=Guard(_process, max_bytes=WORKER_MEMORY_BYTES))
+    return _GUARD["guard"]
+
+
+def _close_guard() -> None:
+    key, guard = _GUARD.pop("key", None), _GUARD.pop("guard", None)
+    if guard is not None and key[0] == os.getpid():
+        guard.refresh()
 
 
 def _summary_of(result: DocumentResult) -> DocumentResult:
@@ -188,7 +205,11 @@ def worker_problem(sample: list[str], shard_dir: str, version: str, rules: str, 
 
 
 def worker_usage() -> dict[str, float]:
-    """This worker's peak memory (its own and its largest guard child's, MiB) and CPU seconds so far."""
+    """This worker's peak memory (its own and its largest guard child's, MiB) and CPU seconds so far.
+
+    Run at the end of a run: the guard's child is stopped first, as a child's usage reaches its parent's
+    figures only once it has ended (and an idle child would hold its memory until the next run)."""
+    _close_guard()
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"peak_mib": max(own.ru_maxrss, children.ru_maxrss) / 1024,
@@ -214,8 +235,10 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
     # Read by the nanny each time it (re)starts a worker, so it holds for the whole run.  Forked (not
     # spawned) local workers start in a second and share the pipeline and model the client built.
     method = "fork" if os.name == "posix" else "spawn"
+    # The statistical profiler samples every thread's stack each 10 ms: CPU taken from the documents.
     with dask.config.set({"distributed.worker.daemon": False,
-                          "distributed.worker.multiprocessing-method": method}):
+                          "distributed.worker.multiprocessing-method": method,
+                          "distributed.worker.profile.enabled": False}):
         if scheduler:
             try:
                 client = Client(scheduler, timeout=CONNECT_TIMEOUT)

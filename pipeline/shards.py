@@ -78,9 +78,9 @@ class ShardWriter:
         con = writer.con
         try:
             con.execute("CREATE TEMP TABLE shard_names (doc_id VARCHAR, shard VARCHAR)")
-            for result, target in pending:
-                writer.write_document(result, run_id="")
-                con.execute("INSERT INTO shard_names VALUES (?, md5(?))", [result.doc_id, str(target)])
+            writer.insert_many([result for result, _ in pending], run_id="")
+            con.execute("INSERT INTO shard_names SELECT unnest(?::VARCHAR[]), md5(unnest(?::VARCHAR[]))",
+                        [[result.doc_id for result, _ in pending], [str(target) for _, target in pending]])
             _write_partitions(con, [target for _, target in pending])
         finally:
             con.close()
@@ -137,6 +137,9 @@ def merge_shards(writer: Writer, shards: Sequence[ShardRef], *, run_id: str,
     if not shards:
         return
     con = writer.con
+    # The workers have the cores; one thread also runs a small insert three times faster than DuckDB's
+    # default pool does (measured: 1.4 ms against 4 ms), and the merge is a stream of small inserts.
+    con.execute("SET threads = 1")
     con.execute("CREATE OR REPLACE TEMP TABLE shard AS SELECT * FROM read_parquet(?, filename = true)",
                 [[ref.shard for ref in shards]])
     try:
@@ -153,6 +156,7 @@ def merge_shards(writer: Writer, shards: Sequence[ShardRef], *, run_id: str,
     finally:
         for table in ("shard", *(f"staged_{t}" for t in DOCUMENT_TABLES)):
             con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.execute("RESET threads")
 
 
 def _merge_one(writer: Writer, ref: ShardRef, tables: list[str], run_id: str) -> None:

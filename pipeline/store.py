@@ -51,8 +51,9 @@ def _sql(name: str) -> str:
     return resources.files("pipeline.sql").joinpath(name).read_text(encoding="utf-8")
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply the migrations this database has not seen yet; return the versions applied."""
+def migrate(con: duckdb.DuckDBPyConnection, *, views: bool = True) -> list[int]:
+    """Apply the migrations this database has not seen yet; return the versions applied.  `views=False`
+    leaves out the views and comments: a worker's private database only carries rows to a shard."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, "
         "applied_at TIMESTAMP)"
@@ -69,6 +70,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, _now()])
         con.execute("COMMIT")
         applied.append(version)
+    if views:
+        _create_views_at_once(con)
+    return applied
+
+
+def _create_views_at_once(con: duckdb.DuckDBPyConnection) -> None:
     # One transaction: each view and COMMENT on its own commits (and syncs) the catalog, ~1 s per open.
     con.execute("BEGIN")
     try:
@@ -77,7 +84,6 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return applied
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
@@ -255,7 +261,7 @@ class Writer:
         writer = cls.__new__(cls)
         writer.db_path = writer.build_path = Path(":memory:")
         writer.con = duckdb.connect(":memory:")
-        migrate(writer.con)
+        migrate(writer.con, views=False)
         return writer
 
     def write_document(self, result: DocumentResult, run_id: str) -> None:
@@ -286,19 +292,37 @@ class Writer:
                     con.execute("ROLLBACK")
                 raise
 
+    def insert_many(self, results: Sequence[DocumentResult], run_id: str) -> None:
+        """Insert the rows of documents this database does not hold yet, one insert per table for them
+        all, in one transaction: how a worker fills its private database for a batch's shards (an
+        insert costs about the same for one row as for a thousand)."""
+        if not results:
+            return
+        rows: dict[str, tuple[list[str], list[tuple]]] = {}
+        for result in results:
+            document = document_row(result, run_id)
+            for table, columns, table_rows in (("documents", list(document), [tuple(document.values())]),
+                                               *_child_records(result)):
+                rows.setdefault(table, (columns, []))[1].extend(table_rows)
+        with storage_errors(self.build_path):
+            self.con.execute("BEGIN")
+            try:
+                for table, (columns, table_rows) in rows.items():
+                    _insert_columns(self.con, table, columns, table_rows)
+                self.con.execute("COMMIT")
+            except Exception:
+                with suppress(duckdb.Error):
+                    self.con.execute("ROLLBACK")
+                raise
+
     def _insert_document(self, result: DocumentResult, run_id: str) -> None:
         row = document_row(result, run_id)
         _insert_columns(self.con, "documents", list(row), [tuple(row.values())])
 
     def _insert_children(self, result: DocumentResult) -> None:
-        """Each child table's rows from its records, column by field name (see `_insert_records`)."""
-        extraction = result.extraction
-        for table, records in (("sections", result.sections), ("entities", extraction.entities),
-                               ("recommendations", extraction.recommendations),
-                               ("cover_fields", extraction.cover_fields),
-                               ("memberships", extraction.memberships), ("section_labels", result.labels)):
-            _insert_records(self.con, table, records)
-        _insert_records(self.con, "pages", result.pages, doc_id=result.doc_id)
+        """Each child table's rows from its records, column by field name (see `_record_rows`)."""
+        for table, columns, rows in _child_records(result):
+            _insert_columns(self.con, table, columns, rows)
 
     def write_principles(self, rows: list[tuple[str, str, str, str, float | None]]) -> None:
         """Replace the codebook table: (framework, principle_id, name, definition, threshold)."""
@@ -442,17 +466,27 @@ def _column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
     return types
 
 
-def _insert_records(con: duckdb.DuckDBPyConnection, table: str, records: Sequence[object],
-                    **fixed: object) -> None:
-    """Insert records (frozen dataclasses) into the table's columns of the same names as their fields;
-    `fixed` gives columns the records do not carry (pages: the doc_id).  A field with no column of its
-    name is an error, not a value silently dropped, unless NOT_STORED lists it."""
-    if not records:
-        return
+def _child_records(result: DocumentResult) -> Iterator[tuple[str, list[str], list[tuple]]]:
+    """(table, columns, rows) of each child table in which the document has rows."""
+    extraction = result.extraction
+    for table, records in (("sections", result.sections), ("entities", extraction.entities),
+                           ("recommendations", extraction.recommendations),
+                           ("cover_fields", extraction.cover_fields),
+                           ("memberships", extraction.memberships), ("section_labels", result.labels)):
+        if records:
+            yield table, *_record_rows(table, records)
+    if result.pages:
+        yield "pages", *_record_rows("pages", result.pages, doc_id=result.doc_id)
+
+
+def _record_rows(table: str, records: Sequence[object], **fixed: object) -> tuple[list[str], list[tuple]]:
+    """The columns and rows of records (frozen dataclasses) for the table's columns of the same names as
+    their fields; `fixed` gives columns the records do not carry (pages: the doc_id).  A field with no
+    column of its name is an error (in `_insert_columns`), not a value silently dropped, unless
+    NOT_STORED lists it."""
     names = [f.name for f in fields(records[0]) if f.name not in NOT_STORED.get(table, ())]  # type: ignore
     values = attrgetter(*names)
-    rows = [(*fixed.values(), *values(record)) for record in records]
-    _insert_columns(con, table, [*fixed, *names], rows)
+    return [*fixed, *names], [(*fixed.values(), *values(record)) for record in records]
 
 
 def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: list[str],

@@ -8,8 +8,10 @@ will ever write to.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import resource
@@ -301,3 +303,69 @@ def _collect(worker: _Worker) -> Outcome:
 def _next_task(worker: _Worker, pending: deque) -> None:
     if pending:
         worker.give(pending.popleft())
+
+
+class Guard:
+    """One guard child kept for many calls: the per-document guard of a long-lived process (a Dask
+    worker) without forking a fresh child for every batch.
+
+    Each task still runs under the same wall-clock limit and memory rlimit as in `run_tasks`; a child
+    that overruns its limit is killed and a fresh fork takes its place, and so is one that died.  A
+    fork is taken of the caller's process as it is when the child (re)starts, so call `refresh()` when
+    the state `func` reads has changed.  Not for use by two threads at once (`run` holds a lock).
+    """
+
+    def __init__(self, func: Callable[[Any], Any], *, max_bytes: int | None = None):
+        self.func, self.max_bytes = func, max_bytes
+        self.context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        self.worker: _Worker | None = None
+        self.owner = os.getpid()  # a fork of the caller inherits this object, but not its child
+        self.lock = threading.Lock()
+        # At exit multiprocessing joins its children after a SIGTERM, which a child forked from a
+        # process that handles SIGTERM (pytest, a Dask worker) only notes: the child is stopped first.
+        atexit.register(self.close)
+
+    def run(self, tasks: Iterable[Task], *, timeout: float) -> Iterator[Outcome[Task]]:
+        """Yield an Outcome per task, in order; a task added to `tasks` (a deque) meanwhile runs too."""
+        pending: deque[Task] = tasks if isinstance(tasks, deque) else deque(tasks)
+        with self.lock:
+            while pending:
+                worker = self._ready()
+                worker.give(pending.popleft())
+                yield self._outcome(worker, timeout)
+
+    def refresh(self) -> None:
+        """Let the next task start a fresh fork of the caller as it is now."""
+        with self.lock:
+            self.close()
+
+    def close(self) -> None:
+        if self.worker is not None and self.owner == os.getpid():
+            self.worker.stop()
+        self.worker = None
+
+    def _ready(self) -> _Worker:
+        """The live child, or a new one: forked with the caller's objects frozen, so that its collector
+        never walks (and so copies) the pages it shares with the caller."""
+        if self.owner != os.getpid():  # forked from the caller: the child is another process's
+            self.worker, self.owner = None, os.getpid()
+        if self.worker is not None and self.worker.process.is_alive():
+            return self.worker
+        if self.worker is not None:
+            self.worker.kill()
+        gc.freeze()
+        try:
+            self.worker = _Worker(self.context, self.func, self.max_bytes, _Preparation(None))
+        finally:
+            gc.unfreeze()
+        return self.worker
+
+    def _outcome(self, worker: _Worker, timeout: float) -> Outcome:
+        """Wait for the task `worker` was given, until its time is up."""
+        left = timeout - (time.monotonic() - worker.started)
+        if left > 0 and worker.conn.poll(left):
+            return _collect(worker)
+        task, seconds = worker.task, time.monotonic() - worker.started
+        worker.kill()
+        worker.task = None
+        return Outcome(task, failure="timeout", detail=f"stopped after {seconds:.0f} s", seconds=seconds)

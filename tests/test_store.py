@@ -201,3 +201,35 @@ def test_a_record_field_without_a_column_is_an_error_not_a_dropped_value(tmp_pat
     with pytest.raises(ValueError, match="entities has no column.s. flag: add a migration"):
         writer.write_document(_result(), "run1")
     writer.abandon()
+
+
+def test_insert_many_writes_the_rows_write_document_writes(tmp_path):
+    from pipeline.records import PageInfo
+
+    def rows(writer):
+        columns = {"documents": "* EXCLUDE (ingested_at)"}
+        return {table: writer.con.execute(f"SELECT {columns.get(table, '*')} FROM {table} ORDER BY ALL")
+                .fetchall() for table in ("documents", "sections", "entities", "pages")}
+
+    results = [_result("a.txt"), _result("b.txt", text="Hello Wigan Council", sha="2" * 64)]
+    page = PageInfo(1, 19, None, (), "text", None)
+    results[1] = DocumentResult(**{**results[1].__dict__, "pages": (page,)})
+    one_by_one, at_once = Writer.in_memory(), Writer.in_memory()
+    for result in results:
+        one_by_one.write_document(result, "run1")
+    at_once.insert_many(results, "run1")
+    assert rows(at_once) == rows(one_by_one)
+    assert [len(v) for v in rows(at_once).values()] == [2, 2, 2, 1]
+
+
+def test_a_private_database_has_the_tables_but_not_the_views_files(tmp_path):
+    def relations(con):
+        return {kind: {name for name, k in rows if k == kind} for kind in ("BASE TABLE", "VIEW")
+                for rows in [con.execute("SELECT table_name, table_type FROM information_schema.tables "
+                                         "WHERE table_schema = 'main'").fetchall()]}
+
+    private = relations(Writer.in_memory().con)
+    full = duckdb.connect(str(tmp_path / "full.duckdb"))
+    migrate(full)
+    assert private["BASE TABLE"] == relations(full)["BASE TABLE"]
+    assert len(relations(full)["VIEW"] - private["VIEW"]) > 5  # views.sql and compare_views.sql left out

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from pipeline.workers import run_tasks
+from pipeline.workers import Guard, run_tasks
 
 
 def _work(task):
@@ -118,3 +118,48 @@ def test_a_worker_that_dies_while_prepare_runs_is_replaced_by_a_fork_that_has_it
         _STATE["ready"] = False
     assert outcomes["die"].detail == "the worker process died (exit code 3)"
     assert outcomes[1].value[1] is True
+
+
+def _pid(task):
+    _work(task)
+    return os.getpid()
+
+
+def test_a_guard_keeps_its_child_from_call_to_call_and_replaces_it_after_a_timeout_or_a_death():
+    guard = Guard(_pid, max_bytes=1024**3)
+    try:
+        first = [outcome.value for outcome in guard.run([("ok", 1), ("ok", 2)], timeout=10)]
+        again = list(guard.run([("sleep", 60), ("ok", 3), ("die", 0), ("hog", 3 * 1024**3), ("ok", 4)],
+                               timeout=1.5))
+        after = [outcome.value for outcome in guard.run([("ok", 5)], timeout=10)]
+    finally:
+        guard.close()
+    assert first[0] == first[1] != os.getpid()
+    assert [(o.task, o.failure) for o in again] == [(("sleep", 60), "timeout"), (("ok", 3), None),
+                                                    (("die", 0), "crash"), (("hog", 3 * 1024**3), "crash"),
+                                                    (("ok", 4), None)]
+    assert again[0].detail == "stopped after 2 s" and "memory" in again[3].detail
+    # a fresh child after the timeout, and after the death
+    assert len({first[0], again[1].value, again[4].value}) == 3
+    assert after == [again[4].value]
+
+
+GUARD_LEFT_RUNNING = """
+import signal, sys
+from pipeline.workers import Guard
+from tests.test_workers import _pid
+signal.signal(signal.SIGTERM, lambda *_: None)  # as pytest and Dask workers do: a fork inherits it
+guard = Guard(_pid)
+print([outcome.value > 0 for outcome in guard.run([("ok", 1)], timeout=30)])
+"""
+
+
+def test_a_process_that_leaves_its_guard_running_still_exits():
+    """Multiprocessing joins its children at exit after a SIGTERM that this child would only note."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    done = subprocess.run([sys.executable, "-c", GUARD_LEFT_RUNNING], capture_output=True, text=True,
+                          timeout=60, cwd=Path(__file__).parent.parent)
+    assert (done.returncode, done.stdout.strip()) == (0, "[True]")

@@ -560,8 +560,8 @@ def unread_getters(vocab: Vocab) -> list[int]:
 
 
 def blank_english() -> Language:
-    """`spacy.blank("en")`, its tokenizer skipping its rules for plain words and a larger cache (the same tokens); as spaCy
-    makes it on the reference path."""
+    """`spacy.blank("en")`, its tokenizer skipping its rules for plain words, with a larger cache (the
+    same tokens); as spaCy makes it on the reference path."""
     if not ENABLED:
         return spacy.blank("en")
     return spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": PLAIN_WORDS_TOKENIZER}}})
