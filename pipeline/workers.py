@@ -279,9 +279,15 @@ def _stop_overdue(pool: list[_Worker], timeout: float) -> Iterator[Outcome]:
     """A timeout Outcome for each task running longer than `timeout`, its worker killed and restarted."""
     for worker in pool:
         if worker.task is not None and time.monotonic() - worker.started > timeout:
-            task, seconds = worker.task, time.monotonic() - worker.started
+            outcome = _timed_out(worker)
             worker.restart()
-            yield Outcome(task, failure="timeout", detail=f"stopped after {seconds:.0f} s", seconds=seconds)
+            yield outcome
+
+
+def _timed_out(worker: _Worker) -> Outcome:
+    """The timeout Outcome of the task `worker` is running (before the worker is killed)."""
+    seconds = time.monotonic() - worker.started
+    return Outcome(worker.task, failure="timeout", detail=f"stopped after {seconds:.0f} s", seconds=seconds)
 
 
 def _collect(worker: _Worker) -> Outcome:
@@ -365,7 +371,7 @@ class Guard:
         left = timeout - (time.monotonic() - worker.started)
         if left > 0 and worker.conn.poll(left):
             return _collect(worker)
-        task, seconds = worker.task, time.monotonic() - worker.started
+        outcome = _timed_out(worker)
         worker.kill()
         worker.task = None
-        return Outcome(task, failure="timeout", detail=f"stopped after {seconds:.0f} s", seconds=seconds)
+        return outcome
