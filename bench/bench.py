@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "corpus" / "samples" / "pdf"
 REAL = ROOT.parent / "shared" / "corpus" / "real"
+LABEL = 52  # width of the labels in the printed tables
 
 PDFPLUMBER = """
 import sys, pdfplumber
@@ -151,16 +152,16 @@ def print_overheads(rows: list[dict]) -> None:
 
 
 def print_table(rows: list[dict]) -> None:
-    print(f"\n{'corpus':<10} {'what':<52} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'peak MiB':>9}")
+    print(f"\n{'corpus':<10} {'what':<{LABEL}} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'peak MiB':>9}")
     for row in rows:
         rate = row["pages"] / row["seconds"] if row["seconds"] else 0
-        print(f"{row['corpus']:<10} {row['what']:<52} {row['pages']:>6} {row['seconds']:>8.2f} "
+        print(f"{row['corpus']:<10} {row['what']:<{LABEL}} {row['pages']:>6} {row['seconds']:>8.2f} "
               f"{rate:>8.1f} {row['peak_mib']:>9.0f}")
     print("\nper-stage seconds summed over documents (worker time, not wall time):")
     for row in rows:
         if "stages" in row:
             stages = ", ".join(f"{k} {v:.2f}" for k, v in row["stages"].items())
-            print(f"  {row['corpus']:<10} {row['what']:<52} {stages}")
+            print(f"  {row['corpus']:<10} {row['what']:<{LABEL}} {stages}")
 
 
 def bench_queries(db: Path, copies: int) -> None:
@@ -244,7 +245,7 @@ def print_startup_parts() -> None:
     it with and without the teardown `icsdocs` skips (os._exit)."""
     interpreter = min((run_timed([sys.executable, "-c", "pass"]) for _ in range(3)), key=lambda r: r.cpu)
     print("\nstart-up, once per run (fresh process; wall / CPU seconds):")
-    print(f"  {'python interpreter':<52} {interpreter.wall:6.2f} / {interpreter.cpu:5.2f}")
+    print(f"  {'python interpreter':<{LABEL}} {interpreter.wall:6.2f} / {interpreter.cpu:5.2f}")
     exits = {}
     for mode in ("normal", "fast"):
         started = time.perf_counter()
@@ -255,13 +256,13 @@ def print_startup_parts() -> None:
         if mode == "normal":
             parts = json.loads(parts_json)
             for name, (wall, cpu) in parts.items():
-                print(f"  {name:<52} {wall:6.2f} / {cpu:5.2f}")
+                print(f"  {name:<{LABEL}} {wall:6.2f} / {cpu:5.2f}")
             total = sum(w for w, _ in parts.values())
-            print(f"  {'total (ingest builds spaCy while files are read)':<52} {total:6.2f} / "
+            print(f"  {'total (ingest builds spaCy while files are read)':<{LABEL}} {total:6.2f} / "
                   f"{sum(c for _, c in parts.values()):5.2f}  "
                   f"(process {time.perf_counter() - started:.2f} s)")
-    print(f"  {'exit after the work: normal teardown':<52} {exits['normal']:6.2f}")
-    print(f"  {'exit after the work: os._exit (icsdocs ingest)':<52} {exits['fast']:6.2f}")
+    print(f"  {'exit after the work: normal teardown':<{LABEL}} {exits['normal']:6.2f}")
+    print(f"  {'exit after the work: os._exit (icsdocs ingest)':<{LABEL}} {exits['fast']:6.2f}")
 
 
 def corpus_sets(workdir: Path, copies: int, sizes: set[str]) -> list[tuple[str, Path]]:
