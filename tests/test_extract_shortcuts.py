@@ -50,6 +50,7 @@ from pipeline.extract.fast import (
     refuse_unread_tests,
     starts_scan,
     whole_occurrences,
+    word_set,
     word_start_alternation,
 )
 from pipeline.extract.memberships import _cues
@@ -552,6 +553,27 @@ def test_whole_occurrences_match_the_pattern_on_random_text():
         for name in ("Ann Lee", "Ann", "Lee Ann"):
             written = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
             assert whole_occurrences(text, name) == [m.span() for m in written.finditer(text)], (text, name)
+
+
+@pytest.mark.parametrize("text", [
+    "The Board's plan (2022-23) was_agreed: 5 items.",
+    "Café São Paulo – Zoë’s naïve café",
+    "İstanbul ß Straße ١٢٣ x\u0301y",
+    "line\x85break\u2028sep\x1funit\u00a0nbsp",
+    "",
+])
+def test_word_set_is_the_set_of_word_pattern_matches(text):
+    assert word_set(text) == frozenset(re.findall(r"\w+", text))
+
+
+def test_word_set_matches_the_word_pattern_on_random_text():
+    """ASCII and non-ASCII word and non-word characters, whitespace str.split knows and re does not."""
+    rng = random.Random(5)
+    pieces = ["Board", "a", "Z", "_", "9", " ", "\t", "\n", ".", ",", "-", "'", "’", "é", "\u00a0", "\u2028",
+              "İ", "ß", "\u0301", "٣", "\x85", "\x1f", "€", "\ud800", "²"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
+        assert word_set(text) == frozenset(re.findall(r"\w+", text)), repr(text)
 
 
 def test_what_follows_a_name_in_apposition_or_brackets():

@@ -515,7 +515,7 @@ class _Words:
 
 
 def _words(text: str) -> _Words:
-    cased = frozenset(WORD.findall(text))
+    cased = fast.word_set(text)
     return _Words(cased, frozenset(word.lower() for word in cased))
 
 
