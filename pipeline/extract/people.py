@@ -516,7 +516,7 @@ class _Words:
 
 def _words(text: str) -> _Words:
     cased = fast.word_set(text)
-    return _Words(cased, frozenset(word.lower() for word in cased))
+    return _Words(cased, frozenset(map(str.lower, cased)))
 
 
 def _cued_names(
