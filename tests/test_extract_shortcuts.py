@@ -407,7 +407,9 @@ def test_word_tests_are_lexeme_flags_on_the_reference_path(monkeypatch):
 
 def test_a_pattern_testing_an_attribute_the_pipeline_does_not_compute_is_refused(nlp):
     assert nlp.make_doc("fourteen")[0].like_num is False  # not computed: a pattern testing it never matches
-    assert all(getattr(nlp.make_doc("fourteen,")[0], a) is False for a in ("is_ascii", "like_url", "is_stop"))
+    unread = ("is_ascii", "like_url", "is_stop", "is_alpha")
+    assert all(getattr(nlp.make_doc("fourteen,")[0], a) is False for a in unread)
+    assert nlp.make_doc("2024")[0].is_digit is False
     # the components' word tests are bits of one attribute of their own, not spaCy's unread getters
     getters = nlp.vocab.lex_attr_getters
     flags = {c.tokens.anchor_flag for _, c in nlp.pipeline if hasattr(c, "tokens")}

@@ -540,7 +540,7 @@ def anchored(entry: dict[str, Any]) -> list[dict[str, Any]]:
 # compute them: on text with many new words this is about a tenth of extraction.
 UNREAD_LEXEME_ATTRS = ("NORM", "PREFIX", "SUFFIX", "SHAPE", "LANG", "IS_STOP", "IS_ASCII", "IS_BRACKET",
                        "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT", "IS_CURRENCY", "LIKE_URL", "LIKE_EMAIL",
-                       "LIKE_NUM")
+                       "LIKE_NUM", "IS_ALPHA", "IS_DIGIT")
 
 
 def _unread_getters(vocab: Vocab) -> list[int]:
