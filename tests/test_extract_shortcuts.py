@@ -382,6 +382,33 @@ def test_each_word_test_column_is_the_test_of_each_token(nlp):
             assert (flag_column(doc, bit) != 0).tolist() == [bool(test(t.text)) for t in doc], (text, bit)
 
 
+def test_conditional_heads_are_found_as_by_comparing_the_words_before(nlp):
+    """`_is_head` checks the word just before a conditional head first; it finds what comparing every
+    condition's words finds ("Integrated Care System", not "operating system"), on random word runs."""
+    grammar = next(c for _, c in nlp.pipeline if hasattr(c, "_is_head"))
+    conditional = grammar.grammar.conditional_heads
+    words = sorted({w for head, phrases in conditional.items() for p in phrases for w in (head, *p)})
+    words += ["Board", "the", "operating", "Care"]
+
+    def plain(doc, i):
+        token = doc[i]
+        if token.text in grammar.grammar.acronym_heads or token.lower_ in grammar.grammar.heads:
+            return True
+        return any(i >= len(b) and tuple(t.lower_ for t in doc[i - len(b):i]) == b
+                   for b in conditional.get(token.lower_, ()))
+
+    rng = random.Random(9)
+    found = 0
+    for _ in range(400):
+        doc = nlp.make_doc(" ".join(rng.choice(words) for _ in range(rng.randint(1, 8))))
+        for i in range(len(doc)):
+            assert grammar._is_head(doc, i) == plain(doc, i), (doc.text, i)
+            found += plain(doc, i)
+    assert found > 50
+    doc = nlp.make_doc("the Integrated Care System and an operating system")
+    assert grammar._is_head(doc, 3) and not grammar._is_head(doc, 7)
+
+
 def test_word_tests_pass_and_fail_as_their_getters():
     vocab = spacy.blank("en").vocab
     vocab.strings.add("Board")

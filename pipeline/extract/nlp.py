@@ -507,8 +507,15 @@ class BodyGrammarComponent:
         lower = token.lower_
         if lower in g.heads:
             return True
+        previous = None  # the word before: it rules out most conditions without making their slice
         for before in g.conditional_heads.get(lower, ()):
-            if i >= len(before) and tuple(t.lower_ for t in doc[i - len(before):i]) == before:
+            if not before:
+                return True
+            if i < len(before):
+                continue
+            if previous is None:
+                previous = doc[i - 1].lower_
+            if before[-1] == previous and tuple(t.lower_ for t in doc[i - len(before):i]) == before:
                 return True
         return False
 
