@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 
 from pipeline.extract.dates import find_dates
@@ -130,3 +132,14 @@ def test_reference_date_of_a_paper():
     # else the first full date in the text, not the earliest one (papers cite older dates)
     assert _reference_date(None, body) == date(2022, 2, 3)
     assert _reference_date(None, [chunk("No dates here at all.")]) is None
+
+
+def test_a_text_read_again_with_a_year_takes_that_year():
+    """The matches of a text are kept (the paper's own date is looked for first), never what was read."""
+    text = "On 3 March and 1 April 2022"
+    assert [(f.norm, f.flag) for f in find_dates(text, default_year=None)] == [
+        ("--03-03", "no_year"), ("2022-04-01", None)]
+    assert [(f.norm, f.flag) for f in find_dates(text, default_year=2020)] == [
+        ("2020-03-03", "year_inferred"), ("2022-04-01", None)]
+    assert [(f.norm, f.flag) for f in find_dates(text, default_year=None, reference=date(2023, 2, 1))] == [
+        ("2023-03-03", "year_inferred"), ("2022-04-01", None)]

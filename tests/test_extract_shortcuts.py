@@ -30,6 +30,7 @@ import spacy
 import yaml
 from spacy.attrs import IDS
 from spacy.matcher import Matcher
+from spacy.tokens import Doc
 
 from pipeline.datafiles import data_path
 from pipeline.extract import _addressed_body
@@ -37,10 +38,13 @@ from pipeline.extract.dates import DAY, _alternation, _matches, _tables, _word_s
 from pipeline.extract.fast import (
     PLAIN_WORD,
     UNREAD_LEXEME_ATTRS,
+    WORD_TESTS_ATTR,
     AnchoredMatcher,
     _unread_getters,
+    add_flag,
     by_first_letter,
     drop_getters,
+    flag_column,
     gate_for,
     literal,
     names_alternation,
@@ -50,6 +54,7 @@ from pipeline.extract.fast import (
     refuse_unread_tests,
     starts_scan,
     whole_occurrences,
+    word_set,
     word_start_alternation,
 )
 from pipeline.extract.memberships import _cues
@@ -363,11 +368,80 @@ def test_tokens_are_those_of_the_plain_tokenizer(nlp):
         assert [t.text_with_ws for t in nlp.make_doc(text)] == [t.text_with_ws for t in plain.make_doc(text)]
 
 
+def test_each_word_test_column_is_the_test_of_each_token(nlp):
+    """Every component's word test, read from the shared column of test bits, is its getter's answer for
+    each token: words known before a test was added (pattern words), after it, and new to the vocab."""
+    rng = random.Random(3)
+    new_words = " ".join("".join(rng.choice("BCDFGaeiou") for _ in range(6)) for _ in range(40))
+    texts = [*TEXTS, new_words, "Board Council CCG ward venue OL16 Director of Public Health NHS"]
+    tests = nlp.vocab.lex_attr_getters[WORD_TESTS_ATTR].tests
+    assert len(tests) >= 8  # two per ruler, the layout cues, the body grammar's heads
+    for text in texts:
+        doc = nlp(text)
+        for bit, test in tests:
+            assert (flag_column(doc, bit) != 0).tolist() == [bool(test(t.text)) for t in doc], (text, bit)
+
+
+def test_conditional_heads_are_found_as_by_comparing_the_words_before(nlp):
+    """`_is_head` checks the word just before a conditional head first; it finds what comparing every
+    condition's words finds ("Integrated Care System", not "operating system"), on random word runs."""
+    grammar = next(c for _, c in nlp.pipeline if hasattr(c, "_is_head"))
+    conditional = grammar.grammar.conditional_heads
+    words = sorted({w for head, phrases in conditional.items() for p in phrases for w in (head, *p)})
+    words += ["Board", "the", "operating", "Care"]
+
+    def plain(doc, i):
+        token = doc[i]
+        if token.text in grammar.grammar.acronym_heads or token.lower_ in grammar.grammar.heads:
+            return True
+        return any(i >= len(b) and tuple(t.lower_ for t in doc[i - len(b):i]) == b
+                   for b in conditional.get(token.lower_, ()))
+
+    rng = random.Random(9)
+    found = 0
+    for _ in range(400):
+        doc = nlp.make_doc(" ".join(rng.choice(words) for _ in range(rng.randint(1, 8))))
+        for i in range(len(doc)):
+            assert grammar._is_head(doc, i) == plain(doc, i), (doc.text, i)
+            found += plain(doc, i)
+    assert found > 50
+    doc = nlp.make_doc("the Integrated Care System and an operating system")
+    assert grammar._is_head(doc, 3) and not grammar._is_head(doc, 7)
+
+
+def test_word_tests_pass_and_fail_as_their_getters():
+    vocab = spacy.blank("en").vocab
+    vocab.strings.add("Board")
+    before = vocab["Board"]  # a word known before the tests
+    board = add_flag(vocab, lambda text: text == "Board")
+    upper = add_flag(vocab, str.isupper)
+    assert board != upper
+    doc = Doc(vocab, words=["Board", "board", "NHS", "Board"])
+    assert (flag_column(doc, board) != 0).tolist() == [True, False, False, True]
+    assert (flag_column(doc, upper) != 0).tolist() == [False, False, True, False]
+    assert before.lang == board
+
+
+def test_word_tests_are_lexeme_flags_on_the_reference_path(monkeypatch):
+    monkeypatch.setattr("pipeline.extract.fast.ENABLED", False)
+    vocab = spacy.blank("en").vocab
+    language = vocab.lex_attr_getters[WORD_TESTS_ATTR]
+    flag = add_flag(vocab, lambda text: text == "Board")
+    assert flag in vocab.lex_attr_getters and vocab.lex_attr_getters[WORD_TESTS_ATTR] is language
+    doc = Doc(vocab, words=["Board", "board"])
+    assert flag_column(doc, flag).tolist() == [1, 0]
+
+
 def test_a_pattern_testing_an_attribute_the_pipeline_does_not_compute_is_refused(nlp):
     assert nlp.make_doc("fourteen")[0].like_num is False  # not computed: a pattern testing it never matches
-    assert all(getattr(nlp.make_doc("fourteen,")[0], a) is False for a in ("is_ascii", "like_url", "is_stop"))
+    unread = ("is_ascii", "like_url", "is_stop", "is_alpha")
+    assert all(getattr(nlp.make_doc("fourteen,")[0], a) is False for a in unread)
+    assert nlp.make_doc("2024")[0].is_digit is False
+    # the components' word tests are bits of one attribute of their own, not spaCy's unread getters
+    getters = nlp.vocab.lex_attr_getters
     flags = {c.tokens.anchor_flag for _, c in nlp.pipeline if hasattr(c, "tokens")}
-    assert not flags & {IDS[name] for name in UNREAD_LEXEME_ATTRS}
+    assert flags <= {bit for bit, _ in getters[WORD_TESTS_ATTR].tests}
+    assert not (set(getters) - {WORD_TESTS_ATTR}) & {IDS[name] for name in UNREAD_LEXEME_ATTRS}
     blank = spacy.blank("en")
     unread = _unread_getters(blank.vocab)
     ruler = blank.add_pipe("icsdocs_ruler_v2", name="money", config={"rules": "roles"})
@@ -552,6 +626,27 @@ def test_whole_occurrences_match_the_pattern_on_random_text():
         for name in ("Ann Lee", "Ann", "Lee Ann"):
             written = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
             assert whole_occurrences(text, name) == [m.span() for m in written.finditer(text)], (text, name)
+
+
+@pytest.mark.parametrize("text", [
+    "The Board's plan (2022-23) was_agreed: 5 items.",
+    "Café São Paulo – Zoë’s naïve café",
+    "İstanbul ß Straße ١٢٣ x\u0301y",
+    "line\x85break\u2028sep\x1funit\u00a0nbsp",
+    "",
+])
+def test_word_set_is_the_set_of_word_pattern_matches(text):
+    assert word_set(text) == frozenset(re.findall(r"\w+", text))
+
+
+def test_word_set_matches_the_word_pattern_on_random_text():
+    """ASCII and non-ASCII word and non-word characters, whitespace str.split knows and re does not."""
+    rng = random.Random(5)
+    pieces = ["Board", "a", "Z", "_", "9", " ", "\t", "\n", ".", ",", "-", "'", "’", "é", "\u00a0", "\u2028",
+              "İ", "ß", "\u0301", "٣", "\x85", "\x1f", "€", "\ud800", "²"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
+        assert word_set(text) == frozenset(re.findall(r"\w+", text)), repr(text)
 
 
 def test_what_follows_a_name_in_apposition_or_brackets():

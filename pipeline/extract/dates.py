@@ -279,6 +279,24 @@ def _weekday_start(tables: _Tables, text: str, floor: int, start: int) -> int:
     return weekday.start() if weekday else start
 
 
+# Texts whose date matches are kept: `extract_document` looks for the paper's own date in its first sections
+# (`find_dates` without a year) and then reads every section with it, the first ones again.
+DATE_MATCH_CACHE = 32
+
+
+@lru_cache(maxsize=DATE_MATCH_CACHE)
+def _date_matches(text: str) -> tuple[tuple[int, str, re.Match[str]], ...]:
+    """(priority, kind, match) of every match of the date patterns in `text`, in pattern order: what
+    `find_dates` reads, whatever the year it gives a date without one."""
+    tables = _tables()
+    present = {need: need.search(text) is not None for need in set(tables.needs.values())}
+    found = []
+    for priority, spec in enumerate(tables.patterns):
+        if fast.worth(present[tables.needs[spec.kind]]):
+            found.extend((priority, spec.kind, match) for match in _matches(tables, spec, text))
+    return tuple(found)
+
+
 def find_dates(text: str, *, default_year: int | None, reference: date | None = None) -> list[Found]:
     """Every explicit date and month-year in `text`, in text order, without overlaps.
 
@@ -292,15 +310,10 @@ def find_dates(text: str, *, default_year: int | None, reference: date | None = 
     """
     tables = _tables()
     candidates: list[tuple[int, int, int, list[Found]]] = []
-    present = {need: need.search(text) is not None for need in set(tables.needs.values())}
-    for priority, spec in enumerate(tables.patterns):
-        kind = spec.kind
-        if not fast.worth(present[tables.needs[kind]]):
-            continue
-        for match in _matches(tables, spec, text):
-            found = _read(kind, match, tables, default_year, reference)
-            if found:
-                candidates.append((match.start(), match.end(), priority, found))
+    for priority, kind, match in _date_matches(text):
+        found = _read(kind, match, tables, default_year, reference)
+        if found:
+            candidates.append((match.start(), match.end(), priority, found))
     candidates.sort(key=lambda c: (c[0], -(c[1] - c[0]), c[2]))
     result: list[Found] = []
     taken_end = -1

@@ -21,6 +21,9 @@ The speed-ups, and what a rule writer needs to know about each:
 - `starts_scan`: a case-insensitive phrase pattern tried only where one of its phrases starts;
 - literal names looked for once per document by `str.find` rather than a pattern compiled for them
   (`whole_occurrences`, `names_finder`): compiling costs more than the search;
+- the components' word tests (`add_flag`, `flag_column`) as bits of one lexeme attribute: one getter per
+  new word type and one `Doc.to_array` column per Doc, whatever the number of tests;
+- a section's set of words (`word_set`) split by `bytes.translate` and `str.split` rather than `\\w+`;
 - the tokenizer (`blank_english`): no prefix/suffix/infix search on words of ASCII letters, a cache of
   `TOKENIZER_CACHE` chunks rather than spaCy's 10,000, and the lexical attributes no rule reads not
   computed (`unread_getters`, `drop_getters`, `refuse_unread_tests`).
@@ -208,6 +211,28 @@ def gate_for(pattern: re.Pattern[str]) -> Gate:
 
 WORD_RUN = re.compile(r"\w+")
 
+# Bytes of a UTF-8 text kept by `word_set` (ASCII word characters, and every byte of a non-ASCII
+# character); the other ASCII bytes become spaces.
+_WORD_BYTES = bytes(b if b >= 0x80 or chr(b).isalnum() or b == ord("_") else 0x20 for b in range(256))
+
+
+def word_set(text: str) -> frozenset[str]:
+    r"""`frozenset(re.findall(r"\w+", text))`.  Fast: ASCII non-word characters made spaces by
+    `bytes.translate` and the text split on whitespace; a piece holding a non-ASCII character (rare) is
+    split by the pattern, as its characters may be word characters or not.  The pieces end where the
+    words do: at an ASCII non-word character, which `\w` never matches.
+    """
+    if not ENABLED:
+        return frozenset(WORD_RUN.findall(text))
+    pieces = set(text.encode("utf-8", "surrogatepass").translate(_WORD_BYTES)
+                 .decode("utf-8", "surrogatepass").split())
+    if text.isascii():
+        return frozenset(pieces)
+    words = {piece for piece in pieces if piece.isascii()}
+    for piece in pieces - words:
+        words.update(WORD_RUN.findall(piece))
+    return frozenset(words)
+
 
 @dataclass(frozen=True)
 class PhraseGate:
@@ -324,12 +349,65 @@ def pattern_anchor(pattern: list[dict[str, Any]]) -> tuple[tuple[str, Any], ...]
     return (anchor, *(test for test in tests if test is not None))
 
 
+# The components' word tests (a ruler's anchor and run words, the body grammar's heads, the layout cues) are
+# computed once per word type.  On the fast path each is one bit of a single lexeme attribute that nothing
+# reads (`WORD_TESTS_ATTR`, the word's language, which `build_nlp` stops computing): one getter call per
+# new word type instead of one per test, and one `Doc.to_array` column per Doc, shared by the components
+# (`flag_column`), instead of one per test.  On the reference path each test is a lexeme flag of its own.
+WORD_TESTS_ATTR = attrs.LANG
+WORD_TESTS_KEY = "icsdocs_word_tests"  # the Doc's column of test bits, in `doc.user_data`
+
+
+class _WordTests:
+    """The getter of `WORD_TESTS_ATTR`: the bits of the tests a word passes (`add_flag`)."""
+
+    def __init__(self) -> None:
+        self.tests: list[tuple[int, Callable[[str], bool]]] = []
+
+    def __call__(self, text: str) -> int:
+        bits = 0
+        for bit, test in self.tests:
+            if test(text):
+                bits |= bit
+        return bits
+
+
 def add_flag(vocab: Vocab, getter: Callable[[str], bool]) -> int:
-    """`vocab.add_flag(getter)` on an id of its own, never one of spaCy's attributes (ids below FLAG19):
-    `build_nlp` stops computing some of those, which frees their ids.
+    """A word test computed once per word type, read by `flag_column`: a bit of `WORD_TESTS_ATTR` (its
+    mask is returned), or on the reference path `vocab.add_flag(getter)` on an id of its own, never one of
+    spaCy's attributes (ids below FLAG19): `build_nlp` stops computing some of those, which frees their ids.
     """
-    free = next(flag for flag in range(attrs.FLAG19, attrs.FLAG63 + 1) if flag not in vocab.lex_attr_getters)
-    return vocab.add_flag(getter, flag_id=free)
+    if not ENABLED:
+        free = next(flag for flag in range(attrs.FLAG19, attrs.FLAG63 + 1)
+                    if flag not in vocab.lex_attr_getters)
+        return vocab.add_flag(getter, flag_id=free)
+    tests = vocab.lex_attr_getters.get(WORD_TESTS_ATTR)
+    if not isinstance(tests, _WordTests):  # the first test: the attribute holds no language any more
+        tests = _WordTests()
+        vocab.lex_attr_getters[WORD_TESTS_ATTR] = tests
+        for lexeme in vocab:
+            lexeme.lang = 0
+    bit = 1 << len(tests.tests)
+    if bit > WORD_TESTS_MAX:
+        raise ValueError("too many word tests for one lexeme attribute")
+    tests.tests.append((bit, getter))
+    for lexeme in vocab:  # the words already known, as `Vocab.add_flag` does
+        if getter(lexeme.orth_):
+            lexeme.lang = lexeme.lang | bit
+    return bit
+
+
+WORD_TESTS_MAX = 1 << 63
+
+
+def flag_column(doc: Doc, flag: int) -> Any:
+    """A 1-D array, non-zero at the tokens whose word passes the test `flag` (from `add_flag`)."""
+    if not ENABLED:
+        return doc.to_array([flag]).reshape(-1)
+    bits = doc.user_data.get(WORD_TESTS_KEY)
+    if bits is None:
+        bits = doc.user_data[WORD_TESTS_KEY] = doc.to_array(WORD_TESTS_ATTR)
+    return bits & flag
 
 
 class AnchoredMatcher:
@@ -399,10 +477,10 @@ class AnchoredMatcher:
     def _runs_with_hits(self, doc: Doc) -> list[tuple[int, int, list[int]]]:
         """(start, end, anchor token indexes) of each run on which the anchored patterns can match."""
         # one column at a time: most Docs hold no anchor word and need no second column
-        hits = doc.to_array([self.anchor_flag]).nonzero()[0].tolist()
+        hits = flag_column(doc, self.anchor_flag).nonzero()[0].tolist()
         if not hits:
             return []
-        passing = doc.to_array([self.pass_flag]).astype("uint8").tobytes()  # anchor words pass too
+        passing = (flag_column(doc, self.pass_flag) != 0).astype("uint8").tobytes()  # anchor words pass too
         runs: list[tuple[int, int, list[int]]] = []
         for hit in hits:
             if runs and hit < runs[-1][1]:
@@ -462,7 +540,7 @@ def anchored(entry: dict[str, Any]) -> list[dict[str, Any]]:
 # compute them: on text with many new words this is about a tenth of extraction.
 UNREAD_LEXEME_ATTRS = ("NORM", "PREFIX", "SUFFIX", "SHAPE", "LANG", "IS_STOP", "IS_ASCII", "IS_BRACKET",
                        "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT", "IS_CURRENCY", "LIKE_URL", "LIKE_EMAIL",
-                       "LIKE_NUM")
+                       "LIKE_NUM", "IS_ALPHA", "IS_DIGIT")
 
 
 def _unread_getters(vocab: Vocab) -> list[int]:
@@ -474,7 +552,8 @@ def drop_getters(vocab: Vocab, ids: list[int]) -> None:
     """Stop computing the attributes `ids` for new words: `build_nlp` does it before adding the rulers,
     whose patterns make a few thousand words, and then checks them (`refuse_unread_tests`)."""
     for getter_id in ids:
-        del vocab.lex_attr_getters[getter_id]
+        if not isinstance(vocab.lex_attr_getters[getter_id], _WordTests):  # the components' own
+            del vocab.lex_attr_getters[getter_id]
 
 
 def refuse_unread_tests(nlp: Language) -> None:

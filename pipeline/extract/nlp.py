@@ -414,7 +414,7 @@ class PlaceLayoutComponent:
         self.cue_flag = fast.add_flag(vocab, _is_layout_cue)
 
     def __call__(self, doc: Doc) -> Doc:
-        if not fast.worth(doc.to_array([self.cue_flag]).any()):
+        if not fast.worth(fast.flag_column(doc, self.cue_flag).any()):
             return doc
         found = []
         text = doc_text(doc)
@@ -507,8 +507,15 @@ class BodyGrammarComponent:
         lower = token.lower_
         if lower in g.heads:
             return True
+        previous = None  # the word before: it rules out most conditions without making their slice
         for before in g.conditional_heads.get(lower, ()):
-            if i >= len(before) and tuple(t.lower_ for t in doc[i - len(before):i]) == before:
+            if not before:
+                return True
+            if i < len(before):
+                continue
+            if previous is None:
+                previous = doc[i - 1].lower_
+            if before[-1] == previous and tuple(t.lower_ for t in doc[i - len(before):i]) == before:
                 return True
         return False
 
@@ -738,7 +745,7 @@ class BodyGrammarComponent:
         role_tokens = {i for span in raw if span.label_ == "ROLE" for i in range(span.start, span.end)}
         places = {span.start: span for span in raw if span.label_ == "PLACE"}
         found: list[Span] = []
-        flagged = doc.to_array([self.head_flag]).reshape(-1)
+        flagged = fast.flag_column(doc, self.head_flag)
         # A head has the flag (a word of the heads): `_is_head` runs only on the few tokens that have it.
         possible = (flagged != 0).tolist() + [False, False]  # plain bools, made by numpy
         for i in fast.choose(flagged.nonzero()[0].tolist(), range(len(doc))):

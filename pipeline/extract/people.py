@@ -515,8 +515,8 @@ class _Words:
 
 
 def _words(text: str) -> _Words:
-    cased = frozenset(WORD.findall(text))
-    return _Words(cased, frozenset(word.lower() for word in cased))
+    cased = fast.word_set(text)
+    return _Words(cased, frozenset(map(str.lower, cased)))
 
 
 def _cued_names(

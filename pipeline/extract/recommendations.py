@@ -507,11 +507,12 @@ def _lead_item(
 def _scan_line(
     text: str, start: int, end: int, lead: _LeadIn | None, rules: _Rules, active: _Active, list_item: bool
 ) -> tuple[list[_Item], _LeadIn | None]:
-    heading = rules.heading.match(text[start:end])
+    line = text[start:end]
+    heading = rules.heading.match(line)
     if heading:
         kind = rules.label_kinds[heading.group("label").lower()]
         return [], _LeadIn(kind, _clean_body(heading.group("to")))
-    label = rules.label.match(text[start:end])
+    label = rules.label.match(line)
     if label:
         return _label_line(text, start, end, label, rules, active)
     bullet = BULLET.match(text, start)
@@ -522,12 +523,14 @@ def _scan_line(
     if body_lead:
         return [], body_lead
     closer = LEAD_CLOSER.search(text, body_start, end)
-    opened = _lead_in_line(text, body_start, end, active) if closer else None
+    opened = _lead_in_line(text, body_start, end, active) if closer and active.lead_ins else None
     if opened:
         return opened
-    found, new_lead = _sentence_items(text, body_start, end, rules, active)
-    if found or new_lead:
-        return found, new_lead
+    # most sections hold no sentence pattern's literals (`_active`): then no line can give such items
+    if active.sentence or active.asked:
+        found, new_lead = _sentence_items(text, body_start, end, rules, active)
+        if found or new_lead:
+            return found, new_lead
     if lead is None:
         return _line_sentence(text, body_start, end, rules, bool(bullet)) or ([], None)
     return _lead_item(text, start, end, lead, rules, list_item)
@@ -557,10 +560,11 @@ def _scan(
             items[-1] = _trimmed(text, replace(items[-1], end=_sentence_end(text, start, end)), rules)
             open_bullet = text[items[-1].end - 1] not in ".;:!?"
             continue
-        if any(p.search(text, start, end) for p in active.not_items):
+        if active.not_items and any(p.search(text, start, end) for p in active.not_items):
             continue  # a standing line such as the declarations-of-interest reminder
         found, lead = _scan_line(text, start, end, lead, rules, active, start in list_starts)
-        items.extend(_trimmed(text, item, rules) for item in found)
+        if found:
+            items.extend(_trimmed(text, item, rules) for item in found)
         open_bullet = bool(found and BULLET.match(text, start)) and _cut_at_line_end(text, items[-1], end)
     return _dedupe([item for item in items if item.end > item.start])
 
