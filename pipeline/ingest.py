@@ -15,6 +15,7 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,8 @@ class Stages:
     nlp: Any = None
     model: Any = None
     extract: bool = False  # extraction is asked for (`nlp` is None until the pipeline is built)
+    # a small batch's: the rest is loaded by each worker that reads files, the first time it reads one
+    load: Callable[[], Stages] | None = None
 
 
 _STAGES = Stages()
@@ -240,8 +243,11 @@ def _lap(start: float) -> float:
 
 
 def _process_in_worker(item: Task | ReadDocument) -> DocumentResult | ReadDocument:
+    global _STAGES
     if isinstance(item, ReadDocument):
         return finish_document(item, _STAGES.nlp)
+    if _STAGES.load is not None:  # a small batch's reader: loads what it reads with, once
+        _STAGES = _STAGES.load()
     if _STAGES.extract and _STAGES.nlp is None:  # forked while the parent builds the pipeline
         return read_and_classify(item, _STAGES)
     return process_document(item, _STAGES)
@@ -443,14 +449,18 @@ def ingest(
         })
         if on_start:
             on_start(len(tasks))
-        _STAGES = load_stages(extract=extract, classify=classify, defer_nlp=True, model_dir=model_dir,
-                              suffixes={Path(t.path).suffix for t in tasks}) if tasks else Stages()
-        summary.model_missing = bool(tasks) and classify and _STAGES.model is None
-        if _STAGES.model is not None:
-            summary.untrained_principles = untrained_principles(_STAGES.model)
-            writer.write_principles(principle_rows(_STAGES.model))
-        _store_results(tasks, writer, summary, workers=workers, timeout=timeout,
+        load = partial(load_stages, extract=extract, classify=classify, defer_nlp=True, model_dir=model_dir,
+                       suffixes={Path(t.path).suffix for t in tasks})
+        apart = builds_apart(tasks, workers=workers, extract=extract)
+        _STAGES = Stages(extract=extract, load=load) if apart else load() if tasks else Stages()
+        if tasks and classify and not apart:
+            _record_classifier(writer, summary, _STAGES.model)
+        _store_results(tasks, writer, summary, workers=workers, timeout=timeout, apart=apart,
                        stop=should_stop or (lambda: False), on_result=on_result)
+        if apart and classify:
+            from .classify.model import load_scorer
+
+            _record_classifier(writer, summary, load_scorer(models_dir(model_dir)))
         summary.seconds = time.perf_counter() - started
         if summary.interrupted:
             writer.abandon()
@@ -459,6 +469,22 @@ def ingest(
                           summary.n_failed)
         writer.finish()
     return summary
+
+
+def builds_apart(tasks: Sequence[Task], *, workers: int, extract: bool) -> bool:
+    """Whether a worker of its own builds the spaCy pipeline, forked as soon as the tasks are known, with
+    the parent's remaining set-up (classifier, rules, readers) done beside it or by the worker reading
+    the files: a small batch (fewer files than workers, as a re-run with a few changed files), whose
+    wait is the pipeline's build itself, started earlier so."""
+    return extract and workers >= 2 and 0 < len(tasks) < workers
+
+
+def _record_classifier(writer: Writer, summary: BatchSummary, model: Any) -> None:
+    """The codebook's principles the model knows, in the `principles` table; or that there is no model."""
+    summary.model_missing = model is None
+    if model is not None:
+        summary.untrained_principles = untrained_principles(model)
+        writer.write_principles(principle_rows(model))
 
 
 def _papers(paths: Sequence[str | Path], db_path: Path, manifest_path: str | Path | None) -> list[Path]:
@@ -470,13 +496,14 @@ def _papers(paths: Sequence[str | Path], db_path: Path, manifest_path: str | Pat
 
 
 def _store_results(tasks: list[Task], writer: Writer, summary: BatchSummary, *, workers: int, timeout: float,
-                   stop: Callable[[], bool], on_result: Callable[[DocumentResult], None] | None) -> None:
+                   apart: bool, stop: Callable[[], bool],
+                   on_result: Callable[[DocumentResult], None] | None) -> None:
     """Write each result as its worker hands it over; a stop request or Ctrl-C ends the batch between
     documents (summary.interrupted), so no write is cut in half."""
     # Forked workers share the pipeline and model; frozen, the collector never walks (or copies) them.
     gc.freeze()
     try:
-        for result in _results(tasks, workers=workers, timeout=timeout, should_stop=stop):
+        for result in _results(tasks, workers=workers, timeout=timeout, should_stop=stop, apart=apart):
             clock = time.perf_counter()
             writer.write_document(result, summary.run_id)
             summary.stage_seconds["store"] += _lap(clock)
@@ -495,14 +522,15 @@ def _store_results(tasks: list[Task], writer: Writer, summary: BatchSummary, *, 
     summary.interrupted = summary.interrupted or stop()
 
 
-def _results(tasks: list[Task], *, workers: int, timeout: float,
-             should_stop: Callable[[], bool]) -> Iterator[DocumentResult]:
+def _results(tasks: list[Task], *, workers: int, timeout: float, should_stop: Callable[[], bool],
+             apart: bool = False) -> Iterator[DocumentResult]:
     """Each document's result.  The first workers fork before the spaCy pipeline is built and read files
-    meanwhile; a document they read goes back in the queue for its extraction."""
+    meanwhile; a document they read goes back in the queue for its extraction (with `apart`, by the
+    worker that built the pipeline)."""
     deferred = _STAGES.extract and _STAGES.nlp is None
     return guarded_results(_process_in_worker, tasks, workers=workers, timeout=timeout,
                            should_stop=should_stop, prepare=_build_pipeline if deferred else None,
-                           needs_prepare=_needs_pipeline)
+                           needs_prepare=_needs_pipeline, prepare_apart=apart)
 
 
 def _needs_pipeline(item: Task | ReadDocument) -> bool:
@@ -513,13 +541,15 @@ def _needs_pipeline(item: Task | ReadDocument) -> bool:
 def guarded_results(func: Callable[[Any], Any], tasks: Iterable[Task], *, workers: int,
                     timeout: float, should_stop: Callable[[], bool] | None = None,
                     prepare: Callable[[], None] | None = None,
-                    needs_prepare: Callable[[Any], bool] | None = None) -> Iterator[DocumentResult]:
+                    needs_prepare: Callable[[Any], bool] | None = None,
+                    prepare_apart: bool = False) -> Iterator[DocumentResult]:
     """`func` over the tasks in worker processes under the per-document guard (time and memory limits):
     a hung, crashed or memory-hungry document becomes its failure row.  Both engines run documents so.
     A `ReadDocument` that `func` hands back (read before the pipeline was built) goes back in the queue."""
     pending: deque[Task | ReadDocument] = deque(tasks)
     outcomes = run_tasks(func, pending, workers=workers, timeout=timeout, max_bytes=WORKER_MEMORY_BYTES,
-                         should_stop=should_stop, prepare=prepare, needs_prepare=needs_prepare)
+                         should_stop=should_stop, prepare=prepare, needs_prepare=needs_prepare,
+                         prepare_apart=prepare_apart)
     for outcome in outcomes:
         if isinstance(outcome.value, ReadDocument):
             _requeue(pending, outcome.value)
