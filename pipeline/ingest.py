@@ -121,9 +121,7 @@ def load_stages(*, extract: bool = True, classify: bool = True, suffixes: Iterab
     for module in dict.fromkeys(m for suffix in suffixes for m in READER_IMPORTS.get(suffix.lower(), ())):
         importlib.import_module(module)
     if extract and not defer_nlp:
-        from .extract.nlp import build_nlp
-
-        stages.nlp = build_nlp()
+        stages.nlp = _nlp_builder()()
     if classify:
         from .classify.model import load_scorer, warm_up_classify
 
@@ -256,10 +254,18 @@ def _process_in_worker(item: Task | ReadDocument) -> DocumentResult | ReadDocume
 def _build_pipeline() -> None:
     """Build the spaCy pipeline in the parent (in a thread, while the first workers read files)."""
     with paused_gc():  # spaCy's import too: its objects all live on
-        from .extract.nlp import build_nlp
-
-        _STAGES.nlp = build_nlp()
+        _STAGES.nlp = _nlp_builder()()
     gc.freeze()  # as before the first fork: the workers forked next share it untouched
+
+
+def _nlp_builder() -> Callable[[], Any]:
+    """`build_nlp`, with spaCy imported without its command line (see `spacyimport`)."""
+    from .spacyimport import import_spacy
+
+    import_spacy()
+    from .extract.nlp import build_nlp
+
+    return build_nlp
 
 
 def find_files(paths: Iterable[str | Path]) -> list[Path]:
