@@ -229,9 +229,10 @@ lap("PDF reader imports (pdfplumber, pypdfium2)")
 from pipeline.classify.model import load_scorer
 load_scorer(); lap("classifier (plain arrays, numpy)")
 from pipeline.gcpause import paused_gc
+from pipeline.spacyimport import import_spacy
 with paused_gc():  # as ingest imports it
-    import spacy
-lap("import spaCy")
+    import_spacy()
+lap("import spaCy (without spacy.cli)")
 from pipeline.extract.nlp import build_nlp
 build_nlp(); lap("build the spaCy pipeline")
 print(json.dumps(parts))

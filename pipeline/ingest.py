@@ -15,7 +15,6 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ from .read import DATA_SUFFIXES, read_document
 from .records import DocumentResult, ParsedDocument
 from .sections import build_sections
 from .store import Writer, writer_lock
-from .workers import run_tasks
+from .workers import run_tasks, start_builder
 
 DEFAULT_TIMEOUT = 120.0
 # A parser that balloons (a decompression bomb, a pathological PDF) is stopped at this size.
@@ -92,8 +91,6 @@ class Stages:
     nlp: Any = None
     model: Any = None
     extract: bool = False  # extraction is asked for (`nlp` is None until the pipeline is built)
-    # a small batch's: the rest is loaded by each worker that reads files, the first time it reads one
-    load: Callable[[], Stages] | None = None
 
 
 _STAGES = Stages()
@@ -241,11 +238,8 @@ def _lap(start: float) -> float:
 
 
 def _process_in_worker(item: Task | ReadDocument) -> DocumentResult | ReadDocument:
-    global _STAGES
     if isinstance(item, ReadDocument):
         return finish_document(item, _STAGES.nlp)
-    if _STAGES.load is not None:  # a small batch's reader: loads what it reads with, once
-        _STAGES = _STAGES.load()
     if _STAGES.extract and _STAGES.nlp is None:  # forked while the parent builds the pipeline
         return read_and_classify(item, _STAGES)
     return process_document(item, _STAGES)
@@ -455,18 +449,9 @@ def ingest(
         })
         if on_start:
             on_start(len(tasks))
-        load = partial(load_stages, extract=extract, classify=classify, defer_nlp=True, model_dir=model_dir,
-                       suffixes={Path(t.path).suffix for t in tasks})
-        apart = builds_apart(tasks, workers=workers, extract=extract)
-        _STAGES = Stages(extract=extract, load=load) if apart else load() if tasks else Stages()
-        if tasks and classify and not apart:
-            _record_classifier(writer, summary, _STAGES.model)
-        _store_results(tasks, writer, summary, workers=workers, timeout=timeout, apart=apart,
-                       stop=should_stop or (lambda: False), on_result=on_result)
-        if apart and classify:
-            from .classify.model import load_scorer
-
-            _record_classifier(writer, summary, load_scorer(models_dir(model_dir)))
+        _store_batch(tasks, writer, summary, workers=workers, timeout=timeout, extract=extract,
+                     classify=classify, model_dir=model_dir, stop=should_stop or (lambda: False),
+                     on_result=on_result)
         summary.seconds = time.perf_counter() - started
         if summary.interrupted:
             writer.abandon()
@@ -477,11 +462,33 @@ def ingest(
     return summary
 
 
+def _store_batch(tasks: list[Task], writer: Writer, summary: BatchSummary, *, workers: int, timeout: float,
+                 extract: bool, classify: bool, model_dir: str | Path | None, stop: Callable[[], bool],
+                 on_result: Callable[[DocumentResult], None] | None) -> None:
+    """Load the batch's shared state, then store each document's result.  A small batch's spaCy pipeline
+    is built by a worker of its own, forked first, while the parent loads the rest and a worker reads."""
+    global _STAGES
+    _STAGES = Stages(extract=extract and bool(tasks))
+    builder = (start_builder(_process_in_worker, _build_pipeline, max_bytes=WORKER_MEMORY_BYTES)
+               if builds_apart(tasks, workers=workers, extract=extract) else None)
+    try:
+        if tasks:
+            _STAGES = load_stages(extract=extract, classify=classify, defer_nlp=True, model_dir=model_dir,
+                                  suffixes={Path(t.path).suffix for t in tasks})
+            if classify:
+                _record_classifier(writer, summary, _STAGES.model)
+        _store_results(tasks, writer, summary, workers=workers, timeout=timeout, builder=builder, stop=stop,
+                       on_result=on_result)
+    finally:
+        if builder is not None:  # the pool stops it; this, when the pool never started
+            builder.stop()
+
+
 def builds_apart(tasks: Sequence[Task], *, workers: int, extract: bool) -> bool:
-    """Whether a worker of its own builds the spaCy pipeline, forked as soon as the tasks are known, with
-    the parent's remaining set-up (classifier, rules, readers) done beside it or by the worker reading
-    the files: a small batch (fewer files than workers, as a re-run with a few changed files), whose
-    wait is the pipeline's build itself, started earlier so."""
+    """Whether a worker of its own builds the spaCy pipeline, forked as soon as the tasks are known, while
+    the parent loads the classifier, rules and readers and forks a worker to read the files: a small
+    batch (fewer files than workers, as a re-run with one changed file), which waits on little but
+    that build, started earlier so."""
     return extract and workers >= 2 and 0 < len(tasks) < workers
 
 
@@ -502,14 +509,14 @@ def _papers(paths: Sequence[str | Path], db_path: Path, manifest_path: str | Pat
 
 
 def _store_results(tasks: list[Task], writer: Writer, summary: BatchSummary, *, workers: int, timeout: float,
-                   apart: bool, stop: Callable[[], bool],
+                   builder: Any, stop: Callable[[], bool],
                    on_result: Callable[[DocumentResult], None] | None) -> None:
     """Write each result as its worker hands it over; a stop request or Ctrl-C ends the batch between
     documents (summary.interrupted), so no write is cut in half."""
     # Forked workers share the pipeline and model; frozen, the collector never walks (or copies) them.
     gc.freeze()
     try:
-        for result in _results(tasks, workers=workers, timeout=timeout, should_stop=stop, apart=apart):
+        for result in _results(tasks, workers=workers, timeout=timeout, should_stop=stop, builder=builder):
             clock = time.perf_counter()
             writer.write_document(result, summary.run_id)
             summary.stage_seconds["store"] += _lap(clock)
@@ -529,14 +536,16 @@ def _store_results(tasks: list[Task], writer: Writer, summary: BatchSummary, *, 
 
 
 def _results(tasks: list[Task], *, workers: int, timeout: float, should_stop: Callable[[], bool],
-             apart: bool = False) -> Iterator[DocumentResult]:
+             builder: Any = None) -> Iterator[DocumentResult]:
     """Each document's result.  The first workers fork before the spaCy pipeline is built and read files
-    meanwhile; a document they read goes back in the queue for its extraction (with `apart`, by the
-    worker that built the pipeline)."""
-    deferred = _STAGES.extract and _STAGES.nlp is None
+    meanwhile; a document they read goes back in the queue for its extraction (by the `builder`, when
+    that worker builds the pipeline rather than the parent)."""
+    if not tasks:  # an unchanged re-run forks no worker
+        return iter(())
+    deferred = _STAGES.extract and _STAGES.nlp is None and builder is None
     return guarded_results(_process_in_worker, tasks, workers=workers, timeout=timeout,
                            should_stop=should_stop, prepare=_build_pipeline if deferred else None,
-                           needs_prepare=_needs_pipeline, prepare_apart=apart)
+                           needs_prepare=_needs_pipeline, builder=builder)
 
 
 def _needs_pipeline(item: Task | ReadDocument) -> bool:
@@ -548,14 +557,14 @@ def guarded_results(func: Callable[[Any], Any], tasks: Iterable[Task], *, worker
                     timeout: float, should_stop: Callable[[], bool] | None = None,
                     prepare: Callable[[], None] | None = None,
                     needs_prepare: Callable[[Any], bool] | None = None,
-                    prepare_apart: bool = False) -> Iterator[DocumentResult]:
+                    builder: Any = None) -> Iterator[DocumentResult]:
     """`func` over the tasks in worker processes under the per-document guard (time and memory limits):
     a hung, crashed or memory-hungry document becomes its failure row.  Both engines run documents so.
     A `ReadDocument` that `func` hands back (read before the pipeline was built) goes back in the queue."""
     pending: deque[Task | ReadDocument] = deque(tasks)
     outcomes = run_tasks(func, pending, workers=workers, timeout=timeout, max_bytes=WORKER_MEMORY_BYTES,
                          should_stop=should_stop, prepare=prepare, needs_prepare=needs_prepare,
-                         prepare_apart=prepare_apart)
+                         builder=builder)
     for outcome in outcomes:
         if isinstance(outcome.value, ReadDocument):
             _requeue(pending, outcome.value)

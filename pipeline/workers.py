@@ -238,7 +238,7 @@ def run_tasks(
     should_stop: Callable[[], bool] | None = None,
     prepare: Callable[[], None] | None = None,
     needs_prepare: Callable[[Task], bool] | None = None,
-    prepare_apart: bool = False,
+    builder: _Worker | None = None,
 ) -> Iterator[Outcome[Task]]:
     """Yield an Outcome per task as each finishes (not in input order).
 
@@ -247,17 +247,17 @@ def run_tasks(
     run in a thread of the parent while the first workers, forked before it, work (building state that
     takes a while): meanwhile they take only the tasks for which `needs_prepare(task)` is false (any task
     when it is not given), and once it is done each of them is replaced by a fresh fork, which has that
-    state, before its next task.  With `prepare_apart`, `prepare` runs instead in a builder worker of its
-    own (one of the `workers`, at least one other beside it): the parent is free meanwhile, and never has
-    the state; the builder then takes only the tasks that need it, the others only those that do not,
-    and none is replaced.  When `should_stop()` turns true the pool stops at its next poll: tasks under
-    way are abandoned, not reported.
+    state, before its next task.  A `builder` (from `start_builder`, instead of `prepare`) is one of the
+    `workers`, with at least one other beside it: it builds the state itself, which the parent never has,
+    then takes only the tasks that need it, the others only those that do not, and none is replaced.
+    When `should_stop()` turns true the pool stops at its next poll: tasks under way are abandoned, not
+    reported.
     """
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     # A deque is used as it is: tasks the caller adds to it while the pool runs are picked up too.
     pending: deque[Task] = tasks if isinstance(tasks, deque) else deque(tasks)
     needs = needs_prepare or _needs_nothing
-    preparation, pool = _start_pool(context, func, max_bytes, pending, workers, prepare, prepare_apart)
+    preparation, pool = _start_pool(context, func, max_bytes, pending, workers, prepare, builder)
     try:
         _hand_out(pool, pending, prepare is None, needs)
         preparation.start()
@@ -285,17 +285,24 @@ def run_tasks(
 
 def _start_pool(context: Any, func: Callable[[Any], Any], max_bytes: int | None, pending: deque,
                 workers: int, prepare: Callable[[], None] | None,
-                apart: bool) -> tuple[_Preparation, list[_Worker]]:
-    """The preparation and the first workers (with `apart`, the builder first: it has the most to do)."""
-    if prepare is not None and apart:
+                builder: _Worker | None) -> tuple[_Preparation, list[_Worker]]:
+    """The preparation and the first workers (the builder, if any, among them)."""
+    if builder is not None:
         preparation: _Preparation = _Apart()
-        builder = _Worker(context, func, max_bytes, preparation, builds=prepare)
         others = [_Worker(context, func, max_bytes, preparation)
                   for _ in range(max(1, min(workers - 1, len(pending) or 1)))]
         return preparation, [builder, *others]
     preparation = _Preparation(prepare)
     count = max(1, min(workers, len(pending) or 1))
     return preparation, [_Worker(context, func, max_bytes, preparation) for _ in range(count)]
+
+
+def start_builder(func: Callable[[Any], Any], prepare: Callable[[], None], *,
+                  max_bytes: int | None = None) -> _Worker:
+    """A worker, forked now, that runs `prepare` itself before its first task, for `run_tasks(builder=)`:
+    the state it builds (a spaCy pipeline) is built while the caller does the rest of its set-up."""
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    return _Worker(context, func, max_bytes, _Apart(), builds=prepare)
 
 
 def _hand_out(pool: list[_Worker], pending: deque, ready: bool, needs_prepare: Callable[[Any], bool]) -> None:

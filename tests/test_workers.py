@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from pipeline.workers import Guard, run_tasks
+from pipeline.workers import Guard, run_tasks, start_builder
 
 
 def _work(task):
@@ -109,15 +109,16 @@ def _requeues_read(task):
     return ("finish", _sees_state(task)) if kind == "read" else _sees_state(task)
 
 
-def test_a_builder_prepares_apart_and_only_it_takes_the_tasks_that_need_it():
-    """With `prepare_apart` the state is built in a worker of its own, never in the parent: the reader
-    takes the task that does not need it, and the builder the one handed back for it."""
+def test_a_builder_prepares_its_state_itself_and_only_it_takes_the_tasks_that_need_it():
+    """A builder builds the state in a worker of its own, never in the parent: the reader takes the task
+    that does not need it, and the builder the one handed back for it."""
     from collections import deque
 
     pending = deque([("read", 1)])
     seen = []
-    for outcome in run_tasks(_requeues_read, pending, workers=2, timeout=30, prepare=_marks_state,
-                             needs_prepare=lambda task: task[0] == "finish", prepare_apart=True):
+    builder = start_builder(_requeues_read, _marks_state)
+    for outcome in run_tasks(_requeues_read, pending, workers=2, timeout=30, builder=builder,
+                             needs_prepare=lambda task: task[0] == "finish"):
         seen.append(outcome.value)
         if outcome.value[0] == "finish":
             pending.append(outcome.value)
@@ -133,8 +134,8 @@ def _fails():
 
 def test_a_builder_whose_preparation_fails_raises_it_in_the_pool():
     with pytest.raises(RuntimeError, match="failed: RuntimeError: no pipeline"):
-        list(run_tasks(_work, [("ok", 1)], workers=2, timeout=10, prepare=_fails,
-                       needs_prepare=lambda task: True, prepare_apart=True))
+        list(run_tasks(_work, [("ok", 1)], workers=2, timeout=10, builder=start_builder(_work, _fails),
+                       needs_prepare=lambda task: True))
 
 
 def _dies_or_sees_state(task):
