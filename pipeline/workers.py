@@ -259,7 +259,7 @@ def run_tasks(
     needs = needs_prepare or _needs_nothing
     preparation, pool = _start_pool(context, func, max_bytes, pending, workers, prepare, builder)
     try:
-        _hand_out(pool, pending, prepare is None, needs)
+        _hand_out(pool, pending, preparation.done() and preparation.replaces, needs)
         preparation.start()
         while True:
             if should_stop is not None and should_stop():
