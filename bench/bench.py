@@ -8,7 +8,8 @@ In one run (`make bench`, a few minutes), every measurement in a fresh subproces
   `get_text_range` over the same PDFs: the sample PDFs (~62 pages), the samples with
   ../shared/corpus/real (~500 pages) and that set repeated as copies (~2,000 pages);
 - at ~500 pages: CPU ms per page, each stage's seconds (read, sections, locality, extract, classify,
-  store), 1 against 2 workers, and an unchanged and a one-file-changed re-run as a share of a full run;
+  store), 1 against 2 workers (alternating runs, the median of each pair's ratio), and an unchanged and
+  a one-file-changed re-run as a share of a full run (medians of --rounds);
 - optionally (--variants) what extraction and classification add, and (--queries) the views and report.
 
 Machine load moves wall times; compare CPU times, and ratios measured in the same run.  A benchmark,
