@@ -439,7 +439,7 @@ def ingest(
     summary.model_dir = models_dir(model_dir)
     settings = run_settings(timeout=timeout, ocr=ocr, extract=extract, classify=classify, model_dir=model_dir)
     with writer_lock(db_path):
-        writer = Writer(db_path)
+        writer = Writer(db_path, views=False)  # made by `_store_batch`, once a builder is under way
         tasks, summary.n_skipped = plan_tasks(files, writer, manifest, force=force, settings=settings,
                                               named=find_named(paths), ocr=ocr,
                                               ocr_seconds=OCR_SHARE * timeout)
@@ -472,6 +472,7 @@ def _store_batch(tasks: list[Task], writer: Writer, summary: BatchSummary, *, wo
     builder = (start_builder(_process_in_worker, _build_pipeline, max_bytes=WORKER_MEMORY_BYTES)
                if builds_apart(tasks, workers=workers, extract=extract) else None)
     try:
+        writer.create_views()
         if tasks:
             _STAGES = load_stages(extract=extract, classify=classify, defer_nlp=True, model_dir=model_dir,
                                   suffixes={Path(t.path).suffix for t in tasks})
