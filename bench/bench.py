@@ -334,6 +334,10 @@ def bench_workers_and_reruns(figure: dict, workers: int, workdir: Path, rounds: 
     print(f"\nworkers at {pages} pages ({rounds} alternating runs each, medians): 1 worker "
           f"{_median(one, 'wall'):.1f} s wall ({_median(one, 'cpu'):.1f} s CPU), {workers} workers "
           f"{_median(many, 'wall'):.1f} s ({_median(many, 'cpu'):.1f} s CPU): {ratio:.2f}x")
+    # CPU over wall: how many cores the run had.  Near 1 with 2 workers, the machine (shared, each
+    # session's processes given a share of it) gave no second core, and no ratio can show the workers.
+    print(f"  cores busy (CPU / wall, medians): 1 worker {_median_share(one):.2f}, {workers} workers "
+          f"{_median_share(many):.2f}")
     full = Timed(_median(many, "wall"), _median(many, "cpu"), "", "")
     db = workdir / f"{folder.name}-w{workers}-{rounds - 1}.duckdb"
     unchanged, one_changed = [], []
@@ -361,6 +365,10 @@ def _alternating_full_runs(folder: Path, workers: int, workdir: Path,
         for count, runs in order:
             runs.append(icsdocs_ingest(folder, workdir / f"{folder.name}-w{count}-{turn}.duckdb", count))
     return one, many
+
+
+def _median_share(runs: list[Timed]) -> float:
+    return statistics.median(run.cpu / run.wall for run in runs)
 
 
 def _median(runs: list[Timed], what: str) -> float:
