@@ -334,8 +334,8 @@ def bench_workers_and_reruns(figure: dict, workers: int, workdir: Path, rounds: 
     print(f"\nworkers at {pages} pages ({rounds} alternating runs each, medians): 1 worker "
           f"{_median(one, 'wall'):.1f} s wall ({_median(one, 'cpu'):.1f} s CPU), {workers} workers "
           f"{_median(many, 'wall'):.1f} s ({_median(many, 'cpu'):.1f} s CPU): {ratio:.2f}x")
-    # CPU over wall: how many cores the run had.  Near 1 with 2 workers, the machine (shared, each
-    # session's processes given a share of it) gave no second core, and no ratio can show the workers.
+    # CPU over wall: how many cores the run had.  At 1 or below with 2 workers the shared machine gave
+    # no second core, and no ratio can show what the workers do.
     print(f"  cores busy (CPU / wall, medians): 1 worker {_median_share(one):.2f}, {workers} workers "
           f"{_median_share(many):.2f}")
     full = Timed(_median(many, "wall"), _median(many, "cpu"), "", "")
