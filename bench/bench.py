@@ -8,7 +8,8 @@ In one run (`make bench`, a few minutes), every measurement in a fresh subproces
   `get_text_range` over the same PDFs: the sample PDFs (~62 pages), the samples with
   ../shared/corpus/real (~500 pages) and that set repeated as copies (~2,000 pages);
 - at ~500 pages: CPU ms per page, each stage's seconds (read, sections, locality, extract, classify,
-  store), 1 against 2 workers, and an unchanged and a one-file-changed re-run as a share of a full run;
+  store), 1 against 2 workers (alternating runs, the median of each pair's ratio), and an unchanged and
+  a one-file-changed re-run as a share of a full run (medians of --rounds);
 - optionally (--variants) what extraction and classification add, and (--queries) the views and report.
 
 Machine load moves wall times; compare CPU times, and ratios measured in the same run.  A benchmark,
@@ -23,6 +24,7 @@ import argparse
 import json
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -228,9 +230,10 @@ lap("PDF reader imports (pdfplumber, pypdfium2)")
 from pipeline.classify.model import load_scorer
 load_scorer(); lap("classifier (plain arrays, numpy)")
 from pipeline.gcpause import paused_gc
+from pipeline.spacyimport import import_spacy
 with paused_gc():  # as ingest imports it
-    import spacy
-lap("import spaCy")
+    import_spacy()
+lap("import spaCy (without spacy.cli)")
 from pipeline.extract.nlp import build_nlp
 build_nlp(); lap("build the spaCy pipeline")
 print(json.dumps(parts))
@@ -322,24 +325,57 @@ def bench_floor(sets: list[tuple[str, Path]], workers: int, workdir: Path) -> di
     return figures
 
 
-def bench_workers_and_reruns(figure: dict, workers: int, workdir: Path) -> None:
+def bench_workers_and_reruns(figure: dict, workers: int, workdir: Path, rounds: int) -> None:
     """At one set: 1 against `workers` workers, then an unchanged and a one-file-changed re-run of the
-    `workers` database as a share of its full run."""
-    folder, db, full, pages = figure["folder"], figure["db"], figure["ingest"], figure["pages"]
-    one = icsdocs_ingest(folder, workdir / f"{folder.name}-w1.duckdb", 1)
-    print(f"\nworkers at {pages} pages: 1 worker {one.wall:.1f} s wall ({one.cpu:.1f} s CPU), "
-          f"{workers} workers {full.wall:.1f} s ({full.cpu:.1f} s CPU): {one.wall / full.wall:.2f}x")
-    unchanged = icsdocs_ingest(folder, db, workers)
-    changed = _change_one_file(folder)
-    one_changed = icsdocs_ingest(folder, db, workers)
-    print(f"re-runs of the {workers}-worker database (share of its full run, wall; CPU):")
-    print(f"  unchanged            {unchanged.wall:6.2f} s = {100 * unchanged.wall / full.wall:4.1f}%; "
-          f"CPU {unchanged.cpu:.2f} s = {100 * unchanged.cpu / full.cpu:4.1f}%")
-    print(f"  one file changed     {one_changed.wall:6.2f} s = {100 * one_changed.wall / full.wall:4.1f}%; "
-          f"CPU {one_changed.cpu:.2f} s = {100 * one_changed.cpu / full.cpu:4.1f}%  ({changed})")
+    `workers` database as a share of its full run; each `rounds` times, alternating, medians."""
+    folder, pages = figure["folder"], figure["pages"]
+    one, many = _alternating_full_runs(folder, workers, workdir, rounds)
+    ratio = statistics.median(a.wall / b.wall for a, b in zip(one, many, strict=True))
+    print(f"\nworkers at {pages} pages ({rounds} alternating runs each, medians): 1 worker "
+          f"{_median(one, 'wall'):.1f} s wall ({_median(one, 'cpu'):.1f} s CPU), {workers} workers "
+          f"{_median(many, 'wall'):.1f} s ({_median(many, 'cpu'):.1f} s CPU): {ratio:.2f}x")
+    # CPU over wall: how many cores the run had.  At 1 or below with 2 workers the shared machine gave
+    # no second core, and no ratio can show what the workers do.
+    print(f"  cores busy (CPU / wall, medians): 1 worker {_median_share(one):.2f}, {workers} workers "
+          f"{_median_share(many):.2f}")
+    full = Timed(_median(many, "wall"), _median(many, "cpu"), "", "")
+    db = workdir / f"{folder.name}-w{workers}-{rounds - 1}.duckdb"
+    unchanged, one_changed = [], []
+    for turn in range(rounds):
+        changed = _change_one_file(folder, turn)
+        one_changed.append(icsdocs_ingest(folder, db, workers))
+        unchanged.append(icsdocs_ingest(folder, db, workers))
+    print(f"re-runs of the {workers}-worker database (share of its full run, wall; CPU; medians of "
+          f"{rounds}):")
+    for label, runs, note in (("unchanged", unchanged, ""),
+                              ("one file changed", one_changed, f"  ({changed})")):
+        wall, cpu = _median(runs, "wall"), _median(runs, "cpu")
+        print(f"  {label:<20} {wall:6.2f} s = {100 * wall / full.wall:4.1f}%; "
+              f"CPU {cpu:.2f} s = {100 * cpu / full.cpu:4.1f}%{note}")
 
 
-def _change_one_file(folder: Path) -> str:
+def _alternating_full_runs(folder: Path, workers: int, workdir: Path,
+                           rounds: int) -> tuple[list[Timed], list[Timed]]:
+    """Full runs (fresh databases) with 1 and with `workers` workers, taken in turn: on a shared machine
+    the load moves more between runs minutes apart than the workers change the time, so each ratio
+    compares neighbours."""
+    one, many = [], []
+    for turn in range(rounds):
+        order = ((1, one), (workers, many)) if turn % 2 == 0 else ((workers, many), (1, one))
+        for count, runs in order:
+            runs.append(icsdocs_ingest(folder, workdir / f"{folder.name}-w{count}-{turn}.duckdb", count))
+    return one, many
+
+
+def _median_share(runs: list[Timed]) -> float:
+    return statistics.median(run.cpu / run.wall for run in runs)
+
+
+def _median(runs: list[Timed], what: str) -> float:
+    return statistics.median(getattr(run, what) for run in runs)
+
+
+def _change_one_file(folder: Path, turn: int = 0) -> str:
     """Append a PDF comment to the smallest PDF of more than one page: new bytes, the same pages."""
     import pypdfium2
 
@@ -353,7 +389,7 @@ def _change_one_file(folder: Path) -> str:
     candidates = [(n_pages(p), p) for p in sorted(folder.glob("*.pdf"))]
     pages, path = min((c for c in candidates if c[0] > 1), default=candidates[0])
     with open(path, "ab") as handle:
-        handle.write(b"\n% changed by bench.py\n")
+        handle.write(f"\n% changed by bench.py ({turn})\n".encode())
     return f"{path.name}, {pages} pages"
 
 
@@ -387,7 +423,7 @@ def bench_ingest_speed(options: argparse.Namespace, workdir: Path) -> None:
     figures = bench_floor(sets, options.workers, workdir)
     middle = figures.get("samples+real") or next(iter(figures.values()))
     print_stages(middle["folder"], workdir)
-    bench_workers_and_reruns(middle, options.workers, workdir)
+    bench_workers_and_reruns(middle, options.workers, workdir, options.rounds)
 
 
 ENGINE_RUN = """
@@ -485,6 +521,8 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--copies", type=int, default=4, help="copies of samples+real in the largest set")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternating runs of 1 against --workers workers, and of each re-run")
     parser.add_argument("--sizes", default="62,500,2000", help="which sets (~pages) to run")
     parser.add_argument("--variants", action="store_true",
                         help="also time ingest without extraction / classification, with peak memory")

@@ -29,7 +29,7 @@ from .read import DATA_SUFFIXES, read_document
 from .records import DocumentResult, ParsedDocument
 from .sections import build_sections
 from .store import Writer, writer_lock
-from .workers import run_tasks
+from .workers import run_tasks, start_builder
 
 DEFAULT_TIMEOUT = 120.0
 # A parser that balloons (a decompression bomb, a pathological PDF) is stopped at this size.
@@ -118,9 +118,7 @@ def load_stages(*, extract: bool = True, classify: bool = True, suffixes: Iterab
     for module in dict.fromkeys(m for suffix in suffixes for m in READER_IMPORTS.get(suffix.lower(), ())):
         importlib.import_module(module)
     if extract and not defer_nlp:
-        from .extract.nlp import build_nlp
-
-        stages.nlp = build_nlp()
+        stages.nlp = _nlp_builder()()
     if classify:
         from .classify.model import load_scorer, warm_up_classify
 
@@ -250,10 +248,18 @@ def _process_in_worker(item: Task | ReadDocument) -> DocumentResult | ReadDocume
 def _build_pipeline() -> None:
     """Build the spaCy pipeline in the parent (in a thread, while the first workers read files)."""
     with paused_gc():  # spaCy's import too: its objects all live on
-        from .extract.nlp import build_nlp
-
-        _STAGES.nlp = build_nlp()
+        _STAGES.nlp = _nlp_builder()()
     gc.freeze()  # as before the first fork: the workers forked next share it untouched
+
+
+def _nlp_builder() -> Callable[[], Any]:
+    """`build_nlp`, with spaCy imported without its command line (see `spacyimport`)."""
+    from .spacyimport import import_spacy
+
+    import_spacy()
+    from .extract.nlp import build_nlp
+
+    return build_nlp
 
 
 def find_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -433,7 +439,7 @@ def ingest(
     summary.model_dir = models_dir(model_dir)
     settings = run_settings(timeout=timeout, ocr=ocr, extract=extract, classify=classify, model_dir=model_dir)
     with writer_lock(db_path):
-        writer = Writer(db_path)
+        writer = Writer(db_path, views=False)  # made by `_store_batch`, once a builder is under way
         tasks, summary.n_skipped = plan_tasks(files, writer, manifest, force=force, settings=settings,
                                               named=find_named(paths), ocr=ocr,
                                               ocr_seconds=OCR_SHARE * timeout)
@@ -443,14 +449,9 @@ def ingest(
         })
         if on_start:
             on_start(len(tasks))
-        _STAGES = load_stages(extract=extract, classify=classify, defer_nlp=True, model_dir=model_dir,
-                              suffixes={Path(t.path).suffix for t in tasks}) if tasks else Stages()
-        summary.model_missing = bool(tasks) and classify and _STAGES.model is None
-        if _STAGES.model is not None:
-            summary.untrained_principles = untrained_principles(_STAGES.model)
-            writer.write_principles(principle_rows(_STAGES.model))
-        _store_results(tasks, writer, summary, workers=workers, timeout=timeout,
-                       stop=should_stop or (lambda: False), on_result=on_result)
+        _store_batch(tasks, writer, summary, workers=workers, timeout=timeout, extract=extract,
+                     classify=classify, model_dir=model_dir, stop=should_stop or (lambda: False),
+                     on_result=on_result)
         summary.seconds = time.perf_counter() - started
         if summary.interrupted:
             writer.abandon()
@@ -459,6 +460,45 @@ def ingest(
                           summary.n_failed)
         writer.finish()
     return summary
+
+
+def _store_batch(tasks: list[Task], writer: Writer, summary: BatchSummary, *, workers: int, timeout: float,
+                 extract: bool, classify: bool, model_dir: str | Path | None, stop: Callable[[], bool],
+                 on_result: Callable[[DocumentResult], None] | None) -> None:
+    """Load the batch's shared state, then store each document's result.  A small batch's spaCy pipeline
+    is built by a worker of its own, forked first, while the parent loads the rest and a worker reads."""
+    global _STAGES
+    _STAGES = Stages(extract=extract and bool(tasks))
+    builder = (start_builder(_process_in_worker, _build_pipeline, max_bytes=WORKER_MEMORY_BYTES)
+               if builds_apart(tasks, workers=workers, extract=extract) else None)
+    try:
+        writer.create_views()
+        if tasks:
+            _STAGES = load_stages(extract=extract, classify=classify, defer_nlp=True, model_dir=model_dir,
+                                  suffixes={Path(t.path).suffix for t in tasks})
+            if classify:
+                _record_classifier(writer, summary, _STAGES.model)
+        _store_results(tasks, writer, summary, workers=workers, timeout=timeout, builder=builder, stop=stop,
+                       on_result=on_result)
+    finally:
+        if builder is not None:  # the pool stops it; this, when the pool never started
+            builder.stop()
+
+
+def builds_apart(tasks: Sequence[Task], *, workers: int, extract: bool) -> bool:
+    """Whether a worker of its own builds the spaCy pipeline, forked as soon as the tasks are known, while
+    the parent loads the classifier, rules and readers and forks a worker to read the files: a small
+    batch (fewer files than workers, as a re-run with one changed file), which waits on little but
+    that build, started earlier so."""
+    return extract and workers >= 2 and 0 < len(tasks) < workers
+
+
+def _record_classifier(writer: Writer, summary: BatchSummary, model: Any) -> None:
+    """The codebook's principles the model knows, in the `principles` table; or that there is no model."""
+    summary.model_missing = model is None
+    if model is not None:
+        summary.untrained_principles = untrained_principles(model)
+        writer.write_principles(principle_rows(model))
 
 
 def _papers(paths: Sequence[str | Path], db_path: Path, manifest_path: str | Path | None) -> list[Path]:
@@ -470,13 +510,14 @@ def _papers(paths: Sequence[str | Path], db_path: Path, manifest_path: str | Pat
 
 
 def _store_results(tasks: list[Task], writer: Writer, summary: BatchSummary, *, workers: int, timeout: float,
-                   stop: Callable[[], bool], on_result: Callable[[DocumentResult], None] | None) -> None:
+                   builder: Any, stop: Callable[[], bool],
+                   on_result: Callable[[DocumentResult], None] | None) -> None:
     """Write each result as its worker hands it over; a stop request or Ctrl-C ends the batch between
     documents (summary.interrupted), so no write is cut in half."""
     # Forked workers share the pipeline and model; frozen, the collector never walks (or copies) them.
     gc.freeze()
     try:
-        for result in _results(tasks, workers=workers, timeout=timeout, should_stop=stop):
+        for result in _results(tasks, workers=workers, timeout=timeout, should_stop=stop, builder=builder):
             clock = time.perf_counter()
             writer.write_document(result, summary.run_id)
             summary.stage_seconds["store"] += _lap(clock)
@@ -495,14 +536,17 @@ def _store_results(tasks: list[Task], writer: Writer, summary: BatchSummary, *, 
     summary.interrupted = summary.interrupted or stop()
 
 
-def _results(tasks: list[Task], *, workers: int, timeout: float,
-             should_stop: Callable[[], bool]) -> Iterator[DocumentResult]:
+def _results(tasks: list[Task], *, workers: int, timeout: float, should_stop: Callable[[], bool],
+             builder: Any = None) -> Iterator[DocumentResult]:
     """Each document's result.  The first workers fork before the spaCy pipeline is built and read files
-    meanwhile; a document they read goes back in the queue for its extraction."""
-    deferred = _STAGES.extract and _STAGES.nlp is None
+    meanwhile; a document they read goes back in the queue for its extraction (by the `builder`, when
+    that worker builds the pipeline rather than the parent)."""
+    if not tasks:  # an unchanged re-run forks no worker
+        return iter(())
+    deferred = _STAGES.extract and _STAGES.nlp is None and builder is None
     return guarded_results(_process_in_worker, tasks, workers=workers, timeout=timeout,
                            should_stop=should_stop, prepare=_build_pipeline if deferred else None,
-                           needs_prepare=_needs_pipeline)
+                           needs_prepare=_needs_pipeline, builder=builder)
 
 
 def _needs_pipeline(item: Task | ReadDocument) -> bool:
@@ -513,13 +557,15 @@ def _needs_pipeline(item: Task | ReadDocument) -> bool:
 def guarded_results(func: Callable[[Any], Any], tasks: Iterable[Task], *, workers: int,
                     timeout: float, should_stop: Callable[[], bool] | None = None,
                     prepare: Callable[[], None] | None = None,
-                    needs_prepare: Callable[[Any], bool] | None = None) -> Iterator[DocumentResult]:
+                    needs_prepare: Callable[[Any], bool] | None = None,
+                    builder: Any = None) -> Iterator[DocumentResult]:
     """`func` over the tasks in worker processes under the per-document guard (time and memory limits):
     a hung, crashed or memory-hungry document becomes its failure row.  Both engines run documents so.
     A `ReadDocument` that `func` hands back (read before the pipeline was built) goes back in the queue."""
     pending: deque[Task | ReadDocument] = deque(tasks)
     outcomes = run_tasks(func, pending, workers=workers, timeout=timeout, max_bytes=WORKER_MEMORY_BYTES,
-                         should_stop=should_stop, prepare=prepare, needs_prepare=needs_prepare)
+                         should_stop=should_stop, prepare=prepare, needs_prepare=needs_prepare,
+                         builder=builder)
     for outcome in outcomes:
         if isinstance(outcome.value, ReadDocument):
             _requeue(pending, outcome.value)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-
-from tqdm import tqdm
+from typing import TYPE_CHECKING
 
 from .ingest import BatchSummary
 from .records import DocumentResult
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 
 class Progress:
@@ -23,7 +25,9 @@ class Progress:
 
     def start(self, total: int) -> None:
         self.started = time.perf_counter()
-        if self.enabled:
+        if self.enabled:  # imported only for a bar shown: `-q` (and the benchmark) pays nothing for it
+            from tqdm import tqdm
+
             self.bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True)
 
     def update(self, result: DocumentResult) -> None:

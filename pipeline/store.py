@@ -237,13 +237,19 @@ def _process_alive(pid: int) -> bool:
 class Writer:
     """Writes one batch into `<db>.building` and swaps it in on `finish()`."""
 
-    def __init__(self, db_path: str | Path):
+    def __init__(self, db_path: str | Path, *, views: bool = True):
+        """`views=False` leaves the views to `create_views()`, for a caller with better things to do
+        first (their commit waits on the disk)."""
         self.db_path = Path(db_path)
         self.build_path = building_path(self.db_path)
         with storage_errors(self.build_path):
             prepare_building(self.db_path, self.build_path)
             self.con = duckdb.connect(str(self.build_path))
-            migrate(self.con)
+            migrate(self.con, views=views)
+
+    def create_views(self) -> None:
+        with storage_errors(self.build_path):
+            _create_views_at_once(self.con)
 
     def known_hashes(self) -> dict[str, tuple[str, str, str, str | None]]:
         """path -> (doc_id, sha256, status, settings) of every document already stored."""

@@ -68,11 +68,14 @@ def hold_lifeline(parent_pid: int) -> None:
     threading.Thread(target=watch, name="lifeline", daemon=True).start()
 
 
-def _serve(conn: Connection, func: Callable[[Any], Any], max_bytes: int | None, parent_pid: int) -> None:
+def _serve(conn: Connection, func: Callable[[Any], Any], max_bytes: int | None, parent_pid: int,
+           builds: Callable[[], None] | None = None) -> None:
     hold_lifeline(parent_pid)
     # Ctrl-C reaches the whole process group; only the parent decides what an interruption means.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _limit_memory(max_bytes)
+    if builds is not None and not _build(conn, builds):
+        return
     while True:
         try:
             task = conn.recv()
@@ -90,12 +93,25 @@ def _serve(conn: Connection, func: Callable[[Any], Any], max_bytes: int | None, 
             conn.send(("crash", f"{type(exc).__name__}: {exc}"))
 
 
+def _build(conn: Connection, builds: Callable[[], None]) -> bool:
+    """Run `builds` (a builder's preparation) and tell the parent how it went; whether it worked."""
+    try:
+        builds()
+    except Exception as exc:  # noqa: BLE001 - raised again in the parent
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return False
+    conn.send(("ready", ""))
+    return True
+
+
 class _Preparation:
     """`prepare` run in a thread of the parent while the first workers (forked before it) work.
 
     No worker is forked while it runs: a fork copies the thread's locks as they are at that moment, held
     ones too, and a child could wait on one for ever.  A byte on `wake` says it has ended.
     """
+
+    replaces = True  # a worker forked before `prepare` is replaced by a fork that has its state
 
     def __init__(self, prepare: Callable[[], None] | None):
         self.prepare = prepare
@@ -150,19 +166,35 @@ class _Preparation:
         os.close(self._wake_write)
 
 
+class _Apart(_Preparation):
+    """`prepare` run by a builder worker of its own (see `run_tasks`): the parent never has its state,
+    so the other workers, forked without it, are never replaced."""
+
+    replaces = False
+
+    def __init__(self) -> None:
+        super().__init__(None)
+
+    def before_fork(self) -> bool:
+        return False
+
+
 class _Worker:
     def __init__(self, context: Any, func: Callable[[Any], Any], max_bytes: int | None,
-                 preparation: _Preparation):
+                 preparation: _Preparation, *, builds: Callable[[], None] | None = None):
         self.context, self.func, self.max_bytes, self.preparation = context, func, max_bytes, preparation
+        self.builds = builds  # a builder runs `prepare` itself at each start, before its first task
         self.task: Any = None
         self.started = 0.0
         self._spawn()
 
     def _spawn(self) -> None:
-        self.prepared = self.preparation.before_fork()  # forked after `prepare`: has its state
+        # forked after `prepare` (or a builder, which runs it): has its state
+        self.prepared = self.builds is not None or self.preparation.before_fork()
+        self.building = self.builds is not None
         self.conn, child = self.context.Pipe()
         self.process = self.context.Process(
-            target=_serve, args=(child, self.func, self.max_bytes, os.getpid()), daemon=True)
+            target=_serve, args=(child, self.func, self.max_bytes, os.getpid(), self.builds), daemon=True)
         self.process.start()
         child.close()
 
@@ -206,6 +238,7 @@ def run_tasks(
     should_stop: Callable[[], bool] | None = None,
     prepare: Callable[[], None] | None = None,
     needs_prepare: Callable[[Task], bool] | None = None,
+    builder: _Worker | None = None,
 ) -> Iterator[Outcome[Task]]:
     """Yield an Outcome per task as each finishes (not in input order).
 
@@ -214,31 +247,33 @@ def run_tasks(
     run in a thread of the parent while the first workers, forked before it, work (building state that
     takes a while): meanwhile they take only the tasks for which `needs_prepare(task)` is false (any task
     when it is not given), and once it is done each of them is replaced by a fresh fork, which has that
-    state, before its next task.  When `should_stop()` turns true the pool stops at its next poll: tasks
-    under way are abandoned, not reported.
+    state, before its next task.  A `builder` (from `start_builder`, instead of `prepare`) is one of the
+    `workers`, with at least one other beside it: it builds the state itself, which the parent never has,
+    then takes only the tasks that need it, the others only those that do not, and none is replaced.
+    When `should_stop()` turns true the pool stops at its next poll: tasks under way are abandoned, not
+    reported.
     """
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     # A deque is used as it is: tasks the caller adds to it while the pool runs are picked up too.
     pending: deque[Task] = tasks if isinstance(tasks, deque) else deque(tasks)
-    preparation, needs = _Preparation(prepare), needs_prepare or _needs_nothing
-    pool = [_Worker(context, func, max_bytes, preparation)
-            for _ in range(max(1, min(workers, len(pending) or 1)))]
+    needs = needs_prepare or _needs_nothing
+    preparation, pool = _start_pool(context, func, max_bytes, pending, workers, prepare, builder)
     try:
-        _hand_out(pool, pending, prepare is None, needs)
+        _hand_out(pool, pending, preparation.done() and preparation.replaces, needs)
         preparation.start()
         while True:
             if should_stop is not None and should_stop():
                 return
             ready = preparation.done()
-            _hand_out(pool, pending, ready, needs)
-            busy = {worker.conn: worker for worker in pool if worker.task is not None}
+            _hand_out(pool, pending, ready and preparation.replaces, needs)
+            busy = {worker.conn: worker for worker in pool if worker.task is not None or worker.building}
             if not busy and ready:
                 return
             waiting = [*busy, preparation.wake] if preparation.running else list(busy)
-            finished = deque(_collect(busy[conn]) for conn in wait(waiting, POLL_SECONDS) if conn in busy)
+            finished = deque(_outcomes(busy[conn] for conn in wait(waiting, POLL_SECONDS) if conn in busy))
             while finished:
                 # the freed workers start on their next tasks before the caller takes (and stores) a result
-                _hand_out(pool, pending, preparation.done(), needs)
+                _hand_out(pool, pending, preparation.done() and preparation.replaces, needs)
                 yield finished.popleft()
                 finished.extend(_collect_ready(pool))  # finished while the caller had the last one
             yield from _stop_overdue(pool, timeout)
@@ -248,27 +283,79 @@ def run_tasks(
         preparation.close()
 
 
+def _start_pool(context: Any, func: Callable[[Any], Any], max_bytes: int | None, pending: deque,
+                workers: int, prepare: Callable[[], None] | None,
+                builder: _Worker | None) -> tuple[_Preparation, list[_Worker]]:
+    """The preparation and the first workers (the builder, if any, among them)."""
+    if builder is not None:
+        preparation: _Preparation = _Apart()
+        others = [_Worker(context, func, max_bytes, preparation)
+                  for _ in range(max(1, min(workers - 1, len(pending) or 1)))]
+        return preparation, [builder, *others]
+    preparation = _Preparation(prepare)
+    count = max(1, min(workers, len(pending) or 1))
+    return preparation, [_Worker(context, func, max_bytes, preparation) for _ in range(count)]
+
+
+def start_builder(func: Callable[[Any], Any], prepare: Callable[[], None], *,
+                  max_bytes: int | None = None) -> _Worker:
+    """A worker, forked now, that runs `prepare` itself before its first task, for `run_tasks(builder=)`:
+    the state it builds (a spaCy pipeline) is built while the caller does the rest of its set-up."""
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    return _Worker(context, func, max_bytes, _Apart(), builds=prepare)
+
+
 def _hand_out(pool: list[_Worker], pending: deque, ready: bool, needs_prepare: Callable[[Any], bool]) -> None:
     """A task for each idle worker: the next one; for a worker forked before `prepare`, while it runs the
-    next one that does not need it, and once it is done the next one after the worker is replaced."""
+    next one that does not need it, and once it is done (`ready`) the next one after the worker is
+    replaced; for a builder, the next one that needs what it built."""
     for worker in pool:
-        if worker.task is not None or not pending:
+        if worker.task is not None or worker.building or not pending:
             continue
-        if worker.prepared or ready:
+        if worker.builds is not None:
+            _give_first(worker, pending, needs_prepare)
+        elif worker.prepared or ready:
             if not worker.prepared:
                 worker.replace()
             _next_task(worker, pending)
-            continue
-        index = next((i for i, task in enumerate(pending) if not needs_prepare(task)), None)
-        if index is not None:
-            worker.give(pending[index])
-            del pending[index]
+        else:
+            _give_first(worker, pending, lambda task: not needs_prepare(task))
+
+
+def _give_first(worker: _Worker, pending: deque, wanted: Callable[[Any], bool]) -> None:
+    index = next((i for i, task in enumerate(pending) if wanted(task)), None)
+    if index is not None:
+        worker.give(pending[index])
+        del pending[index]
 
 
 def _collect_ready(pool: list[_Worker]) -> list[Outcome]:
     """The outcomes already sent, without waiting for any."""
-    busy = {worker.conn: worker for worker in pool if worker.task is not None}
-    return [_collect(busy[conn]) for conn in wait(list(busy), timeout=0)] if busy else []
+    busy = {worker.conn: worker for worker in pool if worker.task is not None or worker.building}
+    return list(_outcomes(busy[conn] for conn in wait(list(busy), timeout=0))) if busy else []
+
+
+def _outcomes(workers: Iterable[_Worker]) -> Iterator[Outcome]:
+    """The Outcome each of `workers` has sent; a builder that has sent word of its preparation gives none
+    (it is ready for tasks now; a failed preparation is raised)."""
+    for worker in workers:
+        if worker.building:
+            _built(worker)
+        else:
+            yield _collect(worker)
+
+
+def _built(worker: _Worker) -> None:
+    """Read the builder's word on its preparation: from now on it takes tasks, or its error is raised."""
+    try:
+        status, detail = worker.conn.recv()
+    except (EOFError, OSError):
+        worker.process.join(timeout=5)
+        raise RuntimeError(f"the worker preparing the batch died (exit code {worker.process.exitcode})") \
+            from None
+    worker.building = False
+    if status != "ready":
+        raise RuntimeError(f"the worker preparing the batch failed: {detail}")
 
 
 def _needs_nothing(task: Any) -> bool:

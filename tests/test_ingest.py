@@ -244,3 +244,42 @@ def test_a_missing_model_is_said_in_the_summary_not_passed_over(tmp_path, monkey
     unclassified = ingest([paper.parent], db_path=tmp_path / "other.duckdb", workers=1, extract=False,
                           classify=False)
     assert not unclassified.model_missing
+
+
+def _every_row(db: Path) -> dict[str, list]:
+    """Each table's rows, sorted, less the columns a run stamps (ids and times)."""
+    stamped = {"run_id", "started_at", "finished_at", "ingested_at", "applied_at", "args"}
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = [row[0] for row in con.execute("SELECT table_name FROM information_schema.tables "
+                                                "WHERE table_type = 'BASE TABLE'").fetchall()]
+        rows = {}
+        for table in tables:
+            columns = [row[0] for row in con.execute(f"DESCRIBE {table}").fetchall() if row[0] not in stamped]
+            quoted = ", ".join(f'"{column}"' for column in columns)
+            rows[table] = sorted(map(repr, con.execute(f"SELECT {quoted} FROM {table}").fetchall()))
+        return rows
+    finally:
+        con.close()
+
+
+def test_a_small_batch_whose_pipeline_a_worker_builds_stores_the_same_rows(tmp_path, monkeypatch):
+    """One file and two workers: the spaCy pipeline is built by a worker of its own (`builds_apart`),
+    which extracts what the other read; every row is the one the parent-built pipeline gives."""
+    paper = next(iter(sorted((SAMPLES / "pdf").glob("*.pdf"))))
+    built = []
+    monkeypatch.setattr(ingest_module, "builds_apart", lambda *a, **k: built.append(1) or True)
+    ingest([paper], db_path=tmp_path / "apart.duckdb", workers=2, timeout=120)
+    monkeypatch.setattr(ingest_module, "builds_apart", lambda *a, **k: False)
+    ingest([paper], db_path=tmp_path / "parent.duckdb", workers=2, timeout=120)
+    apart, parent = _every_row(tmp_path / "apart.duckdb"), _every_row(tmp_path / "parent.duckdb")
+    assert built and apart["entities"] and apart == parent
+
+
+def test_only_a_batch_of_fewer_files_than_workers_has_its_pipeline_built_apart():
+    task = ingest_module.Task("a.pdf", "a.pdf", "", None)
+    assert ingest_module.builds_apart([task], workers=2, extract=True)
+    assert not ingest_module.builds_apart([task, task], workers=2, extract=True)
+    assert not ingest_module.builds_apart([task], workers=1, extract=True)
+    assert not ingest_module.builds_apart([task], workers=2, extract=False)
+    assert not ingest_module.builds_apart([], workers=2, extract=True)

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from pipeline.workers import Guard, run_tasks
+from pipeline.workers import Guard, run_tasks, start_builder
 
 
 def _work(task):
@@ -97,6 +97,45 @@ def test_an_exception_in_prepare_is_raised_by_the_pool():
 
     with pytest.raises(RuntimeError, match="no pipeline"):
         list(run_tasks(_work, [("ok", 1), ("ok", 2)], workers=2, timeout=10, prepare=prepare))
+
+
+def _marks_state():
+    _STATE["ready"] = True
+
+
+def _requeues_read(task):
+    """A "read" task hands back what the builder is to finish, as ingest's readers hand back documents."""
+    kind, _ = task
+    return ("finish", _sees_state(task)) if kind == "read" else _sees_state(task)
+
+
+def test_a_builder_prepares_its_state_itself_and_only_it_takes_the_tasks_that_need_it():
+    """A builder builds the state in a worker of its own, never in the parent: the reader takes the task
+    that does not need it, and the builder the one handed back for it."""
+    from collections import deque
+
+    pending = deque([("read", 1)])
+    seen = []
+    builder = start_builder(_requeues_read, _marks_state)
+    for outcome in run_tasks(_requeues_read, pending, workers=2, timeout=30, builder=builder,
+                             needs_prepare=lambda task: task[0] == "finish"):
+        seen.append(outcome.value)
+        if outcome.value[0] == "finish":
+            pending.append(outcome.value)
+    (_, (read, read_ready, reader)), (finished, finish_ready, builder) = seen
+    assert (read, read_ready, finished[0], finish_ready) == (("read", 1), False, "finish", True)
+    assert reader != builder and os.getpid() not in (reader, builder)
+    assert _STATE["ready"] is False  # the parent never had it
+
+
+def _fails():
+    raise RuntimeError("no pipeline")
+
+
+def test_a_builder_whose_preparation_fails_raises_it_in_the_pool():
+    with pytest.raises(RuntimeError, match="failed: RuntimeError: no pipeline"):
+        list(run_tasks(_work, [("ok", 1)], workers=2, timeout=10, builder=start_builder(_work, _fails),
+                       needs_prepare=lambda task: True))
 
 
 def _dies_or_sees_state(task):
