@@ -25,6 +25,9 @@ def import_spacy() -> types.ModuleType:
     sys.modules.update(stand_ins)
     try:
         return importlib.import_module("spacy")
+    except ImportError:  # a spaCy wanting more of its command line at import: the plain import, slower
+        _forget_spacy()
+        return importlib.import_module("spacy")
     finally:
         for name, module in stand_ins.items():
             if sys.modules.get(name) is module:
@@ -32,6 +35,12 @@ def import_spacy() -> types.ModuleType:
         spacy = sys.modules.get("spacy")
         if spacy is not None and getattr(spacy, "cli", None) is stand_ins["spacy.cli"]:
             del spacy.cli
+
+
+def _forget_spacy() -> None:
+    """Drop the half-imported spaCy and the stand-ins, so the next import starts afresh."""
+    for name in [n for n in sys.modules if n == "spacy" or n.startswith("spacy.")]:
+        del sys.modules[name]
 
 
 def _info(*args: Any, **kwargs: Any) -> Any:
