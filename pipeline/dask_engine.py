@@ -426,8 +426,7 @@ def ingest_dask(
     model_dir: str | Path | None = None,
     dashboard: bool = False,
 ) -> DaskSummary:
-    """`ingest()` on a Dask cluster: same arguments and the same database, plus the cluster's own
-    (`dashboard`: start the LocalCluster's dashboard; an existing scheduler's is reported when it has one)."""
+    """`ingest()` on a Dask cluster: same arguments and the same database, plus the cluster's own."""
     started = time.perf_counter()
     _check_options(ocr, model_dir)
     db_path = Path(db_path).absolute()
