@@ -27,10 +27,9 @@ import shutil
 import threading
 import time
 import uuid
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +41,6 @@ from .ingest import (
     OCR_SHARE,
     WORKER_MEMORY_BYTES,
     BatchSummary,
-    ReadDocument,
     Stages,
     Task,
     _count,
@@ -51,12 +49,10 @@ from .ingest import (
     check_model_dir,
     failure_result,
     find_named,
-    finish_document,
     load_stages,
     plan_tasks,
     principle_rows,
     process_document,
-    read_and_classify,
     rules_fingerprint,
     run_settings,
 )
@@ -65,38 +61,20 @@ from .paths import MODELS_ENV, models_dir
 from .records import DocumentResult
 from .shards import ShardRef, ShardWriter, merge_shards, shard_path, shard_summary
 from .store import Writer, writer_lock
-from .workers import Guard, _Preparation, _Worker
+from .workers import Guard
 
 MAX_BATCH = 32  # documents per batch when --batch-size is not given
 BATCHES_PER_THREAD = 4  # batches are cheap (the guard child is kept); more of them even out the run's end
 POLL_SECONDS = 0.2
-READER_POLL_SECONDS = 0.02  # how soon the client's reader stops once the pipeline is built
 PATHS_CHECKED = 200  # files whose visibility each worker checks: the first of each folder
 CONNECT_TIMEOUT = "20s"
-
-
-@dataclass(frozen=True)
-class Read:
-    """A document the client read while it built the spaCy pipeline: `value` is what reading it gave,
-    a ReadDocument whose extraction is left to a worker, or its DocumentResult (it had no text, or
-    could not be read)."""
-
-    task: Task
-    value: ReadDocument | DocumentResult
-
-
-Item = Task | Read
-
-
-def task_of(item: Item | ReadDocument) -> Task:
-    return item if isinstance(item, Task) else item.task
 
 
 @dataclass(frozen=True)
 class Batch:
     """Documents one Dask task runs, and what the worker needs to run them as the client would."""
 
-    tasks: tuple[Item, ...]
+    tasks: tuple[Task, ...]
     shard_dir: str
     timeout: float
     extract: bool
@@ -136,49 +114,41 @@ _ACTIVE = Stages()  # the stages the guard's forked child runs with
 _STAGES_LOCK = threading.Lock()
 
 
-def _use_stages(extract: bool, classify: bool, *, built: Stages | None = None) -> None:
+def _use_stages(extract: bool, classify: bool) -> None:
     """Build the spaCy pipeline and load the model once per worker process, before the guard forks."""
     global _ACTIVE
     with _STAGES_LOCK:
         key = (extract, classify)
-        if built is not None:
-            _STAGES[key] = built
         if key not in _STAGES:
             _STAGES[key] = load_stages(extract=extract, classify=classify)
         _ACTIVE = _STAGES[key]
 
 
-def _process(item: Task | ReadDocument) -> DocumentResult:
-    if isinstance(item, ReadDocument):  # read by the client: only its extraction is left
-        return finish_document(item, _ACTIVE.nlp)
-    return process_document(item, _ACTIVE)
+def _process(task: Task) -> DocumentResult:
+    return process_document(task, _ACTIVE)
 
 
 def run_batch(batch: Batch) -> list[Done]:
     """Run a batch's documents under the guard and write each one's shard; runs on a Dask worker."""
     folder = Path(batch.shard_dir)
     done: list[Done] = []
-    todo: list[Task | ReadDocument] = []
-    shards = ShardWriter()
-    for item in batch.tasks:
-        target = shard_path(folder, task_of(item))
-        if isinstance(item, Read) and isinstance(item.value, DocumentResult):
-            shards.add(item.value, target)  # reading it was all there was to do
-            done.append(Done(str(target), _summary_of(item.value)))
-        elif isinstance(item, Read):
-            todo.append(item.value)
-        elif batch.reuse and target.is_file():
+    todo: list[Task] = []
+    for task in batch.tasks:
+        target = shard_path(folder, task)
+        if batch.reuse and target.is_file():
             done.append(Done(str(target), shard_summary(target)))
         else:
-            todo.append(item)
-    if todo:
-        _use_stages(batch.extract, batch.classify)
-        by_id = {task_of(item).doc_id: task_of(item) for item in todo}
-        for outcome in _guard((batch.extract, batch.classify)).run(todo, timeout=batch.timeout):
-            result = _outcome_to_result(outcome, batch.timeout)
-            target = shard_path(folder, by_id[result.doc_id])
-            shards.add(result, target)
-            done.append(Done(str(target), _summary_of(result)))
+            todo.append(task)
+    if not todo:
+        return done
+    _use_stages(batch.extract, batch.classify)
+    by_id = {task.doc_id: task for task in todo}
+    shards = ShardWriter()
+    for outcome in _guard((batch.extract, batch.classify)).run(todo, timeout=batch.timeout):
+        result = _outcome_to_result(outcome, batch.timeout)
+        target = shard_path(folder, by_id[result.doc_id])
+        shards.add(result, target)
+        done.append(Done(str(target), _summary_of(result)))
     shards.flush()
     return done
 
@@ -310,7 +280,7 @@ def _sample_paths(tasks: Sequence[Task]) -> list[str]:
     return list(first.values())[:PATHS_CHECKED]
 
 
-def batches_of(tasks: Sequence[Item], size: int | None, threads: int, **common: Any) -> list[Batch]:
+def batches_of(tasks: Sequence[Task], size: int | None, threads: int, **common: Any) -> list[Batch]:
     """Batches of `size` documents, the largest files first, so that the run does not end waiting on
     one worker's long batch while the others are idle."""
     if size is None:
@@ -319,80 +289,11 @@ def batches_of(tasks: Sequence[Item], size: int | None, threads: int, **common: 
     return [Batch(tuple(ordered[i:i + size]), **common) for i in range(0, len(ordered), size)]
 
 
-def _file_size(item: Item) -> int:
+def _file_size(task: Task) -> int:
     try:
-        return os.path.getsize(task_of(item).path)
+        return os.path.getsize(task.path)
     except OSError:
         return 0
-
-
-class _Reader:
-    """A process forked from the client before it builds the spaCy pipeline, reading documents (the
-    smallest first) until the pipeline is built: a LocalCluster's workers are forked from the client
-    after the build, to share the pipeline, and this uses the core that would wait for it meanwhile.
-
-    The documents it has read go to the workers for their extraction (as a local run's first workers
-    hand theirs back).  The one it is reading when stopped, or any it fails on, is left to the workers
-    to do whole, under their guard: the reader never forks again, as the build runs in another thread."""
-
-    def __init__(self, tasks: Sequence[Task], stages: Stages):
-        global _ACTIVE
-        _ACTIVE = stages  # what the forked reader runs with: everything but the pipeline
-        context = multiprocessing.get_context("fork")
-        self.pending = deque(sorted(tasks, key=_file_size))
-        self.read: dict[str, ReadDocument | DocumentResult] = {}
-        self.stopping = threading.Event()
-        self.worker = _Worker(context, _read, WORKER_MEMORY_BYTES, _Preparation(None))
-        self.thread = threading.Thread(target=self._feed, name="reader", daemon=True)
-        self.thread.start()
-
-    def _feed(self) -> None:
-        conn = self.worker.conn
-        while self.pending and not self.stopping.is_set():
-            task = self.pending.popleft()
-            self.worker.give(task)
-            while not conn.poll(READER_POLL_SECONDS):
-                if self.stopping.is_set():
-                    return
-            try:
-                status, value = conn.recv()
-            except (EOFError, OSError):
-                return
-            if status != "ok":
-                return
-            self.read[task.doc_id] = value
-
-    def stop(self) -> dict[str, ReadDocument | DocumentResult]:
-        """End the reader; the documents it read, by doc_id."""
-        self.stopping.set()
-        self.thread.join()
-        self.worker.kill()
-        return self.read
-
-
-def _read(task: Task) -> ReadDocument | DocumentResult:
-    return read_and_classify(task, _ACTIVE)
-
-
-def _read_while_building(tasks: Sequence[Task], *, extract: bool, classify: bool) -> dict[str, Any]:
-    """Build the stages the LocalCluster's workers will share (`_use_stages`) while a `_Reader` reads
-    documents; return what it read, by doc_id.  Without extraction, or built by an earlier run in this
-    process, there is nothing to wait for and nothing is read."""
-    if not extract or (extract, classify) in _STAGES:
-        _use_stages(extract, classify)
-        return {}
-    from .extract.nlp import build_nlp
-
-    stages = load_stages(extract=extract, classify=classify, defer_nlp=True,
-                         suffixes={Path(task.path).suffix for task in tasks})
-
-    reader = _Reader(tasks, stages)
-    try:
-        built = replace(stages, nlp=build_nlp())
-    finally:
-        read = reader.stop()
-    _use_stages(extract, classify, built=built)
-    return read
 
 
 def _check_options(ocr: str, model_dir: str | Path | None) -> None:
@@ -487,7 +388,6 @@ class _Run:
         self.summary, self.timeout, self.extract, self.classify = summary, timeout, extract, classify
         self.force, self.stop, self.on_result = force, stop, on_result
         self.merged: list[Path] = []
-        self.read: dict[str, ReadDocument | DocumentResult] = {}  # documents the client read (_Reader)
 
     @contextmanager
     def cluster(self, tasks: Sequence[Task], shard_dir: Path, *, scheduler: str | None, workers: int,
@@ -497,7 +397,7 @@ class _Run:
             yield None
             return
         if scheduler is None:  # the LocalCluster's workers are forked: they share these, as local ones do
-            self.read = _read_while_building(tasks, extract=self.extract, classify=self.classify)
+            _use_stages(self.extract, self.classify)
         with dask_client(scheduler, workers, dashboard=dashboard) as client:
             self.on_cluster(client, tasks, shard_dir, on_cluster, dashboard=dashboard or bool(scheduler))
             yield client
@@ -505,9 +405,8 @@ class _Run:
     def execute(self, client: Any, writer: Writer, tasks: Sequence[Task], shard_dir: Path, *,
                 batch_size: int | None, local: bool) -> None:
         _write_principles(writer, self.summary, self.classify, local=local)
-        items = [Read(task, self.read[task.doc_id]) if task.doc_id in self.read else task for task in tasks]
         self.merge(client, writer, batches_of(
-            items, batch_size, sum(client.nthreads().values()), shard_dir=str(shard_dir),
+            tasks, batch_size, sum(client.nthreads().values()), shard_dir=str(shard_dir),
             timeout=self.timeout, extract=self.extract, classify=self.classify, reuse=not self.force))
         self.measure_workers(client)
 
@@ -558,8 +457,8 @@ class _Run:
             done = future.result()
         except Exception as exc:  # noqa: BLE001 - the batch's documents are recorded, the run goes on
             lost = f"The Dask task running this file failed ({type(exc).__name__}: {exc})."
-            for item in batch.tasks:
-                self._record(writer, failure_result(task_of(item), "error", lost, "crash"))
+            for task in batch.tasks:
+                self._record(writer, failure_result(task, "error", lost, "crash"))
             return
         results = {item.shard: item.result for item in done}
 

@@ -23,16 +23,8 @@ from distributed import default_client  # noqa: E402
 
 from pipeline import dask_engine  # noqa: E402
 from pipeline.cli import main  # noqa: E402
-from pipeline.dask_engine import Batch, Read, ingest_dask, run_batch, worker_problem  # noqa: E402
-from pipeline.ingest import (  # noqa: E402
-    Task,
-    file_sha256,
-    ingest,
-    load_stages,
-    read_and_classify,
-    rules_fingerprint,
-    run_settings,
-)
+from pipeline.dask_engine import Batch, ingest_dask, run_batch, worker_problem  # noqa: E402
+from pipeline.ingest import Task, file_sha256, ingest, rules_fingerprint, run_settings  # noqa: E402
 from pipeline.store import DOCUMENT_TABLES  # noqa: E402
 from tests.badfiles import BODY, make_corpus  # noqa: E402
 from tests.test_golden import SAMPLES, snapshot  # noqa: E402
@@ -197,35 +189,6 @@ def test_a_batch_run_again_writes_the_same_shards_or_takes_them_as_they_are(tmp_
         (d.shard, "ok", {}) for d in first]
     assert all(Path(d.shard).name.startswith(f"{task.sha256[:24]}-{json.loads(settings)['rules']}-")
                for d, task in zip(first, tasks, strict=True))
-
-
-def test_documents_the_client_read_while_building_give_the_shards_of_documents_run_whole(tmp_path):
-    papers = tmp_path / "papers"
-    papers.mkdir()
-    (papers / "a.txt").write_text("\n\n".join(BODY), encoding="utf-8")
-    (papers / "empty.txt").write_text("", encoding="utf-8")
-    settings = run_settings(timeout=30, ocr="auto", extract=True, classify=False)
-    tasks = [Task(str(p), p.name, file_sha256(p), None, settings) for p in sorted(papers.iterdir())]
-    whole = run_batch(Batch(tuple(tasks), str(tmp_path / "whole"), 30, True, False, reuse=False))
-    stages = load_stages(extract=True, classify=False, defer_nlp=True)
-    read = tuple(Read(task, read_and_classify(task, stages)) for task in tasks)
-    assert [type(item.value).__name__ for item in read] == ["ReadDocument", "DocumentResult"]
-    parts = run_batch(Batch(read, str(tmp_path / "read"), 30, True, False, reuse=False))
-
-    def rows(done: list) -> list[dict]:
-        """Each shard's rows by table, but the time it was written (the merge sets its own)."""
-        con = duckdb.connect()
-        try:
-            shards = [con.execute("SELECT * FROM read_parquet(?)", [d.shard]).fetchall()[0]
-                      for d in sorted(done, key=lambda d: d.result.doc_id)]
-            columns = [c for c, *_ in con.description]
-        finally:
-            con.close()
-        return [{column: [{k: v for k, v in row.items() if k not in RUN_COLUMNS} for row in value or ()]
-                 for column, value in zip(columns, shard, strict=True)} for shard in shards]
-
-    assert rows(parts) == rows(whole)
-    assert rows(whole)[0]["entities"]  # the worker did the extraction the client left
 
 
 def test_a_worker_that_cannot_see_the_papers_says_so(tmp_path):
