@@ -490,9 +490,10 @@ def bench_dask(files: list[Path], workers: int, counts: list[int], workdir: Path
     for engine in ("local", "dask"):
         row = run_engine(engine, files, workers, workdir)
         rates[engine] = row["pages"] / row["seconds"]
+        per_worker = f"  peak per worker {row['worker_peak_mib']:.0f} MiB" if row["worker_peak_mib"] else ""
         print(f"  {engine:<6} {row['pages']:>5} pages {row['seconds']:>7.1f} s "
-              f"{rates[engine]:>7.1f} pages/s  CPU {row['client_cpu'] + row['worker_cpu']:>6.1f} s  "
-              f"peak {row['peak_mib']:.0f} MiB")
+              f"{rates[engine]:>7.1f} pages/s  CPU {row['client_cpu'] + row['worker_cpu']:>6.1f} s "
+              f"(client {row['client_cpu']:.1f})  peak {row['peak_mib']:.0f} MiB{per_worker}")
     print(f"  dask / local pages per second: {rates['dask'] / rates['local']:.2f}")
     print("\nDask engine on small generated papers (cost per document as the corpus grows):")
     previous = None

@@ -94,13 +94,16 @@ def main() -> None:
 @click.option("--scheduler", metavar="ADDRESS",
               help="With --engine dask: the address of a running Dask scheduler, e.g. tcp://host:8786.")
 @click.option("--batch-size", type=click.IntRange(1), metavar="N",
-              help="With --engine dask: documents per Dask task (default: about two tasks per worker "
+              help="With --engine dask: documents per Dask task (default: about four tasks per worker "
                    "thread, at most 32 documents).")
+@click.option("--dashboard", is_flag=True,
+              help="With --engine dask and no --scheduler: start the local cluster's dashboard and print its "
+                   "address (an existing scheduler's is printed when it has one).")
 @models_option
 @quiet_option
 @click.pass_context
 def ingest(ctx, paths, db, workers, timeout, manifest, force, ocr, strict, no_extract, no_classify, engine,
-           scheduler, batch_size, models, quiet) -> None:
+           scheduler, batch_size, dashboard, models, quiet) -> None:
     """Ingest PDF, DOCX, text and HTML files (folders are walked recursively;
     CSV and TSV files in them are taken for data, not papers, unless named).
 
@@ -114,7 +117,7 @@ def ingest(ctx, paths, db, workers, timeout, manifest, force, ocr, strict, no_ex
     """
     from .progress import Progress, print_summary
 
-    run_ingest = _engine(engine, scheduler, batch_size, quiet)
+    run_ingest = _engine(engine, scheduler, batch_size, dashboard, quiet)
 
     # Ctrl-C and `kill` stop the batch between documents: finished ones kept, the next run resumes.
     stop = StopRequest()
@@ -151,8 +154,11 @@ def _leave(ctx: click.Context, code: int) -> None:
         sys.exit(code)
 
 
-def _engine(engine: str, scheduler: str | None, batch_size: int | None, quiet: bool):
+def _engine(engine: str, scheduler: str | None, batch_size: int | None, dashboard: bool, quiet: bool):
     """The ingest function of the chosen engine, its own options bound."""
+    if dashboard and (engine == "local" or scheduler):
+        raise click.UsageError("--dashboard goes with --engine dask and no --scheduler (an existing "
+                               "scheduler's dashboard is printed when it has one).")
     if engine == "local":
         if scheduler or batch_size:
             raise click.UsageError("--scheduler and --batch-size go with --engine dask.")
@@ -163,7 +169,7 @@ def _engine(engine: str, scheduler: str | None, batch_size: int | None, quiet: b
 
     from .dask_engine import ingest_dask
 
-    return partial(ingest_dask, scheduler=scheduler, batch_size=batch_size,
+    return partial(ingest_dask, scheduler=scheduler, batch_size=batch_size, dashboard=dashboard,
                    on_cluster=None if quiet else _say_cluster)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import queue
 import resource
 import shutil
 import threading
@@ -225,8 +226,9 @@ def shard_folder(db_path: Path) -> Path:
 
 
 @contextmanager
-def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
-    """A client of the scheduler at `scheduler`, or of a LocalCluster of `workers` processes."""
+def dask_client(scheduler: str | None, workers: int, *, dashboard: bool = False) -> Iterator[Any]:
+    """A client of the scheduler at `scheduler`, or of a LocalCluster of `workers` processes, with a
+    dashboard when `dashboard` is true (an existing scheduler's is its own affair)."""
     try:
         import dask
         from distributed import Client, LocalCluster
@@ -248,8 +250,11 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
             with client:
                 yield client
         else:
-            with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                              silence_logs=50) as cluster, Client(cluster) as client:
+            # The dashboard's bokeh server takes ~0.5 s of the client's CPU to start, while the workers
+            # wait for it: a tenth of a 500-page run on two cores.  So it is started only when asked.
+            address = {} if dashboard else {"dashboard_address": None}
+            with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, silence_logs=50,
+                              **address) as cluster, Client(cluster) as client:
                 yield client
 
 
@@ -320,6 +325,7 @@ def ingest_dask(
     on_cluster: Callable[[DaskSummary], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     model_dir: str | Path | None = None,
+    dashboard: bool = False,
 ) -> DaskSummary:
     """`ingest()` on a Dask cluster: same arguments and the same database, plus the cluster's own."""
     started = time.perf_counter()
@@ -339,7 +345,7 @@ def ingest_dask(
                                               ocr_seconds=OCR_SHARE * timeout)
         # The cluster first: a scheduler out of reach or a worker that cannot see the papers stops the
         # run before it starts.
-        with run.cluster(tasks, shard_dir, scheduler=scheduler, workers=workers,
+        with run.cluster(tasks, shard_dir, scheduler=scheduler, workers=workers, dashboard=dashboard,
                          on_cluster=on_cluster) as client:
             writer.start_run(summary.run_id, __version__, {
                 "paths": [str(p) for p in paths], "engine": "dask", "scheduler": scheduler,
@@ -385,15 +391,15 @@ class _Run:
 
     @contextmanager
     def cluster(self, tasks: Sequence[Task], shard_dir: Path, *, scheduler: str | None, workers: int,
-                on_cluster: Callable[[DaskSummary], None] | None) -> Iterator[Any]:
+                dashboard: bool, on_cluster: Callable[[DaskSummary], None] | None) -> Iterator[Any]:
         """A checked client of the cluster, or None when there is nothing to do."""
         if not tasks:
             yield None
             return
         if scheduler is None:  # the LocalCluster's workers are forked: they share these, as local ones do
             _use_stages(self.extract, self.classify)
-        with dask_client(scheduler, workers) as client:
-            self.on_cluster(client, tasks, shard_dir, on_cluster)
+        with dask_client(scheduler, workers, dashboard=dashboard) as client:
+            self.on_cluster(client, tasks, shard_dir, on_cluster, dashboard=dashboard or bool(scheduler))
             yield client
 
     def execute(self, client: Any, writer: Writer, tasks: Sequence[Task], shard_dir: Path, *,
@@ -405,32 +411,31 @@ class _Run:
         self.measure_workers(client)
 
     def on_cluster(self, client: Any, tasks: Sequence[Task], shard_dir: Path,
-                   callback: Callable[[DaskSummary], None] | None) -> None:
+                   callback: Callable[[DaskSummary], None] | None, *, dashboard: bool) -> None:
         rules = rules_fingerprint(extract=self.extract, classify=self.classify)
         self.summary.n_workers = check_workers(client, tasks, shard_dir, rules, extract=self.extract,
                                                classify=self.classify)
-        self.summary.dashboard = getattr(client, "dashboard_link", None) if _has_dashboard(client) else None
+        if dashboard and _has_dashboard(client):
+            self.summary.dashboard = getattr(client, "dashboard_link", None)
         if callback:
             callback(self.summary)
 
     def merge(self, client: Any, writer: Writer, batches: list[Batch]) -> None:
         """Merge each batch's shards as it finishes; a stop request or Ctrl-C ends the run between
         documents (summary.interrupted), leaving the shards not yet merged for the next run."""
-        from distributed import as_completed
-
         futures = {client.submit(run_batch, batch, key=f"icsdocs-{self.summary.run_id}-{i}"): batch
                    for i, batch in enumerate(batches)}
-        pending = as_completed(futures)
+        # Each future puts itself here when it ends (Dask calls back from its own thread): the merge
+        # starts as soon as a batch is done, not at the next poll; the wait's timeout is for stop().
+        finished: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        for future in futures:
+            future.add_done_callback(finished.put)
         try:
-            while not pending.is_empty():
-                if self.stop():
-                    self.summary.interrupted = True
+            for _ in range(len(futures)):
+                future = self._next_finished(finished)
+                if future is None:
                     break
-                ready = pending.next_batch(block=False)
-                for future in ready:
-                    self._merge_future(future, futures[future], writer)
-                if not ready:
-                    time.sleep(POLL_SECONDS)
+                self._merge_future(future, futures[future], writer)
         except KeyboardInterrupt:
             self.summary.interrupted = True
         except StorageError:
@@ -438,6 +443,14 @@ class _Run:
             raise
         finally:
             client.cancel(list(futures))
+
+    def _next_finished(self, finished: queue.SimpleQueue[Any]) -> Any:
+        """The next future to end, or None once a stop is asked for (summary.interrupted)."""
+        while not self.stop():
+            with suppress(queue.Empty):
+                return finished.get(timeout=POLL_SECONDS)
+        self.summary.interrupted = True
+        return None
 
     def _merge_future(self, future: Any, batch: Batch, writer: Writer) -> None:
         try:
@@ -483,7 +496,8 @@ class _Run:
 
 
 def _has_dashboard(client: Any) -> bool:
-    """Without bokeh on the scheduler its web address serves only a page saying bokeh is missing."""
+    """Without bokeh on the scheduler its web address serves only a page saying bokeh is missing (and a
+    LocalCluster started without a dashboard still has that web address, for its health checks)."""
     with suppress(Exception):
         return bool(client.scheduler_info().get("services", {}).get("dashboard")) and bool(
             client.run_on_scheduler(_bokeh_installed))

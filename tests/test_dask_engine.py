@@ -142,6 +142,7 @@ def test_a_repeated_run_skips_unchanged_files_and_a_forced_one_redoes_them(tmp_p
     again = ingest_dask([papers], db_path=db, workers=1, extract=False, classify=False)
     forced = ingest_dask([papers], db_path=db, workers=1, extract=False, classify=False, force=True)
     assert (first.n_processed, again.n_processed, again.n_skipped, forced.n_processed) == (1, 0, 1, 1)
+    assert first.dashboard is None  # a LocalCluster's dashboard is started only when asked
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
     con.close()
@@ -209,7 +210,7 @@ def test_the_cli_runs_the_dask_engine_and_names_its_cluster(tmp_path):
     db = tmp_path / "cli.duckdb"
     result = CliRunner().invoke(main, ["ingest", str(papers), "--db", str(db), "--engine", "dask",
                                        "--workers", "1", "--batch-size", "1", "--no-extract",
-                                       "--no-classify"], catch_exceptions=False)
+                                       "--no-classify", "--dashboard"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "Dask cluster: 1 workers; dashboard http" in result.output
     assert "Dask workers: 1 at the end, peak memory" in result.output
@@ -231,3 +232,10 @@ def test_scheduler_and_batch_size_go_with_the_dask_engine(tmp_path):
     result = CliRunner().invoke(main, ["ingest", str(tmp_path), "--batch-size", "4"])
     assert result.exit_code == 2
     assert "--scheduler and --batch-size go with --engine dask." in result.output
+
+
+def test_the_dashboard_goes_with_a_local_dask_cluster(tmp_path):
+    for engine in (["--engine", "local"], ["--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"]):
+        result = CliRunner().invoke(main, ["ingest", str(tmp_path), "--dashboard", *engine])
+        assert result.exit_code == 2
+        assert "--dashboard goes with --engine dask and no --scheduler" in result.output
