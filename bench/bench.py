@@ -338,7 +338,7 @@ def bench_workers_and_reruns(figure: dict, workers: int, workdir: Path, rounds: 
     # no second core, and no ratio can show what the workers do.
     print(f"  cores busy (CPU / wall, medians): 1 worker {_median_share(one):.2f}, {workers} workers "
           f"{_median_share(many):.2f}")
-    full = Timed(_median(many, "wall"), _median(many, "cpu"), "", "")
+    full_wall, full_cpu = _median(many, "wall"), _median(many, "cpu")
     db = workdir / f"{folder.name}-w{workers}-{rounds - 1}.duckdb"
     unchanged, one_changed = [], []
     for turn in range(rounds):
@@ -350,8 +350,8 @@ def bench_workers_and_reruns(figure: dict, workers: int, workdir: Path, rounds: 
     for label, runs, note in (("unchanged", unchanged, ""),
                               ("one file changed", one_changed, f"  ({changed})")):
         wall, cpu = _median(runs, "wall"), _median(runs, "cpu")
-        print(f"  {label:<20} {wall:6.2f} s = {100 * wall / full.wall:4.1f}%; "
-              f"CPU {cpu:.2f} s = {100 * cpu / full.cpu:4.1f}%{note}")
+        print(f"  {label:<20} {wall:6.2f} s = {100 * wall / full_wall:4.1f}%; "
+              f"CPU {cpu:.2f} s = {100 * cpu / full_cpu:4.1f}%{note}")
 
 
 def _alternating_full_runs(folder: Path, workers: int, workdir: Path,
